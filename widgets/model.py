@@ -1,0 +1,363 @@
+"""The inquiry: one burning issue and everything the group finds out about it.
+
+Plain dataclasses, no storage and no widgets. Every part of DESIGN.md §4 has a class here;
+:class:`Inquiry` holds them all. The store (``widgets.store``) reads and writes these, the
+files module turns them into JSON or a workbook, and the UI only ever sees these values.
+
+Values are deliberately simple (str, int, float, bool, None, lists and dicts of those) so
+that an inquiry survives a JSON round trip exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+#: Roles a person in the group can have, key -> words shown to people.
+ROLES: dict[str, str] = {
+    "lived": "lives with the issue",
+    "professional": "professional",
+    "other": "other",
+}
+
+#: Kinds of measure, key -> words shown to people.
+MEASURE_KINDS: dict[str, str] = {
+    "yes_no": "yes / no for each unit",
+    "count": "a count for each unit",
+    "score": "a score for each unit",
+    "rate": "events out of a population (a rate)",
+}
+
+#: Which way is better for the outcome.
+DIRECTIONS: dict[str, str] = {"higher": "higher is better", "lower": "lower is better"}
+
+#: What the group decided about a possible positive exception.
+EXCEPTION_STATUSES: dict[str, str] = {
+    "candidate": "not yet checked",
+    "confirmed": "confirmed",
+    "rejected": "not an exception",
+    "unsure": "not sure",
+}
+
+#: Answers in the practice-check grid.
+CHECK_VALUES: dict[str, str] = {"yes": "yes", "no": "no", "unknown": "not known"}
+
+#: Could anyone in the same circumstances adopt the practice?
+ACCESSIBILITY: dict[str, str] = {
+    "yes": "accessible to all",
+    "no": "true but useless (needs resources others lack)",
+    "unsure": "not sure yet",
+}
+
+#: The six working principles, key -> the words of the method.
+PRINCIPLES: dict[str, str] = {
+    "act": "Act your way into a new way of thinking",
+    "about_me": "Don't decide about me, without me",
+    "small": "Big changes come from small differences",
+    "ownership": "Ownership not buy in",
+    "evidence": "Evidence for everything",
+    "how": "How? as well as what and why",
+}
+
+#: The three steps, number -> title.
+STEPS: dict[int, str] = {
+    1: "Define & measure",
+    2: "Discover",
+    3: "Share",
+}
+
+#: Fixed columns of the units table; every other column is a circumstance (context).
+UNIT_FIELDS = ("unit_id", "outcome", "population", "private_name")
+
+
+class ModelError(ValueError):
+    """A value a person gave does not fit the inquiry (shown to them as a plain message)."""
+
+
+def slugify(title: str) -> str:
+    """A URL-safe slug from a title: lower case ASCII words joined by dashes."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
+    return text[:60].strip("-") or "inquiry"
+
+
+@dataclass
+class Issue:
+    """The burning issue in the group's own words."""
+
+    statement: str = ""
+    affects: str = ""
+    why_it_matters: str = ""
+    wider_effects: str = ""
+
+
+@dataclass
+class Person:
+    """Someone taking part: a name or nickname and a role (a key of :data:`ROLES`)."""
+
+    name: str
+    role: str = "lived"
+    id: int | None = None
+
+
+@dataclass
+class Measure:
+    """How the group measures the issue.
+
+    ``kind`` is a key of :data:`MEASURE_KINDS`; ``better`` a key of :data:`DIRECTIONS`.
+    For a yes/no measure the outcome is 1 for yes and 0 for no; ``what`` says what "yes"
+    means (e.g. "the family stayed together"). For a rate, each unit has ``outcome`` events
+    out of ``population``.
+    """
+
+    what: str = ""
+    unit_name: str = "family"
+    kind: str = "yes_no"
+    better: str = "higher"
+    source: str = ""
+    baseline_date: str = ""
+
+    def problems(self) -> list[str]:
+        """Plain messages for anything missing or inconsistent; empty when the measure is usable."""
+        out = []
+        if not self.what.strip():
+            out.append("Say what is measured.")
+        if not self.unit_name.strip():
+            out.append("Say what a unit is (a family, a household, a pupil…).")
+        if self.kind not in MEASURE_KINDS:
+            out.append("Choose the kind of measure.")
+        if self.better not in DIRECTIONS:
+            out.append("Choose which direction is better.")
+        return out
+
+
+@dataclass
+class ExceptionDecision:
+    """One unit that may be a positive exception, and what the group decided about it."""
+
+    unit_id: str
+    status: str = "candidate"
+    methods: list[str] = field(default_factory=list)
+    score: float | None = None
+    note: str = ""
+    decided_by: str = ""
+    decided_at: str = ""
+
+
+@dataclass
+class Practice:
+    """Something the positive exceptions do: what, how, why, and whether anyone could do it."""
+
+    what: str
+    how: str = ""
+    why: str = ""
+    accessible: str = "unsure"
+    from_units: list[str] = field(default_factory=list)
+    id: int | None = None
+
+
+@dataclass
+class PracticeCheck:
+    """Does this unit do this practice? ``value`` is a key of :data:`CHECK_VALUES`."""
+
+    unit_id: str
+    practice_id: int
+    value: str = "unknown"
+
+
+@dataclass
+class Action:
+    """What the group will do to spread the practices."""
+
+    what: str
+    leads: list[str] = field(default_factory=list)
+    when: str = ""
+    publicity: str = ""
+    professional_terms: str = ""
+    id: int | None = None
+
+
+@dataclass
+class ProgressEntry:
+    """A dated measurement after the baseline."""
+
+    date: str
+    outcome: float | None = None
+    attendance: int | None = None
+    people_helped: int | None = None
+    note: str = ""
+    id: int | None = None
+
+
+@dataclass
+class Reflection:
+    """The group's note on one principle at one step."""
+
+    step: int
+    principle: str
+    note: str = ""
+
+
+@dataclass
+class AnalysisRun:
+    """A record of one run of a method for finding positive exceptions (evidence trail)."""
+
+    method: str
+    settings: dict[str, Any] = field(default_factory=dict)
+    flagged: list[str] = field(default_factory=list)
+    at: str = ""
+    by: str = ""
+    id: int | None = None
+
+
+@dataclass
+class HistoryEntry:
+    """One line of the append-only log: who changed what, when."""
+
+    at: str
+    by: str
+    part: str
+    change: str
+    detail: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None
+
+
+@dataclass
+class Unit:
+    """One row of data: a pseudonymous id, the outcome and the circumstances.
+
+    ``context`` maps a circumstance's column name to its value (text or number).
+    ``private_name`` holds a real name if a group keeps one; it never leaves the kit in
+    exports or reports unless asked.
+    """
+
+    unit_id: str
+    outcome: float | None = None
+    population: float | None = None
+    private_name: str | None = None
+    context: dict[str, str | float | int | None] = field(default_factory=dict)
+
+
+@dataclass
+class Inquiry:
+    """One burning issue and everything the group records about it (DESIGN.md §4)."""
+
+    title: str
+    slug: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+    issue: Issue = field(default_factory=Issue)
+    group: list[Person] = field(default_factory=list)
+    measure: Measure = field(default_factory=Measure)
+    context_columns: list[str] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    exceptions: list[ExceptionDecision] = field(default_factory=list)
+    practices: list[Practice] = field(default_factory=list)
+    practice_checks: list[PracticeCheck] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    progress: list[ProgressEntry] = field(default_factory=list)
+    reflections: list[Reflection] = field(default_factory=list)
+    analysis_runs: list[AnalysisRun] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of the whole inquiry (JSON-ready)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Inquiry:
+        """Build an inquiry from :meth:`to_dict` output; unknown keys are ignored."""
+        part_types = {
+            "group": Person,
+            "units": Unit,
+            "exceptions": ExceptionDecision,
+            "practices": Practice,
+            "practice_checks": PracticeCheck,
+            "actions": Action,
+            "progress": ProgressEntry,
+            "reflections": Reflection,
+            "analysis_runs": AnalysisRun,
+            "history": HistoryEntry,
+        }
+        kwargs: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in data:
+                continue
+            value = data[f.name]
+            if f.name == "issue":
+                value = _build(Issue, value)
+            elif f.name == "measure":
+                value = _build(Measure, value)
+            elif f.name in part_types:
+                value = [_build(part_types[f.name], item) for item in value or []]
+            kwargs[f.name] = value
+        return cls(**kwargs)
+
+    def units_frame(self, include_private: bool = False):
+        """The units as a pandas DataFrame: unit_id, outcome, population, context columns.
+
+        ``private_name`` is included only when asked.
+        """
+        return units_to_frame(self.units, self.context_columns, include_private)
+
+    def person_names(self) -> list[str]:
+        """Names of the people in the group, in order."""
+        return [p.name for p in self.group]
+
+
+def _build(cls, data: dict[str, Any]):
+    known = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in (data or {}).items() if k in known})
+
+
+def units_to_frame(units: list[Unit], context_columns: list[str], include_private: bool = False):
+    """A DataFrame from unit records (pandas is imported here, not at module load)."""
+    import pandas as pd
+
+    columns = ["unit_id", "outcome", "population"]
+    if include_private:
+        columns.append("private_name")
+    columns += list(context_columns)
+    rows = []
+    for u in units:
+        row = [u.unit_id, u.outcome, u.population]
+        if include_private:
+            row.append(u.private_name)
+        row += [u.context.get(c) for c in context_columns]
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["outcome"] = pd.to_numeric(frame["outcome"], errors="coerce").astype("float64")
+    frame["population"] = pd.to_numeric(frame["population"], errors="coerce").astype("float64")
+    return frame
+
+
+def frame_to_units(frame) -> tuple[list[Unit], list[str]]:
+    """Unit records and context column names from a DataFrame with the columns of
+    :func:`units_to_frame` (missing fixed columns are allowed; NaN becomes None)."""
+    import math
+
+    context_columns = [c for c in frame.columns if c not in UNIT_FIELDS]
+    units = []
+    for rec in frame.to_dict("records"):
+        clean = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in rec.items()}
+        for k, v in clean.items():
+            if hasattr(v, "item"):  # numpy scalar -> python
+                clean[k] = v.item()
+        units.append(
+            Unit(
+                unit_id=str(clean.get("unit_id")),
+                outcome=_as_float(clean.get("outcome")),
+                population=_as_float(clean.get("population")),
+                private_name=clean.get("private_name"),
+                context={c: clean.get(c) for c in context_columns},
+            )
+        )
+    return units, [str(c) for c in context_columns]
+
+
+def _as_float(value) -> float | None:
+    if value is None:
+        return None
+    return float(value)

@@ -1,0 +1,52 @@
+"""Create the schema, or bring an older database forward, when the store opens.
+
+Each migration takes the database from version N to N+1 inside the opening transaction,
+so a failed migration leaves the file as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import inspect, select
+from sqlalchemy.engine import Connection
+
+from widgets.store import schema as s
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer version of the kit."""
+
+
+def _create_v1(conn: Connection) -> None:
+    s.metadata.create_all(conn)
+
+
+#: MIGRATIONS[n] takes a database at version n to version n + 1 (0 = empty file).
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _create_v1}
+
+
+def schema_version(conn: Connection) -> int:
+    """The schema version stored in the database (0 for an empty database)."""
+    if not inspect(conn).has_table("schema_info"):
+        return 0
+    value = conn.execute(
+        select(s.schema_info.c.value).where(s.schema_info.c.key == "schema_version")
+    ).scalar()
+    return int(value) if value is not None else 0
+
+
+def migrate(conn: Connection) -> int:
+    """Bring the database up to :data:`schema.SCHEMA_VERSION`; returns the version reached."""
+    version = schema_version(conn)
+    if version > s.SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"This data was saved by a newer version of the kit (schema {version}); "
+            "update the kit to open it."
+        )
+    while version < s.SCHEMA_VERSION:
+        MIGRATIONS[version](conn)
+        version += 1
+        conn.execute(s.schema_info.delete().where(s.schema_info.c.key == "schema_version"))
+        conn.execute(s.schema_info.insert().values(key="schema_version", value=str(version)))
+    return version

@@ -1,0 +1,169 @@
+"""The database schema (SQLAlchemy Core), kept portable between SQLite and PostgreSQL.
+
+Child rows carry a per-inquiry ``number`` rather than a global id, so an inquiry loaded
+from a file keeps the same ids it was saved with (practice checks refer to practices by it).
+JSON-valued fields are stored as text, which every database supports.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+#: Bump this and add a step to ``migrations.MIGRATIONS`` whenever the tables change.
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+schema_info = Table(
+    "schema_info",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+inquiries = Table(
+    "inquiries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("slug", String(80), nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Column("downloaded_at", String(40), nullable=True),
+    Column("issue_statement", Text, nullable=False, default=""),
+    Column("issue_affects", Text, nullable=False, default=""),
+    Column("issue_why_it_matters", Text, nullable=False, default=""),
+    Column("issue_wider_effects", Text, nullable=False, default=""),
+    Column("measure_what", Text, nullable=False, default=""),
+    Column("measure_unit_name", Text, nullable=False, default="family"),
+    Column("measure_kind", String(20), nullable=False, default="yes_no"),
+    Column("measure_better", String(10), nullable=False, default="higher"),
+    Column("measure_source", Text, nullable=False, default=""),
+    Column("measure_baseline_date", String(40), nullable=False, default=""),
+    Column("context_columns", Text, nullable=False, default="[]"),
+)
+
+
+def _child(name: str, *columns, numbered: bool = True) -> Table:
+    cols = [
+        Column(
+            "inquiry_id",
+            Integer,
+            ForeignKey("inquiries.id", ondelete="CASCADE"),
+            nullable=False,
+            primary_key=numbered,
+        )
+    ]
+    if numbered:
+        cols.append(Column("number", Integer, primary_key=True, autoincrement=False))
+    return Table(name, metadata, *cols, *columns)
+
+
+people = _child(
+    "people",
+    Column("name", Text, nullable=False),
+    Column("role", String(20), nullable=False),
+)
+
+units = Table(
+    "units",
+    metadata,
+    Column("inquiry_id", Integer, ForeignKey("inquiries.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("unit_id", Text, nullable=False),
+    Column("outcome", Float, nullable=True),
+    Column("population", Float, nullable=True),
+    Column("private_name", Text, nullable=True),
+    Column("context", Text, nullable=False, default="{}"),
+)
+Index("units_by_id", units.c.inquiry_id, units.c.unit_id, unique=True)
+
+exceptions = Table(
+    "exceptions",
+    metadata,
+    Column("inquiry_id", Integer, ForeignKey("inquiries.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("unit_id", Text, primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("methods", Text, nullable=False, default="[]"),
+    Column("score", Float, nullable=True),
+    Column("note", Text, nullable=False, default=""),
+    Column("decided_by", Text, nullable=False, default=""),
+    Column("decided_at", String(40), nullable=False, default=""),
+)
+
+practices = _child(
+    "practices",
+    Column("what", Text, nullable=False),
+    Column("how", Text, nullable=False, default=""),
+    Column("why", Text, nullable=False, default=""),
+    Column("accessible", String(10), nullable=False, default="unsure"),
+    Column("from_units", Text, nullable=False, default="[]"),
+)
+
+practice_checks = Table(
+    "practice_checks",
+    metadata,
+    Column("inquiry_id", Integer, ForeignKey("inquiries.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("unit_id", Text, primary_key=True),
+    Column("practice_id", Integer, primary_key=True, autoincrement=False),
+    Column("value", String(10), nullable=False),
+)
+
+actions = _child(
+    "actions",
+    Column("what", Text, nullable=False),
+    Column("leads", Text, nullable=False, default="[]"),
+    Column("timing", Text, nullable=False, default=""),
+    Column("publicity", Text, nullable=False, default=""),
+    Column("professional_terms", Text, nullable=False, default=""),
+)
+
+progress = _child(
+    "progress",
+    Column("date", String(40), nullable=False),
+    Column("outcome", Float, nullable=True),
+    Column("attendance", Integer, nullable=True),
+    Column("people_helped", Integer, nullable=True),
+    Column("note", Text, nullable=False, default=""),
+)
+
+reflections = Table(
+    "reflections",
+    metadata,
+    Column("inquiry_id", Integer, ForeignKey("inquiries.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("step", Integer, primary_key=True, autoincrement=False),
+    Column("principle", String(20), primary_key=True),
+    Column("note", Text, nullable=False, default=""),
+)
+
+analysis_runs = _child(
+    "analysis_runs",
+    Column("at", String(40), nullable=False),
+    Column("by", Text, nullable=False, default=""),
+    Column("method", String(40), nullable=False),
+    Column("settings", Text, nullable=False, default="{}"),
+    Column("flagged", Text, nullable=False, default="[]"),
+)
+
+history = _child(
+    "history",
+    Column("at", String(40), nullable=False),
+    Column("by", Text, nullable=False, default=""),
+    Column("part", String(40), nullable=False),
+    Column("change", Text, nullable=False),
+    Column("detail", Text, nullable=False, default="{}"),
+)

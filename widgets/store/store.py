@@ -1,0 +1,912 @@
+"""The inquiry store: every user action is one transaction, and every change is logged.
+
+SQLite (the default) runs in WAL mode with ``synchronous=FULL`` and takes the write lock at
+the start of each transaction (``BEGIN IMMEDIATE``), so several Voila kernels can write to
+one file at once without "database is locked" surprises and an acknowledged edit survives a
+killed process. The SQL is SQLAlchemy Core so a PostgreSQL URL works too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, delete, event, func, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from widgets import model
+from widgets.model import (
+    ACCESSIBILITY,
+    CHECK_VALUES,
+    DIRECTIONS,
+    EXCEPTION_STATUSES,
+    MEASURE_KINDS,
+    PRINCIPLES,
+    ROLES,
+    Action,
+    AnalysisRun,
+    ExceptionDecision,
+    HistoryEntry,
+    Inquiry,
+    Issue,
+    Measure,
+    ModelError,
+    Person,
+    Practice,
+    PracticeCheck,
+    ProgressEntry,
+    Reflection,
+    Unit,
+)
+from widgets.paths import data_dir
+from widgets.store import schema as s
+from widgets.store.migrations import migrate
+
+DB_FILENAME = "hidden-insights.sqlite"
+#: Longest text a person can store in one field (a very long paste is cut with a message).
+MAX_TEXT = 20_000
+
+
+class NotFound(LookupError):
+    """No inquiry (or part) with that name."""
+
+
+@dataclass
+class InquirySummary:
+    """What the start page lists for one inquiry."""
+
+    slug: str
+    title: str
+    created_at: str
+    updated_at: str
+    downloaded_at: str | None
+    people: int
+    units: int
+    measure_defined: bool
+    confirmed_exceptions: int
+    candidate_exceptions: int
+    practices: int
+    actions: int
+    progress: int
+
+    @property
+    def changed_since_download(self) -> bool:
+        """True when there are changes the group has not downloaded yet."""
+        return self.downloaded_at is None or self.updated_at > self.downloaded_at
+
+
+def now() -> str:
+    """The current time as an ISO string in UTC (microseconds keep edits ordered)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def default_url() -> str:
+    """The SQLite file in the data folder (created if missing)."""
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(folder, DB_FILENAME).resolve()}"
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open (and create or migrate) the store at ``url``; the default is the data folder."""
+    return Store(url or default_url())
+
+
+def _text(value: Any, label: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
+    """Untrusted text from a person: must be a string, is stored exactly as given."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ModelError(f"{label} must be text.")
+    if "\x00" in value:
+        raise ModelError(f"{label} contains a character that cannot be stored.")
+    if required and not value.strip():
+        raise ModelError(f"{label} cannot be empty.")
+    if len(value) > limit:
+        raise ModelError(f"{label} is too long ({len(value):,} characters; at most {limit:,}).")
+    return value
+
+
+def _choice(value: Any, choices: dict, label: str) -> str:
+    if value not in choices:
+        raise ModelError(f"{label}: choose one of {', '.join(choices.values())}.")
+    return value
+
+
+def _number(value: Any, label: str, *, integer: bool = False) -> float | int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ModelError(f"{label} must be a number.")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ModelError(f"{label} must be a number.") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ModelError(f"{label} must be a number.")
+    if integer:
+        if number != int(number):
+            raise ModelError(f"{label} must be a whole number.")
+        return int(number)
+    return number
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class Store:
+    """All reads and writes of inquiries. Thread- and process-safe; one transaction per call.
+
+    Every write takes ``by`` (who made the change) and appends a history entry in the same
+    transaction as the change itself.
+    """
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine: Engine = _make_engine(url)
+        with self.engine.begin() as conn:
+            migrate(conn)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ transactions
+
+    @contextmanager
+    def _write(self, slug: str, part: str, change: str, by: str,
+               detail: dict | None = None) -> Iterator[tuple[Connection, int]]:
+        """One user action: lock the inquiry, run the change, log it, stamp the time."""
+        by = _text(by, "Your name", limit=200) or "someone"
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(s.inquiries.c.id).where(s.inquiries.c.slug == slug).with_for_update()
+            ).first()
+            if row is None:
+                raise NotFound(f"There is no inquiry called {slug!r}.")
+            inquiry_id = row.id
+            yield conn, inquiry_id
+            stamp = now()
+            conn.execute(
+                insert(s.history).values(
+                    inquiry_id=inquiry_id,
+                    number=_next_number(conn, s.history, inquiry_id),
+                    at=stamp, by=by, part=part, change=change,
+                    detail=_dumps(detail or {}),
+                )
+            )
+            conn.execute(
+                update(s.inquiries).where(s.inquiries.c.id == inquiry_id).values(updated_at=stamp)
+            )
+
+    def _inquiry_id(self, conn: Connection, slug: str) -> int:
+        row = conn.execute(select(s.inquiries.c.id).where(s.inquiries.c.slug == slug)).first()
+        if row is None:
+            raise NotFound(f"There is no inquiry called {slug!r}.")
+        return row.id
+
+    # ------------------------------------------------------------------ inquiries
+
+    def list_inquiries(self) -> list[InquirySummary]:
+        """Every inquiry with a count of what it holds, most recently changed first."""
+        i = s.inquiries
+
+        def count(table, *where):
+            q = select(func.count()).select_from(table).where(table.c.inquiry_id == i.c.id)
+            for w in where:
+                q = q.where(w)
+            return q.scalar_subquery()
+
+        q = select(
+            i.c.slug, i.c.title, i.c.created_at, i.c.updated_at, i.c.downloaded_at,
+            i.c.measure_what,
+            count(s.people).label("people"),
+            count(s.units).label("units"),
+            count(s.exceptions, s.exceptions.c.status == "confirmed").label("confirmed"),
+            count(s.exceptions, s.exceptions.c.status == "candidate").label("candidates"),
+            count(s.practices).label("practices"),
+            count(s.actions).label("actions"),
+            count(s.progress).label("progress"),
+        ).order_by(i.c.updated_at.desc())
+        with self.engine.connect() as conn:
+            return [
+                InquirySummary(
+                    slug=r.slug, title=r.title, created_at=r.created_at,
+                    updated_at=r.updated_at, downloaded_at=r.downloaded_at,
+                    people=r.people, units=r.units,
+                    measure_defined=bool(r.measure_what.strip()),
+                    confirmed_exceptions=r.confirmed, candidate_exceptions=r.candidates,
+                    practices=r.practices, actions=r.actions, progress=r.progress,
+                )
+                for r in conn.execute(q)
+            ]
+
+    def summary(self, slug: str) -> InquirySummary:
+        """The start-page summary of one inquiry."""
+        for item in self.list_inquiries():
+            if item.slug == slug:
+                return item
+        raise NotFound(f"There is no inquiry called {slug!r}.")
+
+    def exists(self, slug: str) -> bool:
+        """True when an inquiry with this slug is stored."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(s.inquiries.c.id).where(s.inquiries.c.slug == slug)
+            ).first() is not None
+
+    def create_inquiry(self, title: str, *, by: str = "facilitator", slug: str | None = None) -> str:
+        """Start a new, empty inquiry; returns its slug (made unique if needed)."""
+        title = _text(title, "The title", required=True, limit=200).strip()
+        stamp = now()
+        with self.engine.begin() as conn:
+            slug = _unique_slug(conn, slug or model.slugify(title))
+            inquiry_id = conn.execute(
+                insert(s.inquiries).values(slug=slug, title=title, created_at=stamp,
+                                           updated_at=stamp, context_columns="[]")
+            ).inserted_primary_key[0]
+            conn.execute(insert(s.history).values(
+                inquiry_id=inquiry_id, number=1, at=stamp, by=by or "someone",
+                part="inquiry", change=f"started the inquiry {title!r}", detail="{}"))
+        return slug
+
+    def rename(self, slug: str, title: str, *, by: str = "facilitator") -> None:
+        """Change the title (the slug stays, so links keep working)."""
+        title = _text(title, "The title", required=True, limit=200).strip()
+        with self._write(slug, "inquiry", f"renamed the inquiry to {title!r}", by) as (conn, iid):
+            conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid).values(title=title))
+
+    def delete_inquiry(self, slug: str) -> None:
+        """Remove an inquiry and everything in it."""
+        with self.engine.begin() as conn:
+            iid = self._inquiry_id(conn, slug)
+            for table in _CHILD_TABLES:
+                conn.execute(delete(table).where(table.c.inquiry_id == iid))
+            conn.execute(delete(s.inquiries).where(s.inquiries.c.id == iid))
+
+    def mark_downloaded(self, slug: str) -> None:
+        """Remember that the group downloaded the inquiry file now (not a change; not logged)."""
+        with self.engine.begin() as conn:
+            iid = self._inquiry_id(conn, slug)
+            conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid)
+                         .values(downloaded_at=now()))
+
+    # ------------------------------------------------------------------ read everything
+
+    def get(self, slug: str, *, include_units: bool = True) -> Inquiry:
+        """The whole inquiry as model objects."""
+        with self.engine.connect() as conn:
+            r = conn.execute(select(s.inquiries).where(s.inquiries.c.slug == slug)).first()
+            if r is None:
+                raise NotFound(f"There is no inquiry called {slug!r}.")
+            iid = r.id
+
+            def rows(table, *order):
+                q = select(table).where(table.c.inquiry_id == iid)
+                return conn.execute(q.order_by(*order) if order else q).all()
+
+            inquiry = Inquiry(
+                title=r.title, slug=r.slug, created_at=r.created_at, updated_at=r.updated_at,
+                issue=Issue(r.issue_statement, r.issue_affects, r.issue_why_it_matters,
+                            r.issue_wider_effects),
+                measure=Measure(r.measure_what, r.measure_unit_name, r.measure_kind,
+                                r.measure_better, r.measure_source, r.measure_baseline_date),
+                context_columns=json.loads(r.context_columns),
+            )
+            inquiry.group = [Person(p.name, p.role, p.number)
+                             for p in rows(s.people, s.people.c.number)]
+            if include_units:
+                inquiry.units = _read_units(conn, iid)
+            inquiry.exceptions = [
+                ExceptionDecision(e.unit_id, e.status, json.loads(e.methods), e.score, e.note,
+                                  e.decided_by, e.decided_at)
+                for e in rows(s.exceptions, s.exceptions.c.unit_id)
+            ]
+            inquiry.practices = [
+                Practice(p.what, p.how, p.why, p.accessible, json.loads(p.from_units), p.number)
+                for p in rows(s.practices, s.practices.c.number)
+            ]
+            inquiry.practice_checks = [
+                PracticeCheck(c.unit_id, c.practice_id, c.value)
+                for c in rows(s.practice_checks, s.practice_checks.c.practice_id,
+                              s.practice_checks.c.unit_id)
+            ]
+            inquiry.actions = [
+                Action(a.what, json.loads(a.leads), a.timing, a.publicity, a.professional_terms,
+                       a.number)
+                for a in rows(s.actions, s.actions.c.number)
+            ]
+            inquiry.progress = [
+                ProgressEntry(p.date, p.outcome, p.attendance, p.people_helped, p.note, p.number)
+                for p in rows(s.progress, s.progress.c.date, s.progress.c.number)
+            ]
+            inquiry.reflections = [
+                Reflection(x.step, x.principle, x.note)
+                for x in rows(s.reflections, s.reflections.c.step, s.reflections.c.principle)
+            ]
+            inquiry.analysis_runs = [
+                AnalysisRun(a.method, json.loads(a.settings), json.loads(a.flagged), a.at, a.by,
+                            a.number)
+                for a in rows(s.analysis_runs, s.analysis_runs.c.number)
+            ]
+            inquiry.history = [
+                HistoryEntry(h.at, h.by, h.part, h.change, json.loads(h.detail), h.number)
+                for h in rows(s.history, s.history.c.number)
+            ]
+        return inquiry
+
+    def units(self, slug: str) -> list[Unit]:
+        """The units, in order."""
+        with self.engine.connect() as conn:
+            return _read_units(conn, self._inquiry_id(conn, slug))
+
+    def units_frame(self, slug: str, *, include_private: bool = False):
+        """The units as a pandas DataFrame (unit_id, outcome, population, circumstances)."""
+        with self.engine.connect() as conn:
+            iid = self._inquiry_id(conn, slug)
+            columns = json.loads(conn.execute(
+                select(s.inquiries.c.context_columns).where(s.inquiries.c.id == iid)).scalar())
+            units = _read_units(conn, iid)
+        return model.units_to_frame(units, columns, include_private)
+
+    def history(self, slug: str) -> list[HistoryEntry]:
+        """The change log, oldest first."""
+        with self.engine.connect() as conn:
+            iid = self._inquiry_id(conn, slug)
+            rows = conn.execute(select(s.history).where(s.history.c.inquiry_id == iid)
+                                .order_by(s.history.c.number)).all()
+        return [HistoryEntry(h.at, h.by, h.part, h.change, json.loads(h.detail), h.number)
+                for h in rows]
+
+    def updated_at(self, slug: str) -> str:
+        """When the inquiry last changed (for the save status)."""
+        with self.engine.connect() as conn:
+            value = conn.execute(select(s.inquiries.c.updated_at)
+                                 .where(s.inquiries.c.slug == slug)).scalar()
+        if value is None:
+            raise NotFound(f"There is no inquiry called {slug!r}.")
+        return value
+
+    # ------------------------------------------------------------------ issue and measure
+
+    def set_issue(self, slug: str, issue: Issue, *, by: str = "facilitator") -> None:
+        """Save the burning issue (all four fields at once)."""
+        values = {
+            "issue_statement": _text(issue.statement, "The issue"),
+            "issue_affects": _text(issue.affects, "Who it affects"),
+            "issue_why_it_matters": _text(issue.why_it_matters, "Why it matters"),
+            "issue_wider_effects": _text(issue.wider_effects, "The wider effects"),
+        }
+        with self._write(slug, "issue", "updated the burning issue", by,
+                         {"after": asdict(issue)}) as (conn, iid):
+            conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid).values(**values))
+
+    def set_measure(self, slug: str, measure: Measure, *, by: str = "facilitator") -> None:
+        """Save how the issue is measured."""
+        values = {
+            "measure_what": _text(measure.what, "What is measured"),
+            "measure_unit_name": _text(measure.unit_name, "The unit", limit=100),
+            "measure_kind": _choice(measure.kind, MEASURE_KINDS, "The kind of measure"),
+            "measure_better": _choice(measure.better, DIRECTIONS, "Which way is better"),
+            "measure_source": _text(measure.source, "Where the numbers come from"),
+            "measure_baseline_date": _text(measure.baseline_date, "The baseline date", limit=40),
+        }
+        with self._write(slug, "measure", "updated the measure", by,
+                         {"after": asdict(measure)}) as (conn, iid):
+            conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid).values(**values))
+
+    # ------------------------------------------------------------------ group
+
+    def add_person(self, slug: str, name: str, role: str = "lived", *,
+                   by: str = "facilitator") -> int:
+        """Add someone to the group; returns their number. Names must be unique."""
+        name = _text(name, "The name", required=True, limit=200).strip()
+        role = _choice(role, ROLES, "The role")
+        with self._write(slug, "group", f"added {name!r} ({ROLES[role]})", by) as (conn, iid):
+            clash = conn.execute(select(s.people.c.number).where(
+                s.people.c.inquiry_id == iid, s.people.c.name == name)).first()
+            if clash:
+                raise ModelError(f"{name!r} is already in the group. Add a surname or initial.")
+            number = _next_number(conn, s.people, iid)
+            conn.execute(insert(s.people).values(inquiry_id=iid, number=number, name=name,
+                                                 role=role))
+        return number
+
+    def update_person(self, slug: str, number: int, *, name: str | None = None,
+                      role: str | None = None, by: str = "facilitator") -> None:
+        """Change someone's name or role."""
+        values: dict[str, Any] = {}
+        if name is not None:
+            values["name"] = _text(name, "The name", required=True, limit=200).strip()
+        if role is not None:
+            values["role"] = _choice(role, ROLES, "The role")
+        with self._write(slug, "group", f"changed person {number}", by, values) as (conn, iid):
+            if "name" in values:
+                clash = conn.execute(select(s.people.c.number).where(
+                    s.people.c.inquiry_id == iid, s.people.c.name == values["name"],
+                    s.people.c.number != number)).first()
+                if clash:
+                    raise ModelError(f"{values['name']!r} is already in the group.")
+            _update_one(conn, s.people, iid, number, values, "person")
+
+    def remove_person(self, slug: str, number: int, *, by: str = "facilitator") -> None:
+        """Take someone out of the group."""
+        with self._write(slug, "group", f"removed person {number}", by) as (conn, iid):
+            _delete_one(conn, s.people, iid, number, "person")
+
+    # ------------------------------------------------------------------ units
+
+    def replace_units(self, slug: str, units: list[Unit], context_columns: list[str], *,
+                      by: str = "facilitator", source: str = "") -> None:
+        """Replace the whole units table (an import). Unit ids must be unique and non-empty."""
+        context_columns = [str(c) for c in context_columns]
+        _check_units(units, context_columns)
+        change = f"replaced the data with {len(units):,} units"
+        if source:
+            change += f" from {source}"
+        with self._write(slug, "units", change, by,
+                         {"units": len(units), "columns": context_columns}) as (conn, iid):
+            conn.execute(delete(s.units).where(s.units.c.inquiry_id == iid))
+            _insert_units(conn, iid, units, start=0)
+            conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid)
+                         .values(context_columns=_dumps(context_columns)))
+
+    def add_unit(self, slug: str, unit: Unit, *, by: str = "facilitator") -> None:
+        """Add one unit at the end of the table."""
+        with self._write(slug, "units", f"added unit {unit.unit_id!r}", by) as (conn, iid):
+            columns = self._columns(conn, iid)
+            _check_units([unit], columns)
+            if _unit_exists(conn, iid, unit.unit_id):
+                raise ModelError(f"There is already a unit called {unit.unit_id!r}.")
+            columns = _extend_columns(conn, iid, columns, unit.context)
+            last = conn.execute(select(func.max(s.units.c.position))
+                                .where(s.units.c.inquiry_id == iid)).scalar()
+            _insert_units(conn, iid, [unit], start=(last or 0) + 1 if last is not None else 0)
+
+    def update_unit(self, slug: str, unit_id: str, unit: Unit, *,
+                    by: str = "facilitator") -> None:
+        """Replace one unit's values (its id may change, if the new one is free)."""
+        with self._write(slug, "units", f"changed unit {unit_id!r}", by) as (conn, iid):
+            columns = self._columns(conn, iid)
+            _check_units([unit], columns)
+            if not _unit_exists(conn, iid, unit_id):
+                raise NotFound(f"There is no unit called {unit_id!r}.")
+            if unit.unit_id != unit_id and _unit_exists(conn, iid, unit.unit_id):
+                raise ModelError(f"There is already a unit called {unit.unit_id!r}.")
+            _extend_columns(conn, iid, columns, unit.context)
+            conn.execute(update(s.units).where(s.units.c.inquiry_id == iid,
+                                               s.units.c.unit_id == unit_id).values(
+                unit_id=unit.unit_id, outcome=unit.outcome, population=unit.population,
+                private_name=unit.private_name, context=_dumps(unit.context)))
+            if unit.unit_id != unit_id:
+                for table in (s.exceptions, s.practice_checks):
+                    conn.execute(update(table).where(table.c.inquiry_id == iid,
+                                                     table.c.unit_id == unit_id)
+                                 .values(unit_id=unit.unit_id))
+
+    def remove_unit(self, slug: str, unit_id: str, *, by: str = "facilitator") -> None:
+        """Remove one unit (and its exception decision and practice checks)."""
+        with self._write(slug, "units", f"removed unit {unit_id!r}", by) as (conn, iid):
+            gone = conn.execute(delete(s.units).where(s.units.c.inquiry_id == iid,
+                                                      s.units.c.unit_id == unit_id)).rowcount
+            if not gone:
+                raise NotFound(f"There is no unit called {unit_id!r}.")
+            for table in (s.exceptions, s.practice_checks):
+                conn.execute(delete(table).where(table.c.inquiry_id == iid,
+                                                 table.c.unit_id == unit_id))
+
+    def _columns(self, conn: Connection, iid: int) -> list[str]:
+        return json.loads(conn.execute(select(s.inquiries.c.context_columns)
+                                       .where(s.inquiries.c.id == iid)).scalar())
+
+    # ------------------------------------------------------------------ exceptions
+
+    def set_exception(self, slug: str, decision: ExceptionDecision, *,
+                      by: str = "facilitator") -> None:
+        """Record (or change) the group's decision about one possible positive exception."""
+        status = _choice(decision.status, EXCEPTION_STATUSES, "The decision")
+        note = _text(decision.note, "The evidence note")
+        score = _number(decision.score, "The score")
+        methods = [_text(m, "The method", limit=60) for m in decision.methods]
+        change = f"marked {decision.unit_id!r} as {EXCEPTION_STATUSES[status]}"
+        with self._write(slug, "exceptions", change, by,
+                         {"unit_id": decision.unit_id, "status": status, "note": note}
+                         ) as (conn, iid):
+            if not _unit_exists(conn, iid, decision.unit_id):
+                raise NotFound(f"There is no unit called {decision.unit_id!r}.")
+            values = dict(status=status, methods=_dumps(methods), score=score, note=note,
+                          decided_by=decision.decided_by or by,
+                          decided_at=decision.decided_at or now())
+            done = conn.execute(update(s.exceptions).where(
+                s.exceptions.c.inquiry_id == iid, s.exceptions.c.unit_id == decision.unit_id)
+                .values(**values)).rowcount
+            if not done:
+                conn.execute(insert(s.exceptions).values(inquiry_id=iid,
+                                                         unit_id=decision.unit_id, **values))
+
+    def set_candidates(self, slug: str, candidates: list[ExceptionDecision], *,
+                       by: str = "facilitator") -> None:
+        """Store the candidates from a method run in one go.
+
+        Units the group already decided about keep their decision (the methods and score are
+        refreshed); earlier candidates that no method flags any more are dropped.
+        """
+        with self._write(slug, "exceptions", f"found {len(candidates)} candidates", by,
+                         {"units": [c.unit_id for c in candidates]}) as (conn, iid):
+            existing = {r.unit_id: r for r in conn.execute(
+                select(s.exceptions).where(s.exceptions.c.inquiry_id == iid))}
+            wanted = {c.unit_id for c in candidates}
+            for unit_id, row in existing.items():
+                if row.status == "candidate" and unit_id not in wanted:
+                    conn.execute(delete(s.exceptions).where(s.exceptions.c.inquiry_id == iid,
+                                                            s.exceptions.c.unit_id == unit_id))
+            for c in candidates:
+                methods = _dumps(list(c.methods))
+                score = _number(c.score, "The score")
+                if c.unit_id in existing:
+                    conn.execute(update(s.exceptions).where(
+                        s.exceptions.c.inquiry_id == iid, s.exceptions.c.unit_id == c.unit_id)
+                        .values(methods=methods, score=score))
+                else:
+                    conn.execute(insert(s.exceptions).values(
+                        inquiry_id=iid, unit_id=c.unit_id, status="candidate", methods=methods,
+                        score=score, note="", decided_by="", decided_at=""))
+
+    def record_analysis(self, slug: str, run: AnalysisRun, *, by: str = "facilitator") -> int:
+        """Log one run of a method with its settings (the evidence trail)."""
+        with self._write(slug, "analysis", f"ran {run.method}", by,
+                         {"settings": run.settings}) as (conn, iid):
+            number = _next_number(conn, s.analysis_runs, iid)
+            conn.execute(insert(s.analysis_runs).values(
+                inquiry_id=iid, number=number, at=run.at or now(), by=run.by or by,
+                method=_text(run.method, "The method", limit=60),
+                settings=_dumps(run.settings), flagged=_dumps(list(run.flagged))))
+        return number
+
+    # ------------------------------------------------------------------ practices
+
+    def add_practice(self, slug: str, practice: Practice, *, by: str = "facilitator") -> int:
+        """Record a practice; returns its number."""
+        values = _practice_values(practice)
+        with self._write(slug, "practices", f"added the practice {values['what']!r}", by
+                         ) as (conn, iid):
+            number = _next_number(conn, s.practices, iid)
+            conn.execute(insert(s.practices).values(inquiry_id=iid, number=number, **values))
+        return number
+
+    def update_practice(self, slug: str, number: int, practice: Practice, *,
+                        by: str = "facilitator") -> None:
+        """Change a practice."""
+        values = _practice_values(practice)
+        with self._write(slug, "practices", f"changed the practice {values['what']!r}", by
+                         ) as (conn, iid):
+            _update_one(conn, s.practices, iid, number, values, "practice")
+
+    def remove_practice(self, slug: str, number: int, *, by: str = "facilitator") -> None:
+        """Remove a practice and its checks."""
+        with self._write(slug, "practices", f"removed practice {number}", by) as (conn, iid):
+            _delete_one(conn, s.practices, iid, number, "practice")
+            conn.execute(delete(s.practice_checks).where(
+                s.practice_checks.c.inquiry_id == iid, s.practice_checks.c.practice_id == number))
+
+    def set_practice_checks(self, slug: str, checks: Iterable[PracticeCheck], *,
+                            by: str = "facilitator") -> None:
+        """Set many cells of the practice-check grid in one action."""
+        checks = list(checks)
+        for c in checks:
+            _choice(c.value, CHECK_VALUES, "The answer")
+        with self._write(slug, "practice_checks", f"recorded {len(checks)} practice checks",
+                         by) as (conn, iid):
+            known_units = {r[0] for r in conn.execute(
+                select(s.units.c.unit_id).where(s.units.c.inquiry_id == iid))}
+            known_practices = {r[0] for r in conn.execute(
+                select(s.practices.c.number).where(s.practices.c.inquiry_id == iid))}
+            for c in checks:
+                if c.unit_id not in known_units:
+                    raise ModelError(f"There is no unit called {c.unit_id!r}.")
+                if c.practice_id not in known_practices:
+                    raise ModelError(f"There is no practice number {c.practice_id}.")
+                conn.execute(delete(s.practice_checks).where(
+                    s.practice_checks.c.inquiry_id == iid,
+                    s.practice_checks.c.unit_id == c.unit_id,
+                    s.practice_checks.c.practice_id == c.practice_id))
+                if c.value != "unknown":
+                    conn.execute(insert(s.practice_checks).values(
+                        inquiry_id=iid, unit_id=c.unit_id, practice_id=c.practice_id,
+                        value=c.value))
+
+    # ------------------------------------------------------------------ actions
+
+    def add_action(self, slug: str, action: Action, *, by: str = "facilitator") -> int:
+        """Record what the group will do; returns its number."""
+        values = _action_values(action)
+        with self._write(slug, "actions", f"added the action {values['what']!r}", by
+                         ) as (conn, iid):
+            number = _next_number(conn, s.actions, iid)
+            conn.execute(insert(s.actions).values(inquiry_id=iid, number=number, **values))
+        return number
+
+    def update_action(self, slug: str, number: int, action: Action, *,
+                      by: str = "facilitator") -> None:
+        """Change an action."""
+        values = _action_values(action)
+        with self._write(slug, "actions", f"changed the action {values['what']!r}", by
+                         ) as (conn, iid):
+            _update_one(conn, s.actions, iid, number, values, "action")
+
+    def remove_action(self, slug: str, number: int, *, by: str = "facilitator") -> None:
+        """Remove an action."""
+        with self._write(slug, "actions", f"removed action {number}", by) as (conn, iid):
+            _delete_one(conn, s.actions, iid, number, "action")
+
+    # ------------------------------------------------------------------ progress
+
+    def add_progress(self, slug: str, entry: ProgressEntry, *, by: str = "facilitator") -> int:
+        """Record a dated measurement after the baseline; returns its number."""
+        values = _progress_values(entry)
+        with self._write(slug, "progress", f"added progress for {values['date']}", by,
+                         values) as (conn, iid):
+            number = _next_number(conn, s.progress, iid)
+            conn.execute(insert(s.progress).values(inquiry_id=iid, number=number, **values))
+        return number
+
+    def update_progress(self, slug: str, number: int, entry: ProgressEntry, *,
+                        by: str = "facilitator") -> None:
+        """Change a progress entry."""
+        values = _progress_values(entry)
+        with self._write(slug, "progress", f"changed progress for {values['date']}", by,
+                         values) as (conn, iid):
+            _update_one(conn, s.progress, iid, number, values, "progress entry")
+
+    def remove_progress(self, slug: str, number: int, *, by: str = "facilitator") -> None:
+        """Remove a progress entry."""
+        with self._write(slug, "progress", f"removed progress entry {number}", by
+                         ) as (conn, iid):
+            _delete_one(conn, s.progress, iid, number, "progress entry")
+
+    # ------------------------------------------------------------------ reflections
+
+    def set_reflection(self, slug: str, step: int, principle: str, note: str, *,
+                       by: str = "facilitator") -> None:
+        """The group's note on one principle at one step (empty note removes it)."""
+        if step not in model.STEPS:
+            raise ModelError("Choose step 1, 2 or 3.")
+        principle = _choice(principle, PRINCIPLES, "The principle")
+        note = _text(note, "The note")
+        with self._write(slug, "reflections", f"noted {PRINCIPLES[principle]!r} at step {step}",
+                         by) as (conn, iid):
+            conn.execute(delete(s.reflections).where(
+                s.reflections.c.inquiry_id == iid, s.reflections.c.step == step,
+                s.reflections.c.principle == principle))
+            if note:
+                conn.execute(insert(s.reflections).values(
+                    inquiry_id=iid, step=step, principle=principle, note=note))
+
+    # ------------------------------------------------------------------ whole inquiries
+
+    def save_inquiry(self, inquiry: Inquiry, *, slug: str | None = None,
+                     by: str = "facilitator") -> str:
+        """Store a whole inquiry (from a file) under a new slug; returns the slug.
+
+        Everything is kept as it was saved, history and numbers included, so that exporting
+        it again gives back the same file.
+        """
+        _text(inquiry.title, "The title", required=True, limit=200)
+        _check_units(inquiry.units, inquiry.context_columns)
+        for p in inquiry.group:
+            _choice(p.role, ROLES, "The role")
+        _choice(inquiry.measure.kind, MEASURE_KINDS, "The kind of measure")
+        _choice(inquiry.measure.better, DIRECTIONS, "Which way is better")
+        stamp = now()
+        with self.engine.begin() as conn:
+            slug = _unique_slug(conn, slug or inquiry.slug or model.slugify(inquiry.title))
+            m, i = inquiry.measure, inquiry.issue
+            iid = conn.execute(insert(s.inquiries).values(
+                slug=slug, title=inquiry.title, created_at=inquiry.created_at or stamp,
+                updated_at=inquiry.updated_at or stamp,
+                issue_statement=i.statement, issue_affects=i.affects,
+                issue_why_it_matters=i.why_it_matters, issue_wider_effects=i.wider_effects,
+                measure_what=m.what, measure_unit_name=m.unit_name, measure_kind=m.kind,
+                measure_better=m.better, measure_source=m.source,
+                measure_baseline_date=m.baseline_date,
+                context_columns=_dumps(inquiry.context_columns),
+            )).inserted_primary_key[0]
+            _insert_numbered(conn, s.people, iid, inquiry.group,
+                             lambda p: dict(name=p.name, role=p.role))
+            _insert_units(conn, iid, inquiry.units, start=0)
+            if inquiry.exceptions:
+                conn.execute(insert(s.exceptions), [dict(
+                    inquiry_id=iid, unit_id=e.unit_id, status=e.status,
+                    methods=_dumps(e.methods), score=e.score, note=e.note,
+                    decided_by=e.decided_by, decided_at=e.decided_at)
+                    for e in inquiry.exceptions])
+            _insert_numbered(conn, s.practices, iid, inquiry.practices, _practice_values)
+            if inquiry.practice_checks:
+                conn.execute(insert(s.practice_checks), [dict(
+                    inquiry_id=iid, unit_id=c.unit_id, practice_id=c.practice_id, value=c.value)
+                    for c in inquiry.practice_checks])
+            _insert_numbered(conn, s.actions, iid, inquiry.actions, _action_values)
+            _insert_numbered(conn, s.progress, iid, inquiry.progress, _progress_values)
+            if inquiry.reflections:
+                conn.execute(insert(s.reflections), [dict(
+                    inquiry_id=iid, step=r.step, principle=r.principle, note=r.note)
+                    for r in inquiry.reflections])
+            _insert_numbered(conn, s.analysis_runs, iid, inquiry.analysis_runs, lambda a: dict(
+                at=a.at, by=a.by, method=a.method, settings=_dumps(a.settings),
+                flagged=_dumps(a.flagged)))
+            history = inquiry.history or [HistoryEntry(stamp, by, "inquiry",
+                                                       "loaded the inquiry from a file")]
+            _insert_numbered(conn, s.history, iid, history, lambda h: dict(
+                at=h.at, by=h.by, part=h.part, change=h.change, detail=_dumps(h.detail)))
+        return slug
+
+
+# ---------------------------------------------------------------------- helpers
+
+_CHILD_TABLES = (s.people, s.units, s.exceptions, s.practices, s.practice_checks, s.actions,
+                 s.progress, s.reflections, s.analysis_runs, s.history)
+
+
+def _make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record):
+            # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite's own
+            # transaction handling would defer the write lock and risk deadlocks).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=60000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _unique_slug(conn: Connection, wanted: str) -> str:
+    wanted = model.slugify(wanted)
+    taken = {r[0] for r in conn.execute(
+        select(s.inquiries.c.slug).where(s.inquiries.c.slug.like(f"{wanted}%")))}
+    if wanted not in taken:
+        return wanted
+    n = 2
+    while f"{wanted}-{n}" in taken:
+        n += 1
+    return f"{wanted}-{n}"
+
+
+def _next_number(conn: Connection, table, iid: int) -> int:
+    last = conn.execute(select(func.max(table.c.number)).where(table.c.inquiry_id == iid)).scalar()
+    return (last or 0) + 1
+
+
+def _update_one(conn: Connection, table, iid: int, number: int, values: dict, what: str) -> None:
+    if not values:
+        return
+    done = conn.execute(update(table).where(table.c.inquiry_id == iid, table.c.number == number)
+                        .values(**values)).rowcount
+    if not done:
+        raise NotFound(f"There is no {what} number {number}.")
+
+
+def _delete_one(conn: Connection, table, iid: int, number: int, what: str) -> None:
+    done = conn.execute(delete(table).where(table.c.inquiry_id == iid,
+                                            table.c.number == number)).rowcount
+    if not done:
+        raise NotFound(f"There is no {what} number {number}.")
+
+
+def _insert_numbered(conn: Connection, table, iid: int, items: list, values) -> None:
+    if not items:
+        return
+    rows = []
+    used: set[int] = set()
+    for n, item in enumerate(items, start=1):
+        number = item.id if getattr(item, "id", None) else n
+        while number in used:
+            number += 1
+        used.add(number)
+        rows.append(dict(inquiry_id=iid, number=number, **values(item)))
+    conn.execute(insert(table), rows)
+
+
+def _unit_exists(conn: Connection, iid: int, unit_id: str) -> bool:
+    return conn.execute(select(s.units.c.position).where(
+        s.units.c.inquiry_id == iid, s.units.c.unit_id == unit_id)).first() is not None
+
+
+def _extend_columns(conn: Connection, iid: int, columns: list[str], context: dict) -> list[str]:
+    new = [str(k) for k in context if str(k) not in columns]
+    if new:
+        columns = columns + new
+        conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid)
+                     .values(context_columns=_dumps(columns)))
+    return columns
+
+
+def _check_units(units: list[Unit], context_columns: list[str]) -> None:
+    seen: set[str] = set()
+    reserved = set(model.UNIT_FIELDS)
+    for c in context_columns:
+        if c in reserved:
+            raise ModelError(f"A circumstance cannot be called {c!r}.")
+    for u in units:
+        if not isinstance(u.unit_id, str) or not u.unit_id.strip():
+            raise ModelError("Every unit needs a name or id.")
+        if u.unit_id in seen:
+            raise ModelError(f"The id {u.unit_id!r} is used twice. Each unit needs its own id.")
+        seen.add(u.unit_id)
+        for name, value in (("outcome", u.outcome), ("population", u.population)):
+            if value is not None and (not isinstance(value, int | float)
+                                      or isinstance(value, bool) or value != value):
+                raise ModelError(f"The {name} of {u.unit_id!r} must be a number.")
+
+
+def _insert_units(conn: Connection, iid: int, units: list[Unit], start: int) -> None:
+    if not units:
+        return
+    rows = [
+        {"inquiry_id": iid, "position": start + n, "unit_id": u.unit_id, "outcome": u.outcome,
+         "population": u.population, "private_name": u.private_name,
+         "context": _dumps(u.context)}
+        for n, u in enumerate(units)
+    ]
+    conn.execute(insert(s.units), rows)
+
+
+def _read_units(conn: Connection, iid: int) -> list[Unit]:
+    rows = conn.execute(
+        select(s.units.c.unit_id, s.units.c.outcome, s.units.c.population,
+               s.units.c.private_name, s.units.c.context)
+        .where(s.units.c.inquiry_id == iid).order_by(s.units.c.position)
+    ).all()
+    loads = json.loads
+    return [Unit(r[0], r[1], r[2], r[3], loads(r[4])) for r in rows]
+
+
+def _practice_values(p: Practice) -> dict[str, Any]:
+    return dict(
+        what=_text(p.what, "What they do", required=True, limit=2000),
+        how=_text(p.how, "How they do it"),
+        why=_text(p.why, "Why it seems to help"),
+        accessible=_choice(p.accessible, ACCESSIBILITY, "Could anyone do it"),
+        from_units=_dumps([_text(u, "A unit", limit=200) for u in p.from_units]),
+    )
+
+
+def _action_values(a: Action) -> dict[str, Any]:
+    return dict(
+        what=_text(a.what, "What the group will do", required=True, limit=2000),
+        leads=_dumps([_text(x, "A lead", limit=200) for x in a.leads]),
+        timing=_text(a.when, "When"),
+        publicity=_text(a.publicity, "How it is publicised"),
+        professional_terms=_text(a.professional_terms, "The terms for professionals"),
+    )
+
+
+def _progress_values(p: ProgressEntry) -> dict[str, Any]:
+    date = _text(p.date, "The date", required=True, limit=40).strip()
+    try:
+        datetime.fromisoformat(date)
+    except ValueError:
+        raise ModelError("The date must look like 2026-03-31.") from None
+    attendance = _number(p.attendance, "Attendance", integer=True)
+    helped = _number(p.people_helped, "People helped", integer=True)
+    if (attendance is not None and attendance < 0) or (helped is not None and helped < 0):
+        raise ModelError("Counts of people cannot be negative.")
+    return dict(date=date, outcome=_number(p.outcome, "The measure"), attendance=attendance,
+                people_helped=helped, note=_text(p.note, "The note"))
