@@ -11,8 +11,8 @@ from sqlalchemy import (
     Column,
     Float,
     ForeignKey,
-    Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -75,19 +75,16 @@ people = _child(
     Column("role", String(20), nullable=False),
 )
 
-units = Table(
-    "units",
+#: The units data of an inquiry, one columnar document (see ``units_table``).
+unit_tables = Table(
+    "unit_tables",
     metadata,
     Column("inquiry_id", Integer, ForeignKey("inquiries.id", ondelete="CASCADE"),
            primary_key=True),
-    Column("position", Integer, primary_key=True, autoincrement=False),
-    Column("unit_id", Text, nullable=False),
-    Column("outcome", Float, nullable=True),
-    Column("population", Float, nullable=True),
-    Column("private_name", Text, nullable=True),
-    Column("context", Text, nullable=False, default="{}"),
+    Column("format", String(40), nullable=False),
+    Column("row_count", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
 )
-Index("units_by_id", units.c.inquiry_id, units.c.unit_id, unique=True)
 
 exceptions = Table(
     "exceptions",

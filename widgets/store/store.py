@@ -45,6 +45,7 @@ from widgets.model import (
 )
 from widgets.paths import data_dir
 from widgets.store import schema as s
+from widgets.store import units_table
 from widgets.store.migrations import migrate
 
 DB_FILENAME = "hidden-insights.sqlite"
@@ -207,7 +208,8 @@ class Store:
             i.c.slug, i.c.title, i.c.created_at, i.c.updated_at, i.c.downloaded_at,
             i.c.measure_what,
             count(s.people).label("people"),
-            count(s.units).label("units"),
+            select(func.coalesce(func.max(s.unit_tables.c.row_count), 0))
+            .where(s.unit_tables.c.inquiry_id == i.c.id).scalar_subquery().label("units"),
             count(s.exceptions, s.exceptions.c.status == "confirmed").label("confirmed"),
             count(s.exceptions, s.exceptions.c.status == "candidate").label("candidates"),
             count(s.practices).label("practices"),
@@ -241,7 +243,8 @@ class Store:
                 select(s.inquiries.c.id).where(s.inquiries.c.slug == slug)
             ).first() is not None
 
-    def create_inquiry(self, title: str, *, by: str = "facilitator", slug: str | None = None) -> str:
+    def create_inquiry(self, title: str, *, by: str = "facilitator",
+                       slug: str | None = None) -> str:
         """Start a new, empty inquiry; returns its slug (made unique if needed)."""
         title = _text(title, "The title", required=True, limit=200).strip()
         stamp = now()
@@ -302,7 +305,8 @@ class Store:
             inquiry.group = [Person(p.name, p.role, p.number)
                              for p in rows(s.people, s.people.c.number)]
             if include_units:
-                inquiry.units = _read_units(conn, iid)
+                frame, columns = _load_frame(conn, iid)
+                inquiry.units = units_table.to_units(frame, columns)
             inquiry.exceptions = [
                 ExceptionDecision(e.unit_id, e.status, json.loads(e.methods), e.score, e.note,
                                   e.decided_by, e.decided_at)
@@ -344,16 +348,19 @@ class Store:
     def units(self, slug: str) -> list[Unit]:
         """The units, in order."""
         with self.engine.connect() as conn:
-            return _read_units(conn, self._inquiry_id(conn, slug))
+            frame, columns = _load_frame(conn, self._inquiry_id(conn, slug))
+        return units_table.to_units(frame, columns)
 
     def units_frame(self, slug: str, *, include_private: bool = False):
-        """The units as a pandas DataFrame (unit_id, outcome, population, circumstances)."""
+        """The units as a pandas DataFrame (unit_id, outcome, population, circumstances).
+
+        Real names (``private_name``) are left out unless asked for.
+        """
         with self.engine.connect() as conn:
-            iid = self._inquiry_id(conn, slug)
-            columns = json.loads(conn.execute(
-                select(s.inquiries.c.context_columns).where(s.inquiries.c.id == iid)).scalar())
-            units = _read_units(conn, iid)
-        return model.units_to_frame(units, columns, include_private)
+            frame, columns = _load_frame(conn, self._inquiry_id(conn, slug))
+        if not include_private:
+            frame = frame.drop(columns=["private_name"])
+        return frame
 
     def history(self, slug: str) -> list[HistoryEntry]:
         """The change log, oldest first."""
@@ -444,46 +451,53 @@ class Store:
 
     def replace_units(self, slug: str, units: list[Unit], context_columns: list[str], *,
                       by: str = "facilitator", source: str = "") -> None:
-        """Replace the whole units table (an import). Unit ids must be unique and non-empty."""
-        context_columns = [str(c) for c in context_columns]
-        _check_units(units, context_columns)
-        change = f"replaced the data with {len(units):,} units"
+        """Replace the whole units table. Unit ids must be unique and non-empty."""
+        frame = units_table.from_units(units, [str(c) for c in context_columns])
+        self.replace_units_frame(slug, frame, by=by, source=source)
+
+    def replace_units_frame(self, slug: str, frame, *, by: str = "facilitator",
+                            source: str = "") -> None:
+        """Replace the whole units table from a DataFrame (the fast path for imports).
+
+        ``frame`` has ``unit_id``, ``outcome``, optionally ``population`` and
+        ``private_name``; every other column is a circumstance.
+        """
+        frame, context = units_table.normalise(frame)
+        data = units_table.to_bytes(frame)
+        change = f"replaced the data with {len(frame):,} units"
         if source:
-            change += f" from {source}"
+            change += f" from {_text(source, 'The source', limit=300)}"
         with self._write(slug, "units", change, by,
-                         {"units": len(units), "columns": context_columns}) as (conn, iid):
-            conn.execute(delete(s.units).where(s.units.c.inquiry_id == iid))
-            _insert_units(conn, iid, units, start=0)
+                         {"units": len(frame), "columns": context}) as (conn, iid):
+            _store_frame(conn, iid, frame, data)
             conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid)
-                         .values(context_columns=_dumps(context_columns)))
+                         .values(context_columns=_dumps(context)))
 
     def add_unit(self, slug: str, unit: Unit, *, by: str = "facilitator") -> None:
         """Add one unit at the end of the table."""
         with self._write(slug, "units", f"added unit {unit.unit_id!r}", by) as (conn, iid):
-            columns = self._columns(conn, iid)
-            _check_units([unit], columns)
-            if _unit_exists(conn, iid, unit.unit_id):
+            frame, columns = _load_frame(conn, iid)
+            if unit.unit_id in set(frame["unit_id"]):
                 raise ModelError(f"There is already a unit called {unit.unit_id!r}.")
-            columns = _extend_columns(conn, iid, columns, unit.context)
-            last = conn.execute(select(func.max(s.units.c.position))
-                                .where(s.units.c.inquiry_id == iid)).scalar()
-            _insert_units(conn, iid, [unit], start=(last or 0) + 1 if last is not None else 0)
+            columns = columns + [str(k) for k in unit.context if str(k) not in columns]
+            frame = self._merge(frame, [unit], columns)
+            _save_frame(conn, iid, frame, columns)
 
     def update_unit(self, slug: str, unit_id: str, unit: Unit, *,
                     by: str = "facilitator") -> None:
         """Replace one unit's values (its id may change, if the new one is free)."""
         with self._write(slug, "units", f"changed unit {unit_id!r}", by) as (conn, iid):
-            columns = self._columns(conn, iid)
-            _check_units([unit], columns)
-            if not _unit_exists(conn, iid, unit_id):
+            frame, columns = _load_frame(conn, iid)
+            ids = frame["unit_id"].tolist()
+            if unit_id not in ids:
                 raise NotFound(f"There is no unit called {unit_id!r}.")
-            if unit.unit_id != unit_id and _unit_exists(conn, iid, unit.unit_id):
+            if unit.unit_id != unit_id and unit.unit_id in ids:
                 raise ModelError(f"There is already a unit called {unit.unit_id!r}.")
-            _extend_columns(conn, iid, columns, unit.context)
-            conn.execute(update(s.units).where(s.units.c.inquiry_id == iid,
-                                               s.units.c.unit_id == unit_id).values(
-                unit_id=unit.unit_id, outcome=unit.outcome, population=unit.population,
-                private_name=unit.private_name, context=_dumps(unit.context)))
+            columns = columns + [str(k) for k in unit.context if str(k) not in columns]
+            units = units_table.to_units(frame, [c for c in columns if c in frame.columns])
+            units[ids.index(unit_id)] = unit
+            frame = units_table.from_units(units, columns)
+            _save_frame(conn, iid, frame, columns)
             if unit.unit_id != unit_id:
                 for table in (s.exceptions, s.practice_checks):
                     conn.execute(update(table).where(table.c.inquiry_id == iid,
@@ -493,17 +507,25 @@ class Store:
     def remove_unit(self, slug: str, unit_id: str, *, by: str = "facilitator") -> None:
         """Remove one unit (and its exception decision and practice checks)."""
         with self._write(slug, "units", f"removed unit {unit_id!r}", by) as (conn, iid):
-            gone = conn.execute(delete(s.units).where(s.units.c.inquiry_id == iid,
-                                                      s.units.c.unit_id == unit_id)).rowcount
-            if not gone:
+            frame, columns = _load_frame(conn, iid)
+            keep = frame["unit_id"] != unit_id
+            if keep.all():
                 raise NotFound(f"There is no unit called {unit_id!r}.")
+            _save_frame(conn, iid, frame[keep].reset_index(drop=True), columns)
             for table in (s.exceptions, s.practice_checks):
                 conn.execute(delete(table).where(table.c.inquiry_id == iid,
                                                  table.c.unit_id == unit_id))
 
-    def _columns(self, conn: Connection, iid: int) -> list[str]:
-        return json.loads(conn.execute(select(s.inquiries.c.context_columns)
-                                       .where(s.inquiries.c.id == iid)).scalar())
+    @staticmethod
+    def _merge(frame, units: list[Unit], columns: list[str]):
+        import pandas as pd
+
+        extra = units_table.from_units(units, columns)
+        for c in columns:
+            if c not in frame.columns:
+                frame[c] = None
+        both = pd.concat([frame.astype(object), extra.astype(object)], ignore_index=True)
+        return both
 
     # ------------------------------------------------------------------ exceptions
 
@@ -518,7 +540,7 @@ class Store:
         with self._write(slug, "exceptions", change, by,
                          {"unit_id": decision.unit_id, "status": status, "note": note}
                          ) as (conn, iid):
-            if not _unit_exists(conn, iid, decision.unit_id):
+            if decision.unit_id not in _unit_ids(conn, iid):
                 raise NotFound(f"There is no unit called {decision.unit_id!r}.")
             values = dict(status=status, methods=_dumps(methods), score=score, note=note,
                           decided_by=decision.decided_by or by,
@@ -603,8 +625,7 @@ class Store:
             _choice(c.value, CHECK_VALUES, "The answer")
         with self._write(slug, "practice_checks", f"recorded {len(checks)} practice checks",
                          by) as (conn, iid):
-            known_units = {r[0] for r in conn.execute(
-                select(s.units.c.unit_id).where(s.units.c.inquiry_id == iid))}
+            known_units = _unit_ids(conn, iid)
             known_practices = {r[0] for r in conn.execute(
                 select(s.practices.c.number).where(s.practices.c.inquiry_id == iid))}
             for c in checks:
@@ -698,7 +719,6 @@ class Store:
         it again gives back the same file.
         """
         _text(inquiry.title, "The title", required=True, limit=200)
-        _check_units(inquiry.units, inquiry.context_columns)
         for p in inquiry.group:
             _choice(p.role, ROLES, "The role")
         _choice(inquiry.measure.kind, MEASURE_KINDS, "The kind of measure")
@@ -719,7 +739,9 @@ class Store:
             )).inserted_primary_key[0]
             _insert_numbered(conn, s.people, iid, inquiry.group,
                              lambda p: dict(name=p.name, role=p.role))
-            _insert_units(conn, iid, inquiry.units, start=0)
+            frame, _ = units_table.normalise(
+                units_table.from_units(inquiry.units, inquiry.context_columns))
+            _store_frame(conn, iid, frame, units_table.to_bytes(frame))
             if inquiry.exceptions:
                 conn.execute(insert(s.exceptions), [dict(
                     inquiry_id=iid, unit_id=e.unit_id, status=e.status,
@@ -749,7 +771,7 @@ class Store:
 
 # ---------------------------------------------------------------------- helpers
 
-_CHILD_TABLES = (s.people, s.units, s.exceptions, s.practices, s.practice_checks, s.actions,
+_CHILD_TABLES = (s.people, s.unit_tables, s.exceptions, s.practices, s.practice_checks, s.actions,
                  s.progress, s.reflections, s.analysis_runs, s.history)
 
 
@@ -824,58 +846,35 @@ def _insert_numbered(conn: Connection, table, iid: int, items: list, values) -> 
     conn.execute(insert(table), rows)
 
 
-def _unit_exists(conn: Connection, iid: int, unit_id: str) -> bool:
-    return conn.execute(select(s.units.c.position).where(
-        s.units.c.inquiry_id == iid, s.units.c.unit_id == unit_id)).first() is not None
+def _load_frame(conn: Connection, iid: int):
+    """The stored units frame and the circumstance columns, in order."""
+    columns = json.loads(conn.execute(select(s.inquiries.c.context_columns)
+                                      .where(s.inquiries.c.id == iid)).scalar())
+    data = conn.execute(select(s.unit_tables.c.data)
+                        .where(s.unit_tables.c.inquiry_id == iid)).scalar()
+    frame = units_table.from_bytes(data, columns)
+    for c in columns:
+        if c not in frame.columns:
+            frame[c] = None
+    return frame, columns
 
 
-def _extend_columns(conn: Connection, iid: int, columns: list[str], context: dict) -> list[str]:
-    new = [str(k) for k in context if str(k) not in columns]
-    if new:
-        columns = columns + new
-        conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid)
-                     .values(context_columns=_dumps(columns)))
-    return columns
+def _unit_ids(conn: Connection, iid: int) -> set[str]:
+    frame, _ = _load_frame(conn, iid)
+    return set(frame["unit_id"])
 
 
-def _check_units(units: list[Unit], context_columns: list[str]) -> None:
-    seen: set[str] = set()
-    reserved = set(model.UNIT_FIELDS)
-    for c in context_columns:
-        if c in reserved:
-            raise ModelError(f"A circumstance cannot be called {c!r}.")
-    for u in units:
-        if not isinstance(u.unit_id, str) or not u.unit_id.strip():
-            raise ModelError("Every unit needs a name or id.")
-        if u.unit_id in seen:
-            raise ModelError(f"The id {u.unit_id!r} is used twice. Each unit needs its own id.")
-        seen.add(u.unit_id)
-        for name, value in (("outcome", u.outcome), ("population", u.population)):
-            if value is not None and (not isinstance(value, int | float)
-                                      or isinstance(value, bool) or value != value):
-                raise ModelError(f"The {name} of {u.unit_id!r} must be a number.")
+def _store_frame(conn: Connection, iid: int, frame, data: bytes) -> None:
+    conn.execute(delete(s.unit_tables).where(s.unit_tables.c.inquiry_id == iid))
+    conn.execute(insert(s.unit_tables).values(inquiry_id=iid, format=units_table.FORMAT,
+                                              row_count=len(frame), data=data))
 
 
-def _insert_units(conn: Connection, iid: int, units: list[Unit], start: int) -> None:
-    if not units:
-        return
-    rows = [
-        {"inquiry_id": iid, "position": start + n, "unit_id": u.unit_id, "outcome": u.outcome,
-         "population": u.population, "private_name": u.private_name,
-         "context": _dumps(u.context)}
-        for n, u in enumerate(units)
-    ]
-    conn.execute(insert(s.units), rows)
-
-
-def _read_units(conn: Connection, iid: int) -> list[Unit]:
-    rows = conn.execute(
-        select(s.units.c.unit_id, s.units.c.outcome, s.units.c.population,
-               s.units.c.private_name, s.units.c.context)
-        .where(s.units.c.inquiry_id == iid).order_by(s.units.c.position)
-    ).all()
-    loads = json.loads
-    return [Unit(r[0], r[1], r[2], r[3], loads(r[4])) for r in rows]
+def _save_frame(conn: Connection, iid: int, frame, columns: list[str]) -> None:
+    frame, context = units_table.normalise(frame)
+    _store_frame(conn, iid, frame, units_table.to_bytes(frame))
+    conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid)
+                 .values(context_columns=_dumps(context)))
 
 
 def _practice_values(p: Practice) -> dict[str, Any]:
