@@ -1,0 +1,59 @@
+# Two commands for a fresh machine:  make app   and   make test
+# Everything is installed into .venv, pinned by binder/requirements.txt (the set Binder uses).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8866
+
+.PHONY: app test install chromium lint benchmarks binder-url examples clean
+
+$(STAMP): pyproject.toml binder/requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c binder/requirements.txt -e ".[test]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the app: Voila on the start page at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it).
+app: $(STAMP)
+	$(BIN)/hidden-insights app --port $(PORT)
+
+## Debian's Chromium for the browser tests (installed with apt-get when missing and root).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then \
+		echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Chromium is missing: run 'sudo apt-get install chromium' (browser tests need it)."; \
+		exit 1; \
+	fi
+
+## Run the whole test suite: unit, widget, notebook (nbval), reliability and browser tests.
+test: $(STAMP) chromium
+	$(BIN)/ruff check widgets tests benchmarks examples
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check widgets tests benchmarks examples
+
+## Speed and memory checks (print ratios against a baseline measured in the same run).
+benchmarks: $(STAMP) chromium
+	$(BIN)/python benchmarks/store.py
+	$(BIN)/python benchmarks/exceptions.py --quick
+	$(BIN)/python benchmarks/voila_load.py
+
+## Regenerate the illustrative example files in examples/.
+examples: $(STAMP)
+	$(BIN)/python examples/make_examples.py
+
+## The Binder link for this repository's origin remote (opens the start page in Voila).
+binder-url:
+	@$(PYTHON) -c "import sys; sys.path.insert(0, '.'); from widgets.binder import binder_url_from_git; print(binder_url_from_git())"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
