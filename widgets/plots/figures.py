@@ -1,0 +1,336 @@
+"""The baseline, practices and progress plots (pure: values in, :class:`Figure` out).
+
+Every function draws in the shared theme (:mod:`widgets.plots.theme`), returns a
+:class:`~widgets.plots.theme.Figure` with a one-line caption that names the key numbers, and
+returns a plain "No data yet" figure when there is nothing to draw. Nothing here reads the
+store. pandas, matplotlib and seaborn are imported inside the functions (page-load speed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from widgets.model import Measure, ProgressEntry
+
+from .theme import (
+    HIGHLIGHT,
+    OTHERS,
+    OTHERS_ALPHA,
+    REFERENCE,
+    SERIES,
+    Figure,
+    empty_figure,
+    label,
+    new_figure,
+    number,
+    percent,
+    plural,
+    rate_scale,
+    themed,
+)
+from .theme import MAX_POINTS as _MAX_POINTS
+
+# ---------------------------------------------------------------------- baseline
+
+
+def baseline_figure(frame, measure: Measure) -> Figure:
+    """The baseline: how the outcome is spread over the units, drawn to suit the measure.
+
+    yes/no: bars of how many units are "yes" and "no"; score: a histogram; count: bars per
+    value (a histogram when there are many values); rate: each unit's rate as a dot, with the
+    overall rate as a line. ``frame`` is a units DataFrame (``unit_id``, ``outcome``,
+    ``population``, circumstances).
+    """
+    import pandas as pd
+
+    units = plural(measure.unit_name)
+    if frame is None or "outcome" not in frame or len(frame) == 0:
+        return empty_figure(caption=f"No data yet: add the {units} and their outcomes.")
+    outcome = pd.to_numeric(frame["outcome"], errors="coerce")
+    known = outcome.dropna()
+    if known.empty:
+        return empty_figure(caption=f"No data yet: none of the {units} has an outcome.")
+    kind = measure.kind
+    if kind == "yes_no":
+        return _baseline_yes_no(known, measure)
+    if kind == "rate":
+        return _baseline_rate(frame, measure)
+    return _baseline_spread(known, measure)
+
+
+def _baseline_yes_no(outcome, measure: Measure) -> Figure:
+    yes = int((outcome >= 0.5).sum())
+    n = int(len(outcome))
+    no = n - yes
+    from widgets.analysis.baseline import predicate
+
+    what = predicate(measure)
+    yes_label, no_label = f"Yes: {what}", "No"
+    with themed():
+        fig, ax = new_figure()
+        bars = ax.bar([0, 1], [yes, no], color=OTHERS, width=0.6)
+        ax.bar_label(bars, labels=[number(yes), number(no)], padding=4, fontsize=18)
+        ax.set_xticks([0, 1], [label(yes_label, 30), label(no_label, 30)])
+        ax.set_ylabel(f"Number of {plural(measure.unit_name)}")
+        ax.set_ylim(0, max(yes, no, 1) * 1.18)
+    caption = (f"Baseline: {number(yes)} of {number(n)} {plural(measure.unit_name, n)} "
+               f"({percent(yes / n)}) {what} (bars: yes and no).")
+    alt = (f"Bar chart of {plural(measure.unit_name)}: {number(yes)} yes ({what}) "
+           f"and {number(no)} no.")
+    return Figure(fig, caption, alt)
+
+
+def _baseline_spread(outcome, measure: Measure) -> Figure:
+    import seaborn as sns
+
+    n = int(len(outcome))
+    units = plural(measure.unit_name, n)
+    word = "Counts" if measure.kind == "count" else "Scores"
+    discrete = (measure.kind == "count" and bool((outcome == outcome.round()).all())
+                and outcome.nunique() <= 25)
+    median = float(outcome.median())
+    with themed():
+        fig, ax = new_figure()
+        sns.histplot(x=outcome.to_numpy(), ax=ax, color=OTHERS, discrete=discrete or None,
+                     shrink=0.85 if discrete else 1, bins="auto" if not discrete else "auto")
+        ax.axvline(median, color=REFERENCE, linestyle="--", label=f"middle value {number(median)}")
+        ax.set_xlabel(label(measure.what or word, 60))
+        ax.set_ylabel(f"Number of {plural(measure.unit_name)}")
+        ax.legend(loc="upper right")
+    shape = "bars per value" if discrete else "histogram"
+    caption = (f"Baseline: {word.lower()} for {number(n)} {units}, middle value "
+               f"{number(median)}, from {number(float(outcome.min()))} to "
+               f"{number(float(outcome.max()))} ({shape}).")
+    alt = (f"{shape.capitalize()} of {measure.what or word.lower()} for {number(n)} {units}; "
+           f"the dashed line marks the middle value {number(median)}.")
+    return Figure(fig, caption, alt)
+
+
+def _baseline_rate(frame, measure: Measure) -> Figure:
+    import numpy as np
+    import pandas as pd
+
+    events = pd.to_numeric(frame["outcome"], errors="coerce")
+    people = pd.to_numeric(frame.get("population"), errors="coerce") if "population" in frame \
+        else pd.Series(np.nan, index=frame.index)
+    usable = events.notna() & people.notna() & (people > 0)
+    if not usable.any():
+        return empty_figure(caption="No data yet: rates need events and a population above 0.")
+    events, people = events[usable], people[usable]
+    overall = float(events.sum() / people.sum())
+    scale, per = rate_scale(overall)
+    rates = (events / people).to_numpy() * scale
+    n = len(rates)
+    shown = _sample_index(n)
+    rng = np.random.default_rng(0)  # fixed jitter: the same data always gives the same plot
+    with themed():
+        fig, ax = new_figure()
+        ax.scatter(rates[shown], rng.uniform(-0.25, 0.25, len(shown)), color=OTHERS,
+                   alpha=OTHERS_ALPHA, s=60, label=plural(measure.unit_name))
+        ax.axvline(overall * scale, color=REFERENCE, linestyle="--",
+                   label=f"overall rate {number(overall * scale)} {per}")
+        ax.set_yticks([])
+        ax.set_ylim(-0.6, 0.6)
+        ax.set_xlabel(label(f"{measure.what or 'rate'} ({per})", 60))
+        ax.legend(loc="upper right")
+    units = plural(measure.unit_name, n)
+    caption = (f"Baseline: overall rate {number(overall * scale)} {per} over {number(n)} "
+               f"{units} (dots: each unit's rate, from {number(float(rates.min()))} to "
+               f"{number(float(rates.max()))}; line: overall rate){_sample_note(n)}.")
+    alt = (f"Strip plot of the rate for each of {number(n)} {units}, with a dashed line at "
+           f"the overall rate of {number(overall * scale)} {per}.")
+    return Figure(fig, caption, alt)
+
+
+def _sample_index(n: int, keep=None):
+    """Indexes of the points to draw: all of them, or a fixed sample of MAX_POINTS."""
+    import numpy as np
+
+    if n <= _MAX_POINTS:
+        return np.arange(n)
+    rng = np.random.default_rng(0)
+    return np.sort(rng.choice(n, _MAX_POINTS, replace=False))
+
+
+def _sample_note(n: int) -> str:
+    if n <= _MAX_POINTS:
+        return ""
+    return f"; a sample of {_MAX_POINTS:,} of the {n:,} is drawn"
+
+
+# ---------------------------------------------------------------------- practices
+
+
+def practices_figure(comparison) -> Figure:
+    """One pair of bars per practice: share of positive exceptions doing it vs share of others.
+
+    ``comparison`` is the DataFrame of ``widgets.analysis.practices.compare_practices``
+    (columns ``practice`` or ``what``, ``share_exceptions``, ``share_others``; shares 0–1).
+    Missing shares (nobody checked) are drawn as no bar.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if comparison is None or len(comparison) == 0:
+        return empty_figure(caption="No data yet: no practices have been checked.")
+    name_col = "practice" if "practice" in comparison else "what"
+    names = [str(v) for v in comparison[name_col]]
+    ex = pd.to_numeric(comparison["share_exceptions"], errors="coerce").to_numpy(dtype=float)
+    ot = pd.to_numeric(comparison["share_others"], errors="coerce").to_numpy(dtype=float)
+    if np.isnan(ex).all() and np.isnan(ot).all():
+        return empty_figure(caption="No data yet: no practices have been checked.")
+    n = len(names)
+    y = np.arange(n)
+    height = 0.38
+    with themed():
+        fig, ax = new_figure(height=max(3.2, 1.1 * n + 1.6))
+        for shares, offset, colour, words in ((ex, -height / 2, HIGHLIGHT,
+                                               "positive exceptions"),
+                                              (ot, height / 2, OTHERS, "others")):
+            bars = ax.barh(y + offset, np.nan_to_num(shares * 100), height, color=colour,
+                           label=words)
+            ax.bar_label(bars, labels=[percent(v) if not np.isnan(v) else "not known"
+                                       for v in shares], padding=4, fontsize=14)
+        ax.set_yticks(y, [label(v, 28, 60) for v in names])
+        ax.invert_yaxis()  # first practice on top, in the order given
+        ax.set_xlim(0, 115)
+        ax.set_xticks([0, 20, 40, 60, 80, 100])
+        ax.set_xlabel("Share doing it (%)")
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
+    diff = np.where(np.isnan(ex) | np.isnan(ot), -np.inf, ex - ot)
+    best = int(np.argmax(diff))
+    parts = (f"Practices: share of positive exceptions doing each one (orange) against "
+             f"others (blue), for {n} practice{'s' if n != 1 else ''}")
+    if np.isfinite(diff[best]):
+        parts += (f"; largest gap: “{_short(names[best])}” {percent(ex[best])} of exceptions "
+                  f"vs {percent(ot[best])} of others")
+    alt = "Paired bar chart. " + "; ".join(
+        f"{_short(nm)}: {percent(a)} of exceptions, {percent(b)} of others"
+        for nm, a, b in zip(names, ex, ot, strict=True))
+    return Figure(fig, parts + ".", alt + ".")
+
+
+def _short(text: str, limit: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------------- progress
+
+def progress_figure(progress_entries: list[ProgressEntry] | Any, baseline_value: float | None
+                    = None, measure: Measure | None = None) -> Figure:
+    """Progress over time: the outcome measure against the baseline, attendance, people helped.
+
+    One panel per series that has values (they have different scales), sharing the date
+    axis. ``progress_entries`` is a list of :class:`ProgressEntry` (or a DataFrame with the
+    same columns). ``baseline_value`` is on the baseline's scale (a share 0–1 for yes/no and
+    rates, as ``widgets.analysis.baseline.Baseline.value``); shares are drawn as per cent (or
+    per 1,000 for rare events), and outcomes typed as per cent ("45") are read as such, the
+    convention of ``widgets.analysis.progress``. People helped are counted per period (bars;
+    the caption gives the total). Entries whose date cannot be read are left out and counted.
+    """
+    import pandas as pd
+
+    frame = _progress_frame(progress_entries)
+    if frame.empty:
+        return empty_figure(caption="No data yet: no progress has been recorded.")
+    frame["when"] = pd.to_datetime(frame["date"], errors="coerce", format="mixed")
+    unreadable = int(frame["when"].isna().sum())
+    frame = frame.dropna(subset=["when"]).sort_values("when")
+    kind = measure.kind if measure else "score"
+    what = (measure.what if measure and measure.what else "outcome measure")
+    factor, unit = _outcome_scale(frame["outcome"], baseline_value, kind)
+    panels = [col for col in ("outcome", "attendance", "people_helped")
+              if col in frame and frame[col].notna().any()]
+    if not panels:
+        return empty_figure(caption="No data yet: no progress has been recorded.")
+    captions, alts = [], []
+    with themed():
+        fig, axes = new_figure(len(panels), sharex=True)
+        axes = axes if isinstance(axes, list) else [axes]
+        for i, (ax, col) in enumerate(zip(axes, panels, strict=True)):
+            part = frame.dropna(subset=[col])
+            values = part[col].astype(float)
+            d0, d1 = _day(part["when"].iloc[0]), _day(part["when"].iloc[-1])
+            colour = SERIES[i % len(SERIES)]
+            if col == "outcome":
+                digits = 0 if unit == " %" else 2
+                values = values.where(values > 1, values * factor) if factor != 1 else values
+                first, last = float(values.iloc[0]), float(values.iloc[-1])
+                ax.plot(part["when"], values, marker="o", color=colour, label="measured")
+                ax.set_ylabel(label(f"{what}{unit}", 24, 48))
+                text = f"{_short(what, 40)}: {number(last, digits)}{unit} on {d1}"
+                if baseline_value is not None:
+                    base = baseline_value * factor
+                    ax.axhline(base, color=REFERENCE, linestyle="--",
+                               label=f"baseline {number(base, digits)}{unit}")
+                    text += f" against a baseline of {number(base, digits)}{unit}"
+                captions.append(text)
+                alts.append(f"the measure: {len(part)} dated values from {number(first, digits)} "
+                            f"to {number(last, digits)}{unit}")
+            elif col == "attendance":
+                first, last = float(values.iloc[0]), float(values.iloc[-1])
+                ax.plot(part["when"], values, marker="o", color=colour, label="people came")
+                ax.set_ylabel("Attendance")
+                captions.append(f"attendance {number(first)} on {d0}, {number(last)} on {d1}")
+                alts.append(f"attendance: {len(part)} dated values from {number(first)} to "
+                            f"{number(last)}")
+            else:
+                total = float(values.sum())
+                ax.bar(part["when"], values, width=_bar_days(part["when"]), color=colour,
+                       label="people helped in the period")
+                ax.set_ylabel("People helped")
+                captions.append(f"{number(total)} people helped from {d0} to {d1}")
+                alts.append(f"people helped: {len(part)} periods, {number(total)} in all")
+            ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2,
+                      borderaxespad=0.2)
+        fig.autofmt_xdate()
+    caption = "Progress: " + "; ".join(captions)
+    if unreadable:
+        caption += (f" ({unreadable} entr{'y' if unreadable == 1 else 'ies'} without a "
+                    "readable date left out)")
+    alt = "Line chart over time. " + "; ".join(alts) + "."
+    return Figure(fig, caption + ".", alt)
+
+
+def _outcome_scale(outcome, baseline_value: float | None, kind: str) -> tuple[float, str]:
+    """How to draw the outcome: shares (yes/no, rates) times 100 ("%") or per 1,000."""
+    if kind == "yes_no":
+        return 100.0, " %"
+    if kind == "rate":
+        reference = baseline_value if baseline_value is not None else 0.01
+        factor, per = rate_scale(float(reference))
+        return factor, f" {per}"
+    return 1.0, ""
+
+
+def _bar_days(when) -> float:
+    """Bar width in days: most of the usual gap between entries (at least one day)."""
+    import numpy as np
+
+    if len(when) < 2:
+        return 10.0
+    gaps = np.diff(when.to_numpy().astype("datetime64[s]").astype("int64")) / 86400
+    return max(1.0, float(np.median(gaps)) * 0.7)
+
+
+def _progress_frame(entries) -> Any:
+    import pandas as pd
+
+    columns = ["date", "outcome", "attendance", "people_helped"]
+    if entries is None:
+        return pd.DataFrame(columns=columns)
+    if isinstance(entries, pd.DataFrame):
+        frame = entries.copy()
+    else:
+        frame = pd.DataFrame([{c: getattr(e, c, None) for c in columns} for e in entries],
+                             columns=columns)
+    for col in columns[1:]:
+        if col in frame:
+            frame[col] = pd.to_numeric(frame[col], errors="coerce")
+    return frame
+
+
+def _day(ts) -> str:
+    return ts.strftime("%d %b %Y").lstrip("0")
