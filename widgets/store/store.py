@@ -45,8 +45,23 @@ from widgets.model import (
 )
 from widgets.paths import data_dir
 from widgets.store import schema as s
-from widgets.store import units_table
 from widgets.store.migrations import migrate
+
+
+class _LazyModule:
+    """A module imported on first use. units_table needs pandas; pages that only list
+    inquiries (the start page, every page header) should not pay for it at load."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        import importlib
+
+        return getattr(importlib.import_module(self._name), attr)
+
+
+units_table = _LazyModule("widgets.store.units_table")
 
 DB_FILENAME = "hidden-insights.sqlite"
 #: Longest text a person can store in one field (a very long paste is cut with a message).

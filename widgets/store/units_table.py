@@ -95,7 +95,8 @@ def normalise(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     ids = frame["unit_id"]
     if ids.isna().any():
         raise ModelError(f"Row {int(np.flatnonzero(ids.isna().to_numpy())[0]) + 1} has no id.")
-    ids = ids.astype("str") if pd.api.types.is_string_dtype(ids) else ids.map(_text_of)
+    ids = (ids.astype("str") if pd.api.types.is_string_dtype(ids) or not len(ids)
+           else ids.map(_text_of))  # an empty column may come as float64
     blank = ids.str.strip() == ""
     if blank.any():
         raise ModelError(f"Row {int(np.flatnonzero(blank.to_numpy())[0]) + 1} has no id.")
@@ -173,6 +174,9 @@ def to_units(frame: pd.DataFrame, context_columns: list[str]) -> list[Unit]:
 
 def from_units(units: list[Unit], context_columns: list[str]) -> pd.DataFrame:
     """A frame from unit records, for :func:`normalise`."""
+    for c in context_columns:  # would silently overwrite a fixed column below
+        if c in UNIT_FIELDS:
+            raise ModelError(f"A circumstance cannot be called {c!r}.")
     data: dict[str, list] = {
         "unit_id": [u.unit_id for u in units],
         "outcome": [_as_number(u.outcome, u.unit_id, "outcome") for u in units],
