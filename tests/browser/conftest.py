@@ -1,0 +1,228 @@
+"""Browser fixtures: a real Voila server, Debian's Chromium through Playwright, and helpers.
+
+Reusable by every browser test (step pages too):
+
+* ``voila_server`` (session): standalone Voila over notebooks/, started with
+  ``widgets.app.voila_command``/``voila_env`` on a free port, with its own data folder.
+  ``.url`` (ends with "/"), ``.render_url`` ("…/voila/render/"), ``.data_dir``,
+  ``.store()`` (a Store on the server's data folder; close it after use).
+* ``browser`` (session): headless Chromium from /usr/bin/chromium (no Playwright download).
+* ``context`` / ``page``: a fresh browser context and page per test, with default timeouts.
+* ``external_requests``: a list that collects every request to a host other than the local
+  server (use it with ``page``; assert it is empty).
+* ``open_notebook(page, name, slug=None)``: go to a notebook (with ``?inquiry=slug``) and
+  wait until its widgets are rendered (the ``.hi-ready`` marker every page adds).
+* ``start_server(command, env, ready_path)``: start another server (the Binder test).
+
+Every navigation and wait has a timeout: a missing template hangs a request rather than
+failing it. All tests here are marked ``browser``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run",
+]
+SERVER_START_TIMEOUT = 60.0  # seconds for a server to answer
+PAGE_TIMEOUT_MS = 60_000  # a Voila page runs the notebook before it arrives
+ACTION_TIMEOUT_MS = 20_000  # clicks and waits once the page is there
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives Chromium against a real Voila server")
+
+
+def free_port() -> int:
+    """A TCP port nobody is listening on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A server process started for the tests."""
+
+    process: subprocess.Popen
+    url: str
+    data_dir: Path
+    log_path: Path
+
+    @property
+    def render_url(self) -> str:
+        return self.url + "voila/render/"
+
+    def store(self):
+        """A Store on the server's data folder (close it after use)."""
+        from widgets.store import Store
+
+        return Store(f"sqlite:///{self.data_dir / 'hidden-insights.sqlite'}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            # The server runs in its own process group: stop it and its kernels together.
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(timeout=5)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.process.wait(timeout=5)
+
+
+def start_server(command: list[str], env: dict[str, str], url: str, data_dir: Path,
+                 log_path: Path, ready_path: str = "") -> Server:
+    """Start ``command`` and wait (with a timeout) until ``url + ready_path`` answers."""
+    log = open(log_path, "wb")  # noqa: SIM115 - kept open for the server's life
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               cwd=str(data_dir), start_new_session=True)
+    server = Server(process, url, data_dir, log_path)
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"The server stopped (exit {process.returncode}):\n{server.log()}")
+        try:
+            with urllib.request.urlopen(url + ready_path, timeout=5) as response:
+                if response.status < 500:
+                    return server
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.monotonic() > deadline:
+            server.stop()
+            raise RuntimeError(f"The server did not answer within {SERVER_START_TIMEOUT:.0f} s:"
+                               f"\n{server.log()}")
+        time.sleep(0.25)
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory) -> Iterator[Server]:
+    """Standalone Voila over notebooks/, as `make app` runs it, on a free port."""
+    from widgets.app import voila_command, voila_env
+
+    folder = tmp_path_factory.mktemp("voila")
+    data = folder / "data"
+    data.mkdir()
+    port = free_port()
+    env = {**os.environ, "HIDDEN_INSIGHTS_DATA": str(data), "HIDDEN_INSIGHTS_BINDER": "0"}
+    env.update(voila_env())
+    env["HIDDEN_INSIGHTS_DATA"] = str(data)
+    server = start_server(voila_command(port=port), env, f"http://127.0.0.1:{port}/", data,
+                          folder / "voila.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium (Playwright's own browser download is not used)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def context(browser, tmp_path):
+    """A fresh browser context per test (no shared cookies or storage)."""
+    ctx = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(ACTION_TIMEOUT_MS)
+    ctx.set_default_navigation_timeout(PAGE_TIMEOUT_MS)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    """A page in the test's own context."""
+    return context.new_page()
+
+
+def is_local(url: str) -> bool:
+    """True for the local server and for URLs that go nowhere (data:, blob:, about:)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about", "chrome", "chrome-extension"):
+        return True
+    return parts.hostname in LOCAL_HOSTS or f"[{parts.hostname}]" in LOCAL_HOSTS
+
+
+@pytest.fixture
+def external_requests(context) -> list[str]:
+    """Every request the test's pages make to a host other than the local server."""
+    seen: list[str] = []
+    context.on("request", lambda request: None if is_local(request.url)
+               else seen.append(request.url))
+    return seen
+
+
+def wait_ready(page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
+    """Wait until the page's widgets are rendered (the ``.hi-ready`` marker is in the DOM)."""
+    page.wait_for_selector(".hi-ready", state="attached", timeout=timeout_ms)
+
+
+def goto_notebook(page, render_url: str, name: str, slug: str | None = None,
+                  timeout_ms: int = PAGE_TIMEOUT_MS):
+    """Open notebook ``name`` under ``render_url`` (with ``?inquiry=slug``), wait until ready."""
+    url = render_url + name + (f"?inquiry={slug}" if slug else "")
+    response = page.goto(url, timeout=timeout_ms, wait_until="load")
+    assert response is not None and response.ok, f"{url}: {response and response.status}"
+    wait_ready(page, timeout_ms)
+    return response
+
+
+@pytest.fixture
+def open_notebook(voila_server) -> Callable[..., object]:
+    """``open_notebook(page, name, slug=None)`` against the session's Voila server."""
+
+    def _open(page, name: str, slug: str | None = None):
+        return goto_notebook(page, voila_server.render_url, name, slug)
+
+    return _open
+
+
+@pytest.fixture(scope="session")
+def repo_dir() -> Path:
+    from widgets.paths import REPO_DIR
+
+    return REPO_DIR
+
+
+@pytest.fixture(scope="session")
+def bash() -> str:
+    path = shutil.which("bash")
+    if not path:
+        pytest.skip("bash is not installed")
+    return path

@@ -1,0 +1,156 @@
+"""The start page, driven in Python: create, list, examples, downloads, upload."""
+
+import base64
+import re
+
+import ipywidgets as ipw
+import pytest
+
+from widgets.files import inquiry_file
+from widgets.ui import context
+from widgets.ui.start import BINDER_NOTICE, REMINDER, StartPage, step_progress
+
+
+@pytest.fixture(autouse=True)
+def plain_env(monkeypatch):
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.setenv(context.BINDER_OVERRIDE, "0")
+    yield
+    context.set_store(None)
+
+
+def _html(widget):
+    text = widget.value if isinstance(widget, ipw.HTML) else ""
+    return text + "".join(_html(c) for c in getattr(widget, "children", ()))
+
+
+def _link_bytes(link):
+    return base64.b64decode(re.search(r"base64,([^\"]+)\"", link.value).group(1))
+
+
+def test_create_lists_and_opens_the_new_inquiry(store):
+    page = StartPage(store=store)
+    assert page.slug is None and "No inquiries yet" in page.inquiry_list.value
+    page.title_field.value = "Family break-up"
+    page.create_button.click()
+    assert page.slug == "family-break-up" and store.exists("family-break-up")
+    assert page.create_message.kind == "ok" and page.title_field.value == ""
+    assert "Family break-up" in page.inquiry_list.value
+    assert 'href="start.ipynb?inquiry=family-break-up"' in page.inquiry_list.value
+    assert "1-define-and-measure.ipynb?inquiry=family-break-up" in _html(page.panel)
+    assert "?inquiry=family-break-up" in page.nav.value
+
+
+@pytest.mark.parametrize("title, words", [("", "cannot be empty"), ("   ", "cannot be empty"),
+                                          ("x" * 201, "too long")])
+def test_bad_title_gives_a_message_and_stores_nothing(store, title, words):
+    page = StartPage(store=store)
+    page.title_field.value = title
+    page.create_button.click()
+    assert words in page.create_message.text and page.create_message.kind == "error"
+    assert store.list_inquiries() == [] and page.slug is None
+    assert page.errors.text == ""
+
+
+def test_hostile_title_is_escaped_everywhere(store):
+    page = StartPage(store=store)
+    page.title_field.value = '<img src=x onerror="alert(1)">'
+    page.create_button.click()
+    text = _html(page.widget)
+    assert "<img src=x" not in text and "&lt;img src=x" in text
+
+
+def test_slug_from_the_url_is_opened(monkeypatch, store, slug):
+    monkeypatch.setenv("QUERY_STRING", f"inquiry={slug}")
+    context.set_store(store)
+    page = StartPage()
+    assert page.slug == slug and "Family break-up in our estate" in _html(page.panel)
+
+
+def test_unknown_slug_says_so(store):
+    page = StartPage(store=store, slug="not-here")
+    assert page.slug is None and "no inquiry called" in _html(page.panel)
+
+
+def test_example_opens_and_reopens(store):
+    page = StartPage(store=store)
+    assert set(page.example_buttons) == {"grub-hub", "child-nutrition"}
+    page.example_buttons["grub-hub"].click()
+    first = page.slug
+    assert first and store.exists(first) and page.example_message.kind == "ok"
+    summary = store.summary(first)
+    assert summary.units > 0 and summary.confirmed_exceptions > 0
+    page.example_buttons["grub-hub"].click()
+    assert page.slug == first and len(store.list_inquiries()) == 1
+
+
+def test_progress_lines(store):
+    page = StartPage(store=store)
+    page.example_buttons["grub-hub"].click()
+    progress = step_progress(store.summary(page.slug))
+    s = store.summary(page.slug)
+    assert progress[1].startswith("measure defined") and f"{s.units} units" in progress[1]
+    assert progress[2].startswith(f"{s.confirmed_exceptions} exception")
+    assert progress[3].startswith(f"{s.practices} practice")
+    assert progress[1] in _html(page.panel)
+
+
+def test_download_then_upload_gives_the_same_inquiry(store):
+    page = StartPage(store=store)
+    page.example_buttons["child-nutrition"].click()
+    original = page.slug
+    link = page.downloads["json"].prepare()
+    assert link is not None and link.filename.endswith(".json")
+    assert store.summary(original).downloaded_at is not None
+    data = _link_bytes(link)
+    assert page.upload.receive(data, "whatever/../name.json")
+    assert page.upload.message.kind == "ok"
+    copy = page.slug
+    assert copy != original
+    a, b = store.get(original), store.get(copy)
+    b.slug = a.slug
+    assert inquiry_file.dumps(a) == inquiry_file.dumps(b)
+
+
+def test_workbook_download(store):
+    pytest.importorskip("widgets.files.workbook")
+    page = StartPage(store=store)
+    page.example_buttons["grub-hub"].click()
+    link = page.downloads["xlsx"].prepare()
+    assert link is not None and _link_bytes(link)[:2] == b"PK"
+
+
+def test_bad_upload_shows_a_message_and_changes_nothing(store, slug):
+    page = StartPage(store=store)
+    before = [s.slug for s in store.list_inquiries()]
+    for data, name in [(b"not json at all", "x.json"), (b"{}", "x.json"),
+                       (b"\x00\x01garbage", "x.xlsx")]:
+        assert not page.upload.receive(data, name)
+        assert page.upload.message.kind == "error" and page.upload.message.text
+        assert page.errors.text == ""
+    assert [s.slug for s in store.list_inquiries()] == before
+
+
+def test_binder_notice_and_reminder(monkeypatch, store):
+    monkeypatch.setenv(context.BINDER_OVERRIDE, "1")
+    page = StartPage(store=store)
+    assert BINDER_NOTICE in _html(page.widget)
+    page.title_field.value = "Our issue"
+    page.create_button.click()
+    assert REMINDER in page.reminder.value
+    page.downloads["json"].prepare()
+    assert page.reminder.value == ""
+
+
+def test_no_binder_notice_locally(store):
+    page = StartPage(store=store)
+    assert BINDER_NOTICE not in _html(page.widget)
+
+
+def test_displays_and_is_exported_lazily(store):
+    import widgets.ui
+
+    page = widgets.ui.StartPage(store=store)
+    bundle = page._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == page.widget.model_id
+    assert {"hi-page", "hi-start"} <= set(page.widget._dom_classes)
