@@ -1,0 +1,248 @@
+"""A corpus of broken and hostile files, made at test time (no binary fixtures are committed).
+
+Each entry of :data:`BUILDERS` makes one file in a folder and says what must happen when a
+person uploads it: either a :class:`~widgets.files.FileProblem` whose message contains
+``expect`` (and names the row and column where that applies), or, for hostile but valid text,
+that the text is stored exactly (``stored``: column -> values).
+
+``flow`` is "data" (read_table -> to_frame -> store.replace_units_frame) or "inquiry"
+(load_inquiry -> store.save_inquiry).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+
+
+@dataclass
+class Case:
+    """One file of the corpus and what must happen to it."""
+
+    name: str
+    path: Path
+    filename: str
+    flow: str = "data"
+    kind: str = "yes_no"
+    mapping: dict | None = None
+    sheet: str | None = None
+    expect: tuple[str, ...] = ()
+    stored: dict[str, list] | None = field(default=None)
+
+
+def _xlsx(sheets: dict[str, list[list]]) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        ws = book.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _inquiry_json() -> dict:
+    from widgets import examples
+    from widgets.files import inquiry_file
+
+    return json.loads(inquiry_file.dumps(examples.build("grub-hub")))
+
+
+def _inquiry_xlsx() -> bytes:
+    from widgets import examples
+    from widgets.files import workbook
+
+    return workbook.to_bytes(examples.build("grub-hub"))
+
+
+def _edit_xlsx(data: bytes, change: Callable) -> bytes:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    change(book)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
+       b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+       b"\x00\x00\x00IEND\xaeB`\x82")
+
+HOSTILE_TEXT = ["=1+2", "@SUM(A1:A9)", "+cmd|' /C calc'!A0", "-2+3", "=HYPERLINK(\"x\",\"y\")",
+                "'quoted"]
+HTML_TEXT = ["<script>alert('x')</script>", "<img src=x onerror=alert(1)>", "&amp; &lt;b&gt;",
+             "<b>bold</b>"]
+
+
+def _rows(values: list[str], header: str = "id,outcome,note") -> bytes:
+    lines = [header] + ['U{},{},"{}"'.format(i, i % 2, v.replace('"', '""'))
+                        for i, v in enumerate(values)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+#: name -> (filename, builder of the bytes, what must happen)
+BUILDERS: dict[str, tuple[str, Callable[[], bytes], dict]] = {
+    # ------------------------------------------------------------ not a table at all
+    "empty": ("data.csv", lambda: b"", {"expect": ("empty",)}),
+    "only_whitespace": ("data.csv", lambda: b"  \r\n\t \n \n", {"expect": ("empty",)}),
+    "png_picture": ("families.csv", lambda: PNG, {"expect": ("picture",)}),
+    "binary_garbage": ("data.csv", lambda: random.Random(7).randbytes(5000),
+                       {"expect": ("not a table",)}),
+    "control_characters": ("data.csv", lambda: bytes(range(1, 9)) * 200,
+                           {"expect": ("not a table",)}),
+    "nul_in_text": ("data.csv", lambda: b"id,outcome\nA,1\x00\nB,0\n",
+                    {"expect": ("not a table",)}),
+    "zip_not_xlsx": ("data.xlsx", lambda: _zip({"readme.txt": b"hello"}),
+                     {"expect": ("zip file",)}),
+    "truncated_xlsx": ("data.xlsx", lambda: _xlsx({"S": [["id", "outcome"], ["A", 1]]})[:900],
+                       {"expect": ("damaged",)}),
+    "old_xls": ("data.xls", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+                {"expect": (".xls",)}),
+    "pdf": ("data.csv", lambda: b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", {"expect": ("PDF",)}),
+    "wrong_encoding": ("data.csv", lambda: b"id,outcome\nA\x81\x8d\x90,1\n",
+                       {"expect": ("cannot be read",)}),
+    "too_big": ("huge.csv", lambda: b"id,outcome\n" + b"A,1\n" * (20 * 1024 * 1024 // 4),
+                {"expect": ("The file is 20.0 MB; the largest file the kit reads is 10 MB.",)}),
+    # ------------------------------------------------------------ broken tables
+    "ragged_rows": ("data.csv", lambda: b"id,outcome\nA,1\nB,0,7\nC,1\n",
+                    {"expect": ("Row 3", "3 values")}),
+    "unclosed_quote": ("data.csv", lambda: b'id,outcome,note\nA,1,ok\nB,0,"never closed\nC,1,x\n',
+                       {"expect": ("Row 3", "quotation mark")}),
+    "header_only": ("data.csv", lambda: b"id,outcome,population\n",
+                    {"expect": ("no rows of data",)}),
+    "header_then_blank_lines": ("data.csv", lambda: b"id,outcome\n\n\n\n",
+                                {"expect": ("no rows of data",)}),
+    "xlsx_header_only": ("data.xlsx", lambda: _xlsx({"Data": [["id", "outcome"]]}),
+                         {"expect": ("no rows of data",)}),
+    "xlsx_only_empty_sheets": ("data.xlsx", lambda: _xlsx({"A": [], "B": [[None, None]]}),
+                               {"expect": ("every sheet is empty",)}),
+    "xlsx_sheet_not_there": ("data.xlsx", lambda: _xlsx({"A": [["id", "outcome"], ["x", 1]]}),
+                             {"sheet": "Families", "expect": ("no sheet called 'Families'",)}),
+    # ------------------------------------------------------------ values that do not fit
+    "duplicate_ids": ("data.csv", lambda: b"id,outcome\nA1,1\nA2,0\nA2,1\n",
+                      {"expect": ("Row 4", "column 'id'", "'A2'", "row 3")}),
+    "empty_id": ("data.csv", lambda: b"id,outcome\nA1,1\n,0\nA3,1\n",
+                 {"mapping": {"unit_id": "id", "outcome": "outcome"},
+                  "expect": ("Row 3", "column 'id'", "empty")}),
+    "missing_outcome_column": ("data.csv", lambda: b"id,result\nA,1\n",
+                               {"mapping": {"unit_id": "id", "outcome": "outcome"},
+                                "expect": ("no column called 'outcome'",)}),
+    "same_column_twice": ("data.csv", lambda: b"id,outcome,area\nA,1,x\n",
+                          {"mapping": {"unit_id": "id", "outcome": "outcome",
+                                       "context": ["area", "outcome"]},
+                           "expect": ("'outcome' is chosen twice",)}),
+    "non_numeric_outcome": (
+        "data.csv",
+        lambda: ("id,outcome\n" + "".join(f"U{i},{i}\n" for i in range(12)) + "U12,abc\n"
+                 ).encode(),
+        {"kind": "score", "expect": ("Row 14, column 'outcome': 'abc' is not a number.",)}),
+    "infinite_outcome": ("data.csv", lambda: b"id,outcome\nA,1\nB,inf\n",
+                         {"kind": "score", "expect": ("Row 3, column 'outcome'", "'inf'")}),
+    "yes_no_with_twos": ("data.csv", lambda: b"id,stayed\nA,1\nB,0\nC,2\n",
+                         {"mapping": {"unit_id": "id", "outcome": "stayed"},
+                          "expect": ("Row 4", "column 'stayed'", "'2'", "yes or no")}),
+    "yes_no_with_words": ("data.csv", lambda: b"id,stayed\nA,yes\nB,maybe\n",
+                          {"mapping": {"unit_id": "id", "outcome": "stayed"},
+                           "expect": ("Row 3", "'maybe'")}),
+    "rate_without_population": ("data.csv", lambda: b"id,events\nA,1\nB,3\n",
+                                {"kind": "rate", "mapping": {"unit_id": "id",
+                                                             "outcome": "events"},
+                                 "expect": ("population",)}),
+    "rate_population_empty": ("data.csv", lambda: b"id,events,population\nA,1,5\nB,3,\n",
+                              {"kind": "rate", "expect": ("Row 3", "column 'population'")}),
+    "events_over_population": ("data.csv", lambda: b"id,events,population\nA,1,5\nB,9,4\n",
+                               {"kind": "rate", "expect": ("Row 3", "'9' events")}),
+    "negative_count": ("data.csv", lambda: b"id,events\nA,-1\nB,3\n",
+                       {"kind": "count", "mapping": {"unit_id": "id", "outcome": "events"},
+                        "expect": ("Row 2", "column 'events'", "below 0")}),
+    "xlsx_text_outcome": ("data.xlsx", lambda: _xlsx({"S": [["id", "outcome"], ["A", 1],
+                                                            ["B", "#DIV/0!"]]}),
+                          {"kind": "score", "expect": ("Row 3", "'#DIV/0!'")}),
+    # ------------------------------------------------------------ hostile but valid: stored
+    "formula_text": ("data.csv", lambda: _rows(HOSTILE_TEXT),
+                     {"mapping": {"unit_id": "id", "outcome": "outcome", "context": ["note"]},
+                      "stored": {"note": HOSTILE_TEXT}}),
+    "html_script_text": ("data.csv", lambda: _rows(HTML_TEXT),
+                         {"mapping": {"unit_id": "id", "outcome": "outcome",
+                                      "context": ["note"]},
+                          "stored": {"note": HTML_TEXT}}),
+    "html_in_ids": ("data.csv", lambda: _rows(["a"], header="id,outcome,note").replace(
+        b"U0", b"<b>U0</b>"), {"stored": {"unit_id": ["<b>U0</b>"]}}),
+    "xlsx_formula_cells": ("data.xlsx", lambda: _xlsx({"S": [
+        ["id", "outcome", "calc"], ["A", 1, "=SUM(B2:B3)"], ["B", 0, "=HYPERLINK(\"x\")"]]}),
+        {"mapping": {"unit_id": "id", "outcome": "outcome", "context": ["calc"]},
+         "stored": {"calc": ["=SUM(B2:B3)", "=HYPERLINK(\"x\")"]}}),
+    "utf16_without_bom": ("data.csv",
+                          lambda: "id,outcome,place\nAmélie,1,Zürich\nBo,0,Łódź\n".encode(
+                              "utf-16-le"),
+                          {"stored": {"unit_id": ["Amélie", "Bo"], "place": ["Zürich", "Łódź"]}}),
+    # ------------------------------------------------------------ inquiry files
+    "json_wrong_format": ("inquiry.json", lambda: json.dumps(
+        {**_inquiry_json(), "format": "someone-else"}).encode(),
+        {"flow": "inquiry", "expect": ("not a Hidden Insights inquiry file",)}),
+    "json_newer_version": ("inquiry.json", lambda: json.dumps(
+        {**_inquiry_json(), "version": 99}).encode(),
+        {"flow": "inquiry", "expect": ("made by a newer version of the kit",)}),
+    "json_truncated": ("inquiry.json", lambda: json.dumps(_inquiry_json()).encode()[:5000],
+                       {"flow": "inquiry", "expect": ("damaged or incomplete",)}),
+    "json_not_an_object": ("inquiry.json", lambda: b"[1, 2, 3]",
+                           {"flow": "inquiry", "expect": ("not a Hidden Insights",)}),
+    "json_deeply_nested": ("inquiry.json", lambda: b"[" * 200_000,
+                           {"flow": "inquiry", "expect": ("damaged",)}),
+    "json_ill_typed_unit": ("inquiry.json", lambda: _json_with(
+        lambda d: d["inquiry"]["units"][0].update(outcome="lots")),
+        {"flow": "inquiry", "expect": ("Unit 1", "'outcome'")}),
+    "json_duplicate_units": ("inquiry.json", lambda: _json_with(
+        lambda d: d["inquiry"]["units"][1].update(unit_id=d["inquiry"]["units"][0]["unit_id"])),
+        {"flow": "inquiry", "expect": ("Unit 2", "used twice")}),
+    "json_broken_unicode": ("inquiry.json", lambda: _json_with(
+        lambda d: d["inquiry"].update(title="x\ud800")),
+        {"flow": "inquiry", "expect": ("broken character",)}),
+    "json_missing_part": ("inquiry.json", lambda: _json_with(
+        lambda d: d["inquiry"].pop("practices")),
+        {"flow": "inquiry", "expect": ("no practices part",)}),
+    "xlsx_inquiry_missing_sheets": ("inquiry.xlsx", lambda: _edit_xlsx(
+        _inquiry_xlsx(), lambda b: (b.remove(b["Units"]), b.remove(b["History"]))),
+        {"flow": "inquiry", "expect": ("no 'Units' sheet",)}),
+    "xlsx_inquiry_bad_number": ("inquiry.xlsx", lambda: _edit_xlsx(
+        _inquiry_xlsx(), lambda b: b["Units"].__setitem__("C5", "many")),
+        {"flow": "inquiry", "expect": ("Sheet 'Units', row 5, column 'population'",)}),
+    "xlsx_data_as_inquiry": ("inquiry.xlsx", lambda: _xlsx({"S": [["id"], ["A"]]}),
+                             {"flow": "inquiry", "expect": ("not made by the kit",)}),
+    "csv_as_inquiry": ("families.csv", lambda: b"id,outcome\nA,1\n",
+                       {"flow": "inquiry", "expect": ("data table",)}),
+}
+
+
+def _json_with(change: Callable[[dict], object]) -> bytes:
+    document = _inquiry_json()
+    change(document)
+    return json.dumps(document).encode("utf-8")
+
+
+def make_case(name: str, folder: Path) -> Case:
+    """Write the file called ``name`` into ``folder`` and describe what must happen."""
+    filename, build, spec = BUILDERS[name]
+    path = folder / f"{name}-{Path(filename).name}"
+    path.write_bytes(build())
+    return Case(name=name, path=path, filename=filename, **spec)
+
+
+def make_corpus(folder: Path) -> list[Case]:
+    """Every file of the corpus, written into ``folder``."""
+    return [make_case(name, folder) for name in BUILDERS]

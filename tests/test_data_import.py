@@ -1,0 +1,404 @@
+"""Data import: CSV and XLSX into a preview, a suggested mapping, and a checked units frame."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from widgets.files import FileProblem
+from widgets.files.data_import import ColumnMapping, Preview, read_table, to_frame
+
+CSV = (
+    "family,stayed_together,income band,children,notes\n"
+    "F01,1,low,3,<b>ok</b>\n"
+    "F02,0,middle,1,\n"
+    "F03,1,low,2,\"eats together, talks\"\n"
+)
+
+
+def _xlsx(sheets: dict[str, list[list]]) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        ws = book.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _problem(call, *args, **kwargs) -> str:
+    with pytest.raises(FileProblem) as caught:
+        call(*args, **kwargs)
+    message = str(caught.value)
+    assert "\n" not in message and len(message) < 200 and "Traceback" not in message
+    return message
+
+
+def _frame(data: bytes, kind: str = "yes_no", name: str = "data.csv", **mapping) -> pd.DataFrame:
+    preview = read_table(data, name)
+    chosen = ColumnMapping(**mapping) if mapping else preview.suggested
+    return to_frame(preview, chosen, kind)
+
+
+# ---------------------------------------------------------------------- delimiters
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_each_delimiter(delimiter):
+    text = CSV.replace(",", "\x00").replace("\x00", delimiter) if delimiter != "," else CSV
+    # keep the quoted comma a comma inside the quoted field
+    text = text.replace(f"eats together{delimiter} talks", "eats together, talks")
+    preview = read_table(text.encode(), "families.txt")
+    assert isinstance(preview, Preview)
+    assert preview.delimiter == delimiter
+    assert preview.columns == ["family", "stayed_together", "income band", "children", "notes"]
+    assert preview.frame["notes"].tolist()[2] == "eats together, talks"
+    assert list(preview.frame.index) == [2, 3, 4]
+    assert preview.head(2).shape[0] == 2
+    if delimiter != ",":
+        assert any("separated by" in note for note in preview.notes)
+
+
+def test_quoted_fields_with_delimiters_quotes_and_newlines():
+    data = b'id,outcome,note\nA,1,"a, b"\nB,2,"say ""hi"""\nC,3,"two\nlines"\nD,4,x\n'
+    preview = read_table(data, "q.csv")
+    assert preview.frame["note"].tolist() == ["a, b", 'say "hi"', "two\nlines", "x"]
+
+
+# ---------------------------------------------------------------------- encodings
+
+
+@pytest.mark.parametrize("codec, label", [
+    ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("utf-16", "UTF-16"),
+    ("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16"), ("cp1252", "Windows-1252"),
+])
+def test_each_encoding(codec, label):
+    text = "id,outcome,quartier\nA,1,Montréal café\nB,0,Zürich – Süd\n"
+    preview = read_table(text.encode(codec), "e.csv")
+    assert preview.encoding == label
+    assert preview.columns[0] == "id"  # a BOM never sticks to the first name
+    assert preview.frame["quartier"].tolist() == ["Montréal café", "Zürich – Süd"]
+    if codec == "cp1252":
+        assert any("Windows-1252" in note for note in preview.notes)
+
+
+def test_windows_1252_found_after_the_sample():
+    text = "id,outcome,place\n" + "".join(f"U{i},1,x\n" for i in range(5000)) + "Z,1,café\n"
+    preview = read_table(text.encode("cp1252"), "late.csv")
+    assert preview.encoding == "Windows-1252"
+    assert preview.frame["place"].iloc[-1] == "café"
+
+
+def test_undecodable_text():
+    assert "cannot be read" in _problem(read_table, b"id,outcome\nA\x81\x8d\x90,1\n", "x.csv")
+
+
+# ---------------------------------------------------------------------- numbers
+
+
+def test_decimal_commas_are_converted():
+    data = b"id;score;weight;name\nA;1,5;2;x\nB;-2,25;3,0;y\nC;1.234,5;;z\n"
+    preview = read_table(data, "dc.csv")
+    assert preview.decimal_comma
+    assert any("Decimal commas" in note for note in preview.notes)
+    frame = to_frame(preview, ColumnMapping("id", "score", context=["weight", "name"]), "score")
+    assert frame["outcome"].tolist() == [1.5, -2.25, 1234.5]
+    assert frame["weight"].dtype == "float64"
+    assert frame["weight"].tolist()[:2] == [2.0, 3.0] and np.isnan(frame["weight"].iloc[2])
+
+
+def test_decimal_points_in_a_semicolon_file_stay_points():
+    preview = read_table(b"id;score\nA;1.5\nB;2.5\n", "dp.csv")
+    assert not preview.decimal_comma
+    assert to_frame(preview, preview.suggested, "score")["outcome"].tolist() == [1.5, 2.5]
+
+
+def test_thousands_commas_in_a_comma_file():
+    frame = _frame(b'id,outcome\nA,"1,234.5"\nB,7\n', "score")
+    assert frame["outcome"].tolist() == [1234.5, 7.0]
+
+
+def test_missing_values_in_numbers():
+    frame = _frame(b"id,outcome,age\nA,1,NA\nB,,-\nC,2,40\n", "score")
+    assert np.isnan(frame["outcome"].iloc[1])
+    assert frame["age"].dtype == "float64" and frame["age"].iloc[2] == 40.0
+
+
+def test_ids_keep_leading_zeros_and_are_text():
+    frame = _frame(b"code,outcome\n007,1\n010,0\n", "yes_no")
+    assert frame["unit_id"].tolist() == ["007", "010"]
+    frame = _frame(b"id,outcome\n1,1\n2,0\n", "yes_no", unit_id="id", outcome="outcome")
+    assert frame["unit_id"].tolist() == ["1", "2"]
+
+
+def test_ids_are_trimmed():
+    frame = _frame(b"id,outcome\n A ,1\nB,0\n", "yes_no", unit_id="id", outcome="outcome")
+    assert frame["unit_id"].tolist() == ["A", "B"]
+
+
+# ---------------------------------------------------------------------- the units frame
+
+
+def test_frame_shape_and_types():
+    data = (b"id,events,population,name,area,size\n"
+            b"A,2,10,Ann Smith,North,3\nB,0,5,Bob,South,\nC,1,8,Cy,North,2\n")
+    preview = read_table(data, "r.csv")
+    mapping = ColumnMapping("id", "events", "population", "name", ["area", "size"])
+    frame = to_frame(preview, mapping, "rate")
+    assert list(frame.columns) == ["unit_id", "outcome", "population", "private_name", "area",
+                                   "size"]
+    assert frame["outcome"].dtype == "float64" and frame["population"].dtype == "float64"
+    assert pd.api.types.is_string_dtype(frame["unit_id"])
+    assert pd.api.types.is_string_dtype(frame["area"]) and frame["size"].dtype == "float64"
+    assert frame["private_name"].tolist() == ["Ann Smith", "Bob", "Cy"]
+    no_private = to_frame(preview, ColumnMapping("id", "events", "population"), "rate")
+    assert "private_name" not in no_private.columns
+
+
+def test_population_is_all_missing_when_not_mapped():
+    frame = _frame(b"id,outcome\nA,1\n", "score", unit_id="id", outcome="outcome")
+    assert frame["population"].dtype == "float64" and frame["population"].isna().all()
+
+
+def test_pseudonyms():
+    data = b"outcome,area\n1,North\n0,South\n1,North\n"
+    preview = read_table(data, "p.csv")
+    assert preview.suggested.unit_id is None
+    frame = to_frame(preview, ColumnMapping(None, "outcome", context=["area"]), "yes_no")
+    assert frame["unit_id"].tolist() == ["Unit 1", "Unit 2", "Unit 3"]
+    frame = to_frame(preview, ColumnMapping(None, "outcome"), "yes_no",
+                     pseudonym_prefix="Family")
+    assert frame["unit_id"].tolist() == ["Family 1", "Family 2", "Family 3"]
+
+
+def test_yes_no_words_are_converted():
+    data = b"id,stayed\nA,yes\nB,No\nC,TRUE\nD,false\nE,y\nF,N\nG,1\nH,0\nI,\n"
+    preview = read_table(data, "yn.csv")
+    frame = to_frame(preview, ColumnMapping("id", "stayed"), "yes_no")
+    values = frame["outcome"].tolist()
+    assert values[:8] == [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0] and np.isnan(values[8])
+    assert any("Yes/no" in note for note in frame.attrs["notes"])
+
+
+def test_yes_no_must_be_zero_or_one():
+    preview = read_table(b"id,stayed\nA,1\nB,2\n", "yn.csv")
+    assert _problem(to_frame, preview, preview.suggested, "yes_no") == (
+        "Row 3, column 'stayed': '2' is not yes or no (use 1/0 or yes/no).")
+
+
+def test_first_bad_number_is_named():
+    rows = "".join(f"U{i},{i}\n" for i in range(12)) + "U99,abc\nU100,def\n"
+    preview = read_table(("id,outcome\n" + rows).encode(), "x.csv")
+    assert _problem(to_frame, preview, preview.suggested, "score") == (
+        "Row 14, column 'outcome': 'abc' is not a number.")
+
+
+def test_formula_in_a_number_column_gets_a_hint():
+    preview = read_table(b"id,outcome\nA,=B2*2\n", "x.csv")
+    assert "formula" in _problem(to_frame, preview, ColumnMapping("id", "outcome"), "score")
+
+
+def test_rate_and_count_rules():
+    preview = read_table(b"id,events,pop\nA,2,10\nB,11,10\n", "r.csv")
+    assert _problem(to_frame, preview, ColumnMapping("id", "events"), "rate").startswith(
+        "A rate needs a population column")
+    message = _problem(to_frame, preview, ColumnMapping("id", "events", "pop"), "rate")
+    assert message.startswith("Row 3: '11' events out of a population of '10'")
+    preview = read_table(b"id,events,pop\nA,2,10\nB,1,0\n", "r.csv")
+    assert "Row 3, column 'pop'" in _problem(
+        to_frame, preview, ColumnMapping("id", "events", "pop"), "rate")
+    preview = read_table(b"id,events\nA,2\nB,-1\n", "c.csv")
+    assert _problem(to_frame, preview, ColumnMapping("id", "events"), "count").startswith(
+        "Row 3, column 'events': '-1' is below 0")
+    # a score may be negative
+    assert to_frame(preview, ColumnMapping("id", "events"), "score")["outcome"].tolist() == [
+        2.0, -1.0]
+
+
+def test_mapping_mistakes():
+    preview = read_table(CSV.encode(), "f.csv")
+    assert _problem(to_frame, preview, ColumnMapping("family", "result"), "yes_no") == (
+        "There is no column called 'result' in the file.")
+    assert "chosen twice" in _problem(
+        to_frame, preview, ColumnMapping("family", "stayed_together", context=["family"]),
+        "yes_no")
+    assert "kind of measure" in _problem(
+        to_frame, preview, ColumnMapping("family", "stayed_together"), "percent")
+    assert "outcome" in _problem(to_frame, preview, ColumnMapping("family", ""), "yes_no")
+
+
+def test_reserved_circumstance_names_are_renamed():
+    data = b"id,result,outcome,population\nA,1,x,5\nB,0,y,6\n"
+    preview = read_table(data, "x.csv")
+    frame = to_frame(preview, ColumnMapping("id", "result", context=["outcome", "population"]),
+                     "yes_no")
+    assert list(frame.columns)[-2:] == ["outcome (circumstance)", "population (circumstance)"]
+    assert frame["outcome (circumstance)"].tolist() == ["x", "y"]
+    assert frame["outcome"].tolist() == [1.0, 0.0]
+
+
+def test_duplicate_and_empty_ids_name_the_rows():
+    preview = read_table(b"id,outcome\nA,1\nB,0\nA,1\n", "x.csv")
+    assert _problem(to_frame, preview, preview.suggested, "yes_no") == (
+        "Row 4, column 'id': the id 'A' is used twice (also in row 2); each unit needs its "
+        "own id.")
+    preview = read_table(b"id,outcome,x\nA,1,1\n  ,0,2\n", "x.csv")
+    assert _problem(to_frame, preview, ColumnMapping("id", "outcome"), "yes_no").startswith(
+        "Row 3, column 'id': the id is empty")
+
+
+def test_text_is_kept_exactly():
+    hostile = ["=1+2", "@SUM(A1)", "+cmd|' /C calc'!A0", "<script>alert(1)</script>",
+               "-2+3", "'quoted'", "  spaced  "]
+    rows = "".join(f'U{i},1,"{t}"\n' for i, t in enumerate(hostile))
+    frame = _frame(("id,outcome,note\n" + rows).encode(), "yes_no",
+                   unit_id="id", outcome="outcome", context=["note"])
+    assert frame["note"].tolist() == hostile
+
+
+def test_blank_lines_keep_row_numbers():
+    preview = read_table(b"\n\nid,outcome\nA,1\n\nB,x\n\n", "x.csv")
+    assert list(preview.frame.index) == [4, 6]
+    assert _problem(to_frame, preview, preview.suggested, "score").startswith("Row 6,")
+
+
+def test_unnamed_and_repeated_columns():
+    preview = read_table(b"id,,score,score\nA,x,1,2\n", "x.csv")
+    assert preview.columns == ["id", "Column B", "score", "score (2)"]
+    assert any("Two columns are called 'score'" in n for n in preview.notes)
+    preview = read_table(b"id,score,\nA,1,\nB,2,\n", "x.csv")
+    assert preview.columns == ["id", "score"]  # the empty trailing column is dropped
+
+
+# ---------------------------------------------------------------------- suggestions
+
+
+def test_suggested_mapping():
+    preview = read_table(CSV.encode(), "f.csv")
+    assert preview.suggested == ColumnMapping(
+        unit_id="family", outcome="stayed_together", population=None, private_name=None,
+        context=["income band", "children", "notes"])
+    data = b"Name,Ward ID,Events,Population,Deprivation\nAnn,W1,3,100,2\nBo,W2,1,90,4\n"
+    suggested = read_table(data, "w.csv").suggested
+    assert suggested == ColumnMapping("Ward ID", "Events", "Population", "Name",
+                                      ["Deprivation"])
+    # no id-like column: pseudonyms; a yes/no text column can be the outcome
+    suggested = read_table(b"area,stayed\nNorth,yes\nNorth,no\n", "a.csv").suggested
+    assert suggested.unit_id is None and suggested.outcome == "stayed"
+    # a column called "outcome" stays the outcome even with a stray word in it
+    assert read_table(b"id;note;outcome\nA;a;1\nB;c;x\n", "o.csv").suggested.outcome == (
+        "outcome")
+    # the suggestion works as it is
+    frame = to_frame(read_table(data, "w.csv"), read_table(data, "w.csv").suggested, "rate")
+    assert frame["unit_id"].tolist() == ["W1", "W2"]
+
+
+def test_single_column():
+    preview = read_table(b"score\n1\n2\n", "s.csv")
+    assert preview.suggested == ColumnMapping(None, "score")
+    assert to_frame(preview, preview.suggested, "score")["unit_id"].tolist() == ["Unit 1",
+                                                                                 "Unit 2"]
+
+
+# ---------------------------------------------------------------------- xlsx
+
+
+def test_xlsx_first_sheet_with_data_and_choosing_a_sheet():
+    data = _xlsx({
+        "Cover": [],
+        "Families": [["id", "outcome", "area"], ["F1", 1, "North"], ["F2", 0, "South"]],
+        "Wards": [["ward", "events", "population"], ["W1", 3, 100], ["W2", 5, 80]],
+    })
+    preview = read_table(data, "book.xlsx")
+    assert preview.kind == "xlsx" and preview.sheet == "Families"
+    assert preview.sheets == ["Cover", "Families", "Wards"]
+    assert preview.frame["area"].tolist() == ["North", "South"]
+    wards = read_table(data, "book.xlsx", sheet="Wards")
+    assert wards.sheet == "Wards" and wards.suggested.population == "population"
+    frame = to_frame(wards, ColumnMapping("ward", "events", "population"), "rate")
+    assert frame["outcome"].tolist() == [3.0, 5.0]
+    assert _problem(read_table, data, "book.xlsx", sheet="Nope") == (
+        "The workbook has no sheet called 'Nope'.")
+    assert "empty" in _problem(read_table, data, "book.xlsx", sheet="Cover")
+
+
+def test_xlsx_values_formulas_dates_and_row_numbers():
+    from datetime import datetime
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append([])
+    ws.append(["id", "outcome", "when", "calc", "mixed"])
+    ws.append([7, 1, datetime(2026, 3, 31), "=B3*2", "a"])
+    ws.append([8, 0, datetime(2026, 4, 1, 12, 30), "<i>x</i>", 5])
+    ws.append([9, "abc", None, None, 2.5])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    preview = read_table(buffer.getvalue(), "x.xlsx")
+    assert list(preview.frame.index) == [3, 4, 5]
+    assert preview.frame["calc"].tolist()[:2] == ["=B3*2", "<i>x</i>"]
+    assert preview.frame["when"].tolist()[:2] == ["2026-03-31", "2026-04-01T12:30:00"]
+    assert preview.frame["mixed"].tolist() == ["a", "5", "2.5"]
+    assert _problem(to_frame, preview, ColumnMapping("id", "outcome"), "score") == (
+        "Row 5, column 'outcome': 'abc' is not a number.")
+    ok = read_table(buffer.getvalue(), "x.xlsx")
+    ok.frame.loc[5, "outcome"] = "1"
+    frame = to_frame(ok, ColumnMapping("id", "outcome", context=["calc"]), "yes_no")
+    assert frame["unit_id"].tolist() == ["7", "8", "9"]
+    assert frame["calc"].tolist()[:2] == ["=B3*2", "<i>x</i>"]
+
+
+def test_xlsx_yes_no_booleans():
+    data = _xlsx({"S": [["id", "ok"], ["a", True], ["b", False], ["c", "yes"]]})
+    frame = to_frame(read_table(data, "b.xlsx"), ColumnMapping("id", "ok"), "yes_no")
+    assert frame["outcome"].tolist() == [1.0, 0.0, 1.0]
+
+
+def test_xlsx_without_data():
+    assert _problem(read_table, _xlsx({"A": [], "B": []}), "e.xlsx") == (
+        "The workbook has no data: every sheet is empty.")
+    assert "no rows of data" in _problem(read_table, _xlsx({"A": [["id", "outcome"]]}),
+                                         "h.xlsx")
+
+
+# ---------------------------------------------------------------------- whole flow
+
+
+def test_import_into_the_store(store, slug):
+    data = ("id;outcome;population;area;note\n"
+            "A;1;10;North;=1+2\nB;0;12;South;<b>x</b>\n").encode("utf-16")
+    preview = read_table(data, "../../secret/path/units.csv")
+    assert preview.filename == "units.csv"
+    frame = to_frame(preview, preview.suggested, "yes_no")
+    store.replace_units_frame(slug, frame, by="test", source=preview.filename)
+    units = store.get(slug).units
+    assert [u.unit_id for u in units] == ["A", "B"]
+    assert [u.context["note"] for u in units] == ["=1+2", "<b>x</b>"]
+    assert [u.population for u in units] == [10.0, 12.0]
+    stored = store.units_frame(slug)
+    assert stored["outcome"].tolist() == [1.0, 0.0]
+
+
+def test_a_big_file_reads_whole(store, slug):
+    n = 20_000
+    rng = np.random.default_rng(4)
+    table = pd.DataFrame({"id": [f"F{i:05d}" for i in range(n)],
+                          "events": rng.integers(0, 5, n), "population": rng.integers(5, 50, n),
+                          "area": rng.choice(["North", "South"], n)})
+    preview = read_table(table.to_csv(index=False).encode(), "big.csv")
+    frame = to_frame(preview, preview.suggested, "rate")
+    assert len(frame) == n and frame["unit_id"].iloc[-1] == f"F{n - 1:05d}"
+    store.replace_units_frame(slug, frame, by="test", source="big.csv")
+    assert len(store.units_frame(slug)) == n
+
+
+def test_too_big():
+    data = b"id,outcome\n" + b"A,1\n" * (20 * 1024 * 1024 // 4)
+    assert _problem(read_table, data, "huge.csv") == (
+        "The file is 20.0 MB; the largest file the kit reads is 10 MB.")
