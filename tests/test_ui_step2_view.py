@@ -374,12 +374,12 @@ def test_a_refreshed_page_rebuilds_from_the_store(store, grub_hub):
     assert view2.candidates.note.value == "Same flats; they eat together."
 
 
-def test_the_examples_older_method_names_are_understood(store, grub_hub, child_nutrition):
+def test_the_examples_logged_method_is_ticked_on_open(store, grub_hub, child_nutrition):
     _page, view = open_view(store, grub_hub)
-    assert view.picker.methods() == ["expected"]  # logged as "better_than_expected"
+    assert view.picker.methods() == ["expected"]
     assert "Better than expected" in view.candidates.table.value
     _page, view = open_view(store, child_nutrition)
-    assert view.picker.methods() == ["group-z"]  # logged as "similar_circumstances"
+    assert view.picker.methods() == ["expected"]
 
 
 # ---------------------------------------------------------------------- group choice

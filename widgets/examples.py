@@ -264,11 +264,12 @@ def _grub_hub() -> Inquiry:
     # Standardised (Pearson) residual of a yes against the expected chance.
     scores = {u: round((1 - expected[u]) / math.sqrt(expected[u] * (1 - expected[u])), 2)
               for u in flagged}
-    run_at = log.add(sam, "analysis", "ran better_than_expected",
+    run_at = log.add(sam, "analysis", "ran expected",
                      {"settings": {"threshold": 2.0}}, when=datetime(2023, 2, 23, 19, 5))
     run = AnalysisRun(
-        method="better_than_expected",
-        settings={"threshold": 2.0, "circumstances": columns, "model": "logistic"},
+        method="expected",
+        settings={"circumstances": columns, "threshold": 2.0, "overdispersion": True,
+                  "model": "logistic regression"},
         flagged=flagged, at=run_at, by=sam, id=1,
     )
     log.add(sam, "exceptions", f"found {len(flagged)} candidates", {"units": flagged})
@@ -288,7 +289,7 @@ def _grub_hub() -> Inquiry:
     decide = datetime(2023, 3, 2, 18, 50)
     for u in flagged:
         if u == candidate:
-            exceptions.append(ExceptionDecision(u, "candidate", ["better_than_expected"],
+            exceptions.append(ExceptionDecision(u, "candidate", ["expected"],
                                                 scores[u]))
             continue
         status = "confirmed" if u in confirmed else "rejected"
@@ -296,7 +297,7 @@ def _grub_hub() -> Inquiry:
                      f"marked {u!r} as {EXCEPTION_STATUSES[status]}",
                      {"unit_id": u, "status": status, "note": notes[u]},
                      when=decide if u == flagged[0] else None, minutes=6)
-        exceptions.append(ExceptionDecision(u, status, ["better_than_expected"], scores[u],
+        exceptions.append(ExceptionDecision(u, status, ["expected"], scores[u],
                                             notes[u], "Dawn", at))
 
     practices = [
@@ -533,11 +534,12 @@ def _child_nutrition() -> Inquiry:
             {"units": 100, "columns": columns}, when=datetime(2024, 3, 20, 9, 10))
 
     flagged = [f"C{n + 1:03d}" for n in exceptions_at]
-    run_at = log.add(minh, "analysis", "ran similar_circumstances",
+    run_at = log.add(minh, "analysis", "ran expected",
                      {"settings": {"threshold": 2.0}}, when=datetime(2024, 3, 27, 9, 20))
     run = AnalysisRun(
-        method="similar_circumstances",
-        settings={"threshold": 2.0, "circumstances": columns, "income bands": 3},
+        method="expected",
+        settings={"circumstances": columns, "threshold": 2.0, "overdispersion": True,
+                  "model": "linear regression"},
         flagged=flagged, at=run_at, by=minh, id=1,
     )
     log.add(minh, "exceptions", f"found {len(flagged)} candidates", {"units": flagged})
@@ -558,7 +560,7 @@ def _child_nutrition() -> Inquiry:
     exceptions: list[ExceptionDecision] = []
     for u in flagged:
         if u == candidate:
-            exceptions.append(ExceptionDecision(u, "candidate", ["similar_circumstances"],
+            exceptions.append(ExceptionDecision(u, "candidate", ["expected"],
                                                 residual[u]))
             continue
         status = "confirmed" if u in confirmed else "rejected"
@@ -566,7 +568,7 @@ def _child_nutrition() -> Inquiry:
                      f"marked {u!r} as {EXCEPTION_STATUSES[status]}",
                      {"unit_id": u, "status": status, "note": notes[u]},
                      when=datetime(2024, 4, 3, 9, 0) if u == flagged[0] else None, minutes=7)
-        exceptions.append(ExceptionDecision(u, status, ["similar_circumstances"], residual[u],
+        exceptions.append(ExceptionDecision(u, status, ["expected"], residual[u],
                                             notes[u], "Lan", at))
 
     practices = [
