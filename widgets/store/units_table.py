@@ -22,6 +22,8 @@ import pandas as pd
 from widgets.model import UNIT_FIELDS, ModelError, Unit
 
 FORMAT = "arrow-feather-v2"
+#: LZ4: cheap to compress, and a smaller document is quicker to write and sync to disk.
+COMPRESSION = "lz4"
 
 
 def empty_frame(context_columns: list[str] | None = None) -> pd.DataFrame:
@@ -138,7 +140,7 @@ def to_bytes(frame: pd.DataFrame) -> bytes:
             schema_fields.append(pa.field(c, pa.string()))
     table = pa.Table.from_pandas(frame, schema=pa.schema(schema_fields), preserve_index=False)
     buffer = io.BytesIO()
-    feather.write_feather(table, buffer, compression="lz4")
+    feather.write_feather(table, buffer, compression=COMPRESSION)
     return buffer.getvalue()
 
 
