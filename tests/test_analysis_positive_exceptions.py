@@ -14,6 +14,7 @@ from widgets.analysis.positive_exceptions import (
     MethodResult,
     group_choice,
     prepare,
+    rerun,
     run_method,
 )
 from widgets.model import AnalysisRun, Measure, ModelError
@@ -131,3 +132,58 @@ def test_text_numbers_in_an_object_outcome_are_accepted(frame):
     a = run_method("group-z", as_text, SCORE, circumstances=["tenure"])
     b = run_method("group-z", frame, SCORE, circumstances=["tenure"])
     np.testing.assert_allclose(a.table["score"], b.table["score"])
+
+
+# --------------------------------------------------------------------------- rerun
+
+RATE = Measure(what="admissions", unit_name="family", kind="rate", better="lower")
+
+
+@pytest.mark.parametrize("name,settings", [
+    ("group-choice", {"chosen_ids": ["Family 3", "Family 7"]}),
+    ("group-z", {"circumstances": ["tenure", "income"], "threshold": 1.5, "bands": 2}),
+    ("group-iqr", {"circumstances": ["tenure"], "iqr_factor": 1.0}),
+    ("expected", {"circumstances": ["tenure", "income"], "threshold": 1.5,
+                  "overdispersion": False}),
+    ("funnel", {"exact": False, "limits": [0.9, 0.95]}),
+])
+def test_rerun_repeats_a_recorded_run(frame, name, settings):
+    first = run_method(name, frame, RATE, **settings)
+    # As the store keeps it: through JSON, with what the run found next to its settings.
+    run = first.as_analysis_run(by="Sam")
+    run = AnalysisRun(run.method, json.loads(json.dumps(run.settings)), run.flagged)
+    again = rerun(run, frame, RATE)
+    assert again.method == name
+    assert again.flagged_ids == first.flagged_ids == run.flagged
+    pd.testing.assert_frame_equal(again.table, first.table)
+    assert again.settings == first.settings
+
+
+def test_rerun_uses_the_recorded_settings_not_the_defaults(frame):
+    strict = run_method("expected", frame, RATE, circumstances=["tenure"], threshold=1.0)
+    loose = run_method("expected", frame, RATE, circumstances=["tenure"])
+    assert len(strict.flagged_ids) > len(loose.flagged_ids)  # the setting matters here
+    again = rerun(strict.as_analysis_run(), frame, RATE)
+    assert again.settings["threshold"] == 1.0
+    assert again.flagged_ids == strict.flagged_ids
+
+
+def test_rerun_when_the_settings_no_longer_fit(frame):
+    run = run_method("group-z", frame, RATE, circumstances=["tenure"]).as_analysis_run()
+    with pytest.raises(ModelError, match="cannot be repeated.*no column called 'tenure'"):
+        rerun(run, frame.drop(columns="tenure"), RATE)
+    with pytest.raises(ModelError, match="not available any more"):
+        rerun(AnalysisRun("magic", {}), frame, RATE)
+    with pytest.raises(ModelError, match="no recorded run"):
+        rerun(None, frame, RATE)
+    odd = AnalysisRun("expected", {"circumstances": ["tenure"], "threshold": "high"})
+    with pytest.raises(ModelError, match="threshold"):
+        rerun(odd, frame, RATE)
+    with pytest.raises(ModelError, match="cannot be repeated. The number of bands"):
+        rerun(AnalysisRun("group-z", {"circumstances": ["tenure"], "bands": "three"}),
+              frame, RATE)
+    with pytest.raises(ModelError, match="settings of 'Best in similar circumstances' no "
+                                         "longer fit"):
+        rerun(AnalysisRun("group-z", {"circumstances": 5}), frame, RATE)
+    with pytest.raises(ModelError, match="no list of chosen units"):
+        rerun(AnalysisRun("group-choice", {"chosen": 5}), frame, RATE)

@@ -218,19 +218,12 @@ def _exceptions_figure(inquiry: Inquiry, frame, confirmed) -> dict[str, str] | N
 def _rerun(run, frame, inquiry: Inquiry):
     """The method run again with its recorded settings (its plot needs the expected values
     and groups), or None when that is not possible any more (data or method changed)."""
-    import inspect
-
+    if run.method == "group-choice":  # drawn from the group's current choice instead
+        return None
     try:
-        from widgets.analysis import positive_exceptions as pe
+        from widgets.analysis.positive_exceptions import rerun
 
-        functions = pe._functions()
-        if run.method not in functions or run.method == "group-choice":
-            return None
-        func, fixed = functions[run.method]
-        accepted = inspect.signature(func).parameters
-        settings = {k: v for k, v in (run.settings or {}).items()
-                    if k in accepted and k not in fixed and k not in ("frame", "measure")}
-        return pe.run_method(run.method, frame, inquiry.measure, **settings)
+        return rerun(run, frame, inquiry.measure)
     except Exception:  # noqa: BLE001 - the report falls back to a plain plot, never fails
         return None
 

@@ -6,7 +6,8 @@ score, the value expected for it (where the method has one), whether it is flagg
 candidate positive exception, and a plain explanation. Nothing is confirmed here: the group
 confirms or rejects each candidate (DESIGN.md §5).
 
-Methods (``METHODS``; run any of them with :func:`run_method`):
+Methods (``METHODS``; run any of them with :func:`run_method`, and a recorded run again
+with :func:`rerun`):
 
 - ``group-choice``  the group ticks units by hand (:func:`group_choice`);
 - ``group-z``       best in similar circumstances, z-score within groups
@@ -527,3 +528,41 @@ def run_method(name: str, frame: pd.DataFrame, measure: Measure, **settings: Any
     result = func(frame, measure, **fixed, **settings)
     result.method = name
     return result
+
+
+def rerun(run: AnalysisRun, frame: pd.DataFrame, measure: Measure) -> MethodResult:
+    """Run a recorded method again on ``frame`` with the settings recorded in ``run``.
+
+    Used to redraw what an earlier run found (for example in the report). Only the recorded
+    settings the method takes are passed on: the record also holds what the run found
+    (``flagged``, ``model``, ``dispersion``…). For ``group-choice`` the recorded ``chosen``
+    units are chosen again. Raises :class:`ModelError` with a plain message when the method
+    no longer exists or its settings no longer fit the data (a circumstance column gone,
+    outcomes that changed kind…).
+    """
+    if not isinstance(run, AnalysisRun) or not run.method:
+        raise ModelError("There is no recorded run to repeat.")
+    functions = _functions()
+    name = run.method
+    if name not in functions:
+        raise ModelError(f"The recorded method {name!r} is not available any more, so that "
+                         "run cannot be repeated.")
+    title = METHODS[name][0]
+    recorded = dict(run.settings or {})
+    if name == "group-choice":
+        chosen = recorded.get("chosen") or []
+        if isinstance(chosen, str) or not isinstance(chosen, Iterable):
+            raise ModelError(f"The recorded run of {title!r} has no list of chosen units.")
+        return run_method(name, frame, measure, chosen_ids=list(chosen))
+    func, fixed = functions[name]
+    accepted = inspect.signature(func).parameters
+    settings = {k: v for k, v in recorded.items()
+                if k in accepted and k not in fixed and k not in ("frame", "measure")}
+    try:
+        return run_method(name, frame, measure, **settings)
+    except ModelError as problem:
+        raise ModelError(f"The recorded run of {title!r} cannot be repeated. {problem}") \
+            from problem
+    except (TypeError, ValueError) as problem:  # a recorded setting of the wrong type
+        raise ModelError(f"The recorded settings of {title!r} no longer fit, so that run "
+                         "cannot be repeated; run the method again.") from problem
