@@ -1,0 +1,147 @@
+"""Step 1 in Chromium against a real Voila: define the Grub Hub issue from scratch, upload 60
+families, see the baseline, reload and lose nothing."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+from conftest import ACTION_TIMEOUT_MS, PAGE_TIMEOUT_MS, wait_ready
+
+STEP1 = "1-define-and-measure.ipynb"
+ISSUE = "Families on our estate are breaking up."
+HARM = "Family break-up is causing problems with community safety and education."
+WHAT = "the family stayed together"
+
+
+def grub_hub_csv() -> bytes:
+    rows = ["family,stayed together,income band,housing"]
+    for i in range(1, 61):
+        rows.append(f"F{i:02d},{'yes' if i % 10 < 3 else 'no'},"
+                    f"{['low', 'lowest', 'middle'][i % 3]},{['social rent', 'owner'][i % 2]}")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def wait_until(condition, timeout: float = ACTION_TIMEOUT_MS / 1000) -> bool:
+    """Poll ``condition()`` until it is true or the timeout passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
+
+
+def new_inquiry_step1(page, open_notebook) -> str:
+    """Start an inquiry on the start page and open step 1 from it; returns the slug."""
+    title = f"Grub Hub {uuid.uuid4().hex[:6]}"
+    open_notebook(page, "start.ipynb")
+    page.locator(".hi-new-title input").fill(title)
+    page.locator(".hi-new-button").click()
+    page.locator('.hi-step-card[data-page="1"]').click(timeout=ACTION_TIMEOUT_MS)
+    page.wait_for_url(re.compile(r".*/1-define-and-measure\.ipynb\?inquiry="),
+                      timeout=PAGE_TIMEOUT_MS)
+    wait_ready(page)
+    page.locator(".hi-step1").wait_for(timeout=PAGE_TIMEOUT_MS)
+    return page.url.split("inquiry=")[1]
+
+
+def add_person(page, name: str, role: str) -> None:
+    page.locator(".hi-person-new-name input").fill(name)
+    page.locator(".hi-person-new-role select").select_option(label=role)
+    page.locator(".hi-person-add").click()
+    page.locator(".hi-person-name", has_text=name).wait_for(timeout=ACTION_TIMEOUT_MS)
+
+
+def open_way(page, words: str) -> None:
+    page.locator(".hi-data-ways .jupyter-widget-Collapse-header", has_text=words).click()
+
+
+def test_define_measure_upload_and_reload(page, open_notebook, voila_server,
+                                          external_requests):
+    slug = new_inquiry_step1(page, open_notebook)
+    page.locator(".hi-baseline-sentence", has_text="No data yet").wait_for(
+        timeout=ACTION_TIMEOUT_MS)
+
+    page.locator(".hi-issue-statement textarea").fill(ISSUE)
+    page.locator(".hi-issue-wider-effects textarea").fill(HARM)
+    add_person(page, "Dawn", "lives with the issue")
+    add_person(page, "Sam", "professional")
+    assert "1 lives with the issue, 1 professional" in page.locator(".hi-balance").inner_text()
+    page.locator(".hi-measure-what textarea").fill(WHAT)
+    page.locator(".hi-measure-source input").fill("a survey at the school gate")
+    page.locator(".hi-measure-date input").fill("2023-01-31")
+
+    open_way(page, "Upload")
+    with page.expect_file_chooser(timeout=ACTION_TIMEOUT_MS) as chooser:
+        page.locator(".hi-data-upload .hi-upload-button").click()
+    chooser.value.set_files(files=[{"name": "grub-hub.csv", "mimeType": "text/csv",
+                                    "buffer": grub_hub_csv()}])
+    page.locator(".hi-import", has_text="Import 60 rows").wait_for(timeout=ACTION_TIMEOUT_MS)
+    assert "F01" in page.locator(".hi-preview-table").inner_text()
+    page.locator(".hi-import").click()
+    page.locator(".hi-import-message", has_text="Imported 60 rows").wait_for(
+        timeout=ACTION_TIMEOUT_MS)
+    sentence = page.locator(".hi-baseline-sentence", has_text="18 of 60 families")
+    sentence.wait_for(timeout=ACTION_TIMEOUT_MS)
+    assert "stayed together" in sentence.inner_text()
+    page.locator(".hi-baseline-plot img").wait_for(timeout=ACTION_TIMEOUT_MS)
+    assert "18 of 60" in page.locator(".hi-baseline-caption").inner_text()
+
+    store = voila_server.store()
+    try:  # autosave reached the database before the reload
+        assert wait_until(lambda: store.get(slug).issue.wider_effects == HARM)
+        assert wait_until(lambda: store.get(slug).measure.baseline_date == "2023-01-31")
+    finally:
+        store.close()
+
+    page.reload(timeout=PAGE_TIMEOUT_MS)
+    wait_ready(page)
+    page.locator(".hi-baseline-plot img").wait_for(timeout=PAGE_TIMEOUT_MS)
+    assert page.locator(".hi-issue-statement textarea").input_value() == ISSUE
+    assert page.locator(".hi-issue-wider-effects textarea").input_value() == HARM
+    assert page.locator(".hi-person-name").all_inner_texts() == ["Dawn", "Sam"]
+    assert page.locator(".hi-measure-what textarea").input_value() == WHAT
+    assert page.locator(".hi-measure-date input").input_value() == "2023-01-31"
+    assert "18 of 60 families" in page.locator(".hi-baseline-sentence").inner_text()
+    assert "60 families stored" in page.locator(".hi-data-count").inner_text()
+    assert "Traceback" not in page.content()
+    assert external_requests == []
+
+
+def test_type_into_the_table_and_a_bad_file_changes_nothing(page, open_notebook,
+                                                            voila_server):
+    slug = new_inquiry_step1(page, open_notebook)
+    open_way(page, "See or type")
+    page.locator(".hi-add-count input").fill("2")
+    page.locator(".hi-add-units").click()
+    cells = page.locator(".hi-units-grid .hi-cell-outcome input")
+    cells.nth(1).wait_for(timeout=ACTION_TIMEOUT_MS)
+    cells.nth(0).fill("yes")
+    cells.nth(0).press("Enter")
+    cells.nth(1).fill("maybe")
+    cells.nth(1).press("Enter")
+    message = page.locator(".hi-units-editor .hi-message-error")
+    message.wait_for(timeout=ACTION_TIMEOUT_MS)
+    assert "Row 2 (Family 2)" in message.inner_text()
+    page.locator(".hi-baseline-sentence", has_text="1 of 1 family").wait_for(
+        timeout=ACTION_TIMEOUT_MS)
+
+    open_way(page, "Upload")
+    with page.expect_file_chooser(timeout=ACTION_TIMEOUT_MS) as chooser:
+        page.locator(".hi-data-upload .hi-upload-button").click()
+    chooser.value.set_files(files=[{"name": "notes.pdf", "mimeType": "application/pdf",
+                                    "buffer": b"%PDF-1.4 minutes of the meeting"}])
+    bad = page.locator(".hi-data-upload .hi-message-error", has_text="PDF")
+    bad.wait_for(timeout=ACTION_TIMEOUT_MS)
+    store = voila_server.store()
+    try:
+        units = store.units(slug)
+    finally:
+        store.close()
+    assert [(u.unit_id, u.outcome) for u in units] == [("Family 1", 1.0), ("Family 2", None)]
+    page.reload(timeout=PAGE_TIMEOUT_MS)
+    wait_ready(page)
+    page.locator(".hi-baseline-sentence", has_text="1 of 1 family").wait_for(
+        timeout=PAGE_TIMEOUT_MS)

@@ -1,0 +1,189 @@
+"""Step 1, section 4b: uploading a CSV or Excel file — preview, mapping, import."""
+
+import io
+
+import pytest
+
+from widgets.model import Measure
+from widgets.ui.page import StepPage
+from widgets.ui.step1.common import Events
+from widgets.ui.step1.data_upload import NONE, DataUpload, preview_html
+
+
+def families_csv(n=60, yes_every=3, extra="") -> bytes:
+    rows = ["family,stayed together,income band,children" + extra]
+    for i in range(1, n + 1):
+        rows.append(f"F{i:02d},{'yes' if i % yes_every == 0 else 'no'},"
+                    f"{['low', 'middle'][i % 2]},{i % 4}" + ("," + extra if extra else ""))
+    return ("\n".join(rows) + "\n").encode()
+
+
+@pytest.fixture
+def upload(store, slug):
+    events = Events()
+    box = DataUpload(StepPage(1, slug=slug, store=store), events)
+    assert not box.built and box.widget.children == ()
+    box.ensure_built()
+    box.seen = []
+    events.listen("units", lambda: box.seen.append("units"))
+    return box
+
+
+def test_a_good_file_is_previewed_and_nothing_is_stored_until_import(upload, store, slug):
+    before = store.get(slug).to_dict()
+    assert upload.upload.receive(families_csv(), "families.csv")
+    assert "Read 60 rows and 4 columns" in upload.upload.message.text
+    assert upload.preview_box.layout.display is None
+    assert "F01" in upload.table.value and "more rows" in upload.table.value
+    assert upload.import_button.description == "Import 60 rows"
+    mapping = upload.mapping()
+    assert (mapping.unit_id, mapping.outcome) == ("family", "stayed together")
+    assert mapping.context == ["income band", "children"]
+    assert store.get(slug).to_dict() == before
+    upload.import_button.click()
+    frame = store.units_frame(slug)
+    assert len(frame) == 60 and frame["outcome"].sum() == 20
+    assert store.get(slug).context_columns == ["income band", "children"]
+    assert "Imported 60 rows" in upload.message.text and upload.message.kind == "ok"
+    assert upload.preview_box.layout.display == "none"
+    assert upload.seen == ["units"]
+    assert "families.csv" in store.history(slug)[-1].change
+    assert upload.page.status.state == "saved"
+
+
+@pytest.mark.parametrize("data, name, words", [
+    (b"%PDF-1.4 not a table", "report.pdf", "PDF"),
+    (b"family,stayed together\n", "empty.csv", "no rows"),
+    (b"", "nothing.csv", "empty"),
+    (b"a,b\n1,2,3,4\n", "ragged.csv", "Row 2"),
+])
+def test_a_bad_file_changes_nothing(upload, store, slug, data, name, words):
+    before = store.get(slug).to_dict()
+    assert not upload.upload.receive(data, name)
+    assert upload.upload.message.kind == "error" and words in upload.upload.message.text
+    assert upload.preview is None and upload.preview_box.layout.display == "none"
+    assert store.get(slug).to_dict() == before
+
+
+def test_a_bad_value_names_the_row_and_column_and_stores_nothing(upload, store, slug):
+    data = families_csv(10).replace(b"F04,no", b"F04,maybe")
+    before = store.get(slug).to_dict()
+    upload.upload.receive(data, "families.csv")
+    upload.outcome_column.value = 1  # "stayed together" (the guess is another column)
+    upload.import_button.click()
+    assert upload.message.kind == "error"
+    assert "Row 5" in upload.message.text and "stayed together" in upload.message.text
+    assert "maybe" in upload.message.text and "yes/no" in upload.message.text
+    assert upload.page.status.state == "failed"
+    assert store.get(slug).to_dict() == before
+    assert upload.preview is not None  # the person can fix the mapping and try again
+
+
+def test_replacing_stored_units_asks_first(upload, store, slug):
+    upload.upload.receive(families_csv(60), "first.csv")
+    upload.import_button.click()
+    upload.upload.receive(families_csv(30), "second.csv")
+    before = store.get(slug).to_dict()
+    upload.import_button.click()
+    assert upload.confirm.asking
+    assert "This replaces the 60 families already stored." in upload.confirm.question.value
+    upload.confirm.no.click()
+    assert store.get(slug).to_dict() == before
+    upload.import_button.click()
+    upload.confirm.yes.click()
+    assert len(store.units_frame(slug)) == 30
+
+
+def test_pseudonyms_and_real_names(upload, store, slug):
+    data = b"name,stayed together,housing\nAnn Jones,yes,rent\nBob <b>Smith</b>,no,own\n"
+    upload.upload.receive(data, "names.csv")
+    assert upload.mapping().private_name == "name"
+    assert upload.private_column.value == 0
+    assert upload.id_column.value == NONE  # make pseudonyms
+    assert "Family 1" in upload.id_column.options[0][0]
+    assert upload.context_boxes[0].disabled  # the names column is no circumstance
+    assert "&lt;b&gt;Smith" in upload.table.value and "<b>Smith" not in upload.table.value
+    upload.import_button.click()
+    units = store.units(slug)
+    assert [u.unit_id for u in units] == ["Family 1", "Family 2"]
+    assert [u.private_name for u in units] == ["Ann Jones", "Bob <b>Smith</b>"]
+    assert "private_name" not in store.units_frame(slug).columns
+
+
+def test_choosing_columns_by_hand(upload, store, slug):
+    store.set_measure(slug, Measure("admissions", "ward", "rate"))
+    data = b"ward,admissions,people,deprivation\nW1,3,1000,high\nW2,1,800,low\n"
+    upload.upload.receive(data, "wards.csv")
+    upload.population_column.value = 2
+    upload.outcome_column.value = 1
+    assert upload.context_boxes[2].disabled and not upload.context_boxes[3].disabled
+    upload.import_button.click()
+    frame = store.units_frame(slug)
+    assert frame["population"].tolist() == [1000.0, 800.0]
+    assert list(frame.columns)[-1] == "deprivation"
+
+
+def test_a_rate_without_population_is_refused(upload, store, slug):
+    store.set_measure(slug, Measure("admissions", "ward", "rate"))
+    before = store.get(slug).to_dict()
+    upload.upload.receive(b"ward,admissions\nW1,3\nW2,1\n", "wards.csv")
+    upload.import_button.click()
+    assert "population" in upload.message.text
+    assert store.get(slug).to_dict() == before
+
+
+def test_an_excel_workbook_with_two_sheets(upload, store, slug):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    notes = book.active
+    notes.title = "Notes"
+    notes.append(["read me"])
+    notes.append(["nothing here"])
+    data = book.create_sheet("Families")
+    data.append(["family", "stayed together"])
+    for i in range(1, 13):
+        data.append([f"F{i}", "yes" if i <= 4 else "no"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload.upload.receive(buffer.getvalue(), "survey.xlsx")
+    assert upload.sheet.layout.display is None
+    assert upload.sheet.options == ("Notes", "Families")
+    upload.sheet.value = "Families"
+    assert upload.preview.sheet == "Families" and upload.preview.rows == 12
+    upload.import_button.click()
+    assert store.units_frame(slug)["outcome"].sum() == 4
+
+
+def test_cancel_forgets_the_file(upload, store, slug):
+    upload.upload.receive(families_csv(5), "f.csv")
+    before = store.get(slug).to_dict()
+    upload.preview_box.children[3].children[1].click()  # Cancel
+    assert upload.preview is None and upload.preview_box.layout.display == "none"
+    assert store.get(slug).to_dict() == before
+
+
+def test_hostile_file_content_is_shown_escaped_and_stored_exactly(upload, store, slug):
+    hostile = ["<script>alert(1)</script>", "ليلى", "👨‍👩‍👧", "x" * 300]
+    header = "id,outcome,<img src=x onerror=alert(1)>\n"
+    rows = "".join(f"U{i},{i % 2},\"{text}\"\n" for i, text in enumerate(hostile))
+    upload.upload.receive((header + rows).encode(), "<b>evil</b>.csv")
+    html = upload.table.value + upload.notes.value + upload.upload.message.value
+    assert "<script" not in html and "<img" not in html and "<b>evil" not in html
+    assert "&lt;script" in html
+    upload.import_button.click()
+    units = store.units(slug)
+    assert [u.context["<img src=x onerror=alert(1)>"] for u in units] == hostile
+    assert "<b>" not in upload.message.value
+
+
+def test_preview_html_escapes_every_cell():
+    import pandas as pd
+
+    class P:
+        frame = pd.DataFrame({"<a>": ["<script>", None]}, index=[2, 3])
+        columns = ["<a>"]
+        rows = 2
+
+    text = preview_html(P())
+    assert "&lt;a&gt;" in text and "&lt;script&gt;" in text and "<script>" not in text

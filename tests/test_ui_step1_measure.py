@@ -1,0 +1,129 @@
+"""Step 1, section 3: the measure."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from widgets.model import Measure
+from widgets.ui.page import StepPage
+from widgets.ui.step1.common import Events
+from widgets.ui.step1.measure import MeasureSection, data_problems, parse_date
+
+
+@pytest.fixture
+def measure(store, slug):
+    events = Events()
+    seen = []
+    events.listen("measure", lambda: seen.append("measure"))
+    section = MeasureSection(StepPage(1, slug=slug, store=store), events, delay=60)
+    section.seen = seen
+    return section
+
+
+def test_parse_date():
+    assert parse_date("2023-01-31") == dt.date(2023, 1, 31)
+    assert parse_date("January 2023") is None
+    assert parse_date("") is None
+
+
+def test_fill_every_field(measure, store, slug):
+    measure.what.value = "the family stayed together"
+    measure.unit_name.value = "household"
+    measure.source.value = "a survey at the school gate"
+    measure.flush()
+    measure.kind.value = "count"
+    measure.better.value = "lower"
+    measure.date.value = dt.date(2023, 1, 31)
+    assert store.get(slug).measure == Measure(
+        "the family stayed together", "household", "count", "lower",
+        "a survey at the school gate", "2023-01-31")
+    assert measure.seen  # the page was told
+    assert measure.page.status.state == "saved"
+
+
+def test_choices_save_at_once_and_text_waits(measure, store, slug):
+    measure.what.value = "stayed together"
+    assert store.get(slug).measure.what == ""  # waiting for the pause
+    measure.kind.value = "score"  # a choice saves everything at once
+    assert store.get(slug).measure.kind == "score"
+    assert store.get(slug).measure.what == "stayed together"
+
+
+def test_hints_say_what_is_missing(measure, store, slug):
+    assert "Say what is measured." in measure.problems
+    assert any("baseline date" in p for p in measure.problems)
+    measure.what.value = "stayed together"
+    measure.flush()
+    measure.date.value = dt.date(2023, 1, 31)
+    assert measure.problems == []
+    assert measure.hints.layout.display == "none"
+    measure.unit_name.value = "  "
+    measure.flush()
+    assert any("what a unit is" in p for p in measure.problems)
+
+
+def test_a_rate_needs_a_population_in_the_stored_data(measure, store, slug):
+    frame = pd.DataFrame({"unit_id": ["W1", "W2"], "outcome": [3.0, 5.0]})
+    store.replace_units_frame(slug, frame)
+    measure.kind.value = "rate"
+    assert any("population" in p for p in measure.problems)
+    assert "population" in measure.hints.value
+    frame["population"] = [100.0, 200.0]
+    store.replace_units_frame(slug, frame)
+    measure.show_hints()
+    assert not any("population" in p for p in measure.problems)
+
+
+def test_data_problems_for_yes_no():
+    frame = pd.DataFrame({"unit_id": ["a", "b"], "outcome": [1.0, 5.0],
+                          "population": [float("nan")] * 2})
+    assert data_problems(Measure(kind="yes_no"), frame)
+    assert data_problems(Measure(kind="count"), frame) == []
+    assert data_problems(Measure(kind="yes_no"), frame.iloc[:0]) == []
+
+
+def test_measure_is_read_from_the_store_on_load(store, slug):
+    store.set_measure(slug, Measure("pupils attending", "pupil", "rate", "higher", "school",
+                                    "2024-09-01"))
+    section = MeasureSection(StepPage(1, slug=slug, store=store), Events())
+    assert section.current() == Measure("pupils attending", "pupil", "rate", "higher",
+                                        "school", "2024-09-01")
+    assert section.date.value == dt.date(2024, 9, 1)
+
+
+def test_a_stored_date_that_is_not_a_date_is_kept(store, slug):
+    store.set_measure(slug, Measure("x", baseline_date="January <b>2023</b>"))
+    section = MeasureSection(StepPage(1, slug=slug, store=store), Events(), delay=60)
+    assert section.date.value is None
+    assert "&lt;b&gt;2023" in section.date_note.value
+    section.kind.value = "score"
+    assert store.get(slug).measure.baseline_date == "January <b>2023</b>"
+    section.date.value = dt.date(2023, 1, 1)
+    assert store.get(slug).measure.baseline_date == "2023-01-01"
+
+
+def test_a_failed_save_shows_its_message_and_stores_nothing(measure, store, slug):
+    before = store.get(slug).to_dict()
+    measure.unit_name.value = "u" * 101
+    measure.flush()
+    assert measure.message.kind == "error" and "too long" in measure.message.text
+    assert measure.page.status.state == "failed"
+    assert store.get(slug).to_dict() == before
+    measure.unit_name.value = "family"
+    measure.date.value = dt.date(1066, 10, 14)
+    assert "looks wrong" in measure.message.text
+    assert store.get(slug).to_dict() == before
+
+
+@pytest.mark.parametrize("text", [
+    "<script>alert(1)</script>", "x" * 5000, "الأسرة بقيت معا", "stayed together 👨‍👩‍👧",
+])
+def test_hostile_text_is_stored_exactly(measure, store, slug, text):
+    measure.what.value = text
+    measure.source.value = text
+    measure.unit_name.value = text[:100]
+    measure.flush()
+    stored = store.get(slug).measure
+    assert (stored.what, stored.source, stored.unit_name) == (text, text, text[:100])
+    assert "<script" not in measure.hints.value

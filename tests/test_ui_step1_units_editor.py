@@ -1,0 +1,175 @@
+"""Step 1, section 4a: typing the data into a table."""
+
+import pandas as pd
+import pytest
+
+from widgets.model import Measure
+from widgets.ui.page import StepPage
+from widgets.ui.step1.common import Events
+from widgets.ui.step1.units_editor import LOCK, UnitsEditor
+
+
+@pytest.fixture
+def events():
+    return Events()
+
+
+def make(store, slug, events, page_size=50):
+    editor = UnitsEditor(StepPage(1, slug=slug, store=store), events, page_size=page_size)
+    editor.ensure_built()
+    return editor
+
+
+@pytest.fixture
+def editor(store, slug, events):
+    return make(store, slug, events)
+
+
+def cell(editor, row, column):
+    return editor.rows[row].cells[column]
+
+
+def test_the_table_is_built_only_when_opened(store, slug, events):
+    editor = UnitsEditor(StepPage(1, slug=slug, store=store), events)
+    assert not editor.built and editor.widget.children == ()
+    editor.ensure_built()
+    assert editor.built and "No families yet" in editor.pager.value
+
+
+def test_add_edit_and_remove_rows(editor, store, slug):
+    editor.add_units(3)
+    assert [u.unit_id for u in store.units(slug)] == ["Family 1", "Family 2", "Family 3"]
+    cell(editor, 0, "outcome").value = "yes"
+    cell(editor, 1, "outcome").value = "no"
+    units = store.units(slug)
+    assert [u.outcome for u in units] == [1.0, 0.0, None]
+    cell(editor, 2, "unit_id").value = "The Smiths"
+    assert store.units(slug)[2].unit_id == "The Smiths"
+    editor.rows[1].remove.click()
+    assert [u.unit_id for u in store.units(slug)] == ["Family 1", "The Smiths"]
+    assert cell(editor, 1, "unit_id").value == "The Smiths"
+    assert editor.page.status.state == "saved"
+
+
+def test_an_invalid_cell_gives_a_message_and_stores_nothing(editor, store, slug):
+    editor.add_units(2)
+    before = store.get(slug).to_dict()
+    cell(editor, 1, "unit_id").value = "Family 1"  # an id that is taken
+    assert editor.message.kind == "error" and "already a unit called" in editor.message.text
+    cell(editor, 1, "unit_id").value = "  "
+    assert "Row 2 (Family 2), id" in editor.message.text and "needs an id" in editor.message.text
+    cell(editor, 1, "unit_id").value = "Family 2"
+    cell(editor, 1, "outcome").value = "maybe"
+    assert "Row 2 (Family 2)" in editor.message.text and "not yes or no" in editor.message.text
+    assert "hi-cell-error" in cell(editor, 1, "outcome")._dom_classes
+    assert editor.page.status.state == "failed"
+    assert store.get(slug).to_dict() == before
+    cell(editor, 1, "unit_id").value = "Fam 2"  # the row is still wrong: still refused
+    assert "not yes or no" in editor.message.text
+    assert store.get(slug).to_dict() == before
+    cell(editor, 1, "outcome").value = "no"
+    assert editor.message.kind == ""
+    assert "hi-cell-error" not in cell(editor, 1, "outcome")._dom_classes
+    assert (store.units(slug)[1].unit_id, store.units(slug)[1].outcome) == ("Fam 2", 0.0)
+
+
+def test_circumstance_columns(editor, store, slug):
+    editor.add_units(2)
+    editor.column_name.value = "income band"
+    editor.add_button  # noqa: B018 - the controls exist
+    editor.add_column("income band")
+    assert store.get(slug).context_columns == ["income band"]
+    cell(editor, 0, "income band").value = "low"
+    cell(editor, 1, "income band").value = "middle"
+    assert [u.context["income band"] for u in store.units(slug)] == ["low", "middle"]
+    editor.add_column("children")
+    cell(editor, 0, "children").value = "3"
+    assert store.units(slug)[0].context["children"] == 3.0
+    before = store.get(slug).to_dict()
+    with pytest.raises(ValueError, match="already a column"):
+        editor.add_column("Income Band")
+    with pytest.raises(ValueError, match="already a column"):
+        editor.add_column("outcome")
+    assert store.get(slug).to_dict() == before
+    editor.drop_choice.value = "children"
+    editor.drop_button.click()
+    assert editor.confirm.asking and store.get(slug).context_columns == ["income band",
+                                                                           "children"]
+    editor.confirm.yes.click()
+    assert store.get(slug).context_columns == ["income band"]
+    assert "children" not in editor.columns
+
+
+def test_a_column_can_be_added_before_any_row(editor, store, slug):
+    editor.add_column("housing")
+    assert store.get(slug).context_columns == ["housing"]
+    editor.add_units(1)
+    assert store.units(slug)[0].context == {"housing": None}
+
+
+def test_paging_over_50_rows(store, slug, events):
+    frame = pd.DataFrame({"unit_id": [f"F{i}" for i in range(1, 121)],
+                          "outcome": [float(i % 2) for i in range(120)]})
+    store.replace_units_frame(slug, frame)
+    editor = make(store, slug, events)
+    assert len(editor.grid.children) == len(editor.headers) + 50 * (len(editor.columns) + 1)
+    assert "1–50 of 120" in editor.pager.value and editor.prev.disabled
+    editor.next.click()
+    assert cell(editor, 0, "unit_id").value == "F51"
+    editor.go(2)
+    assert "101–120 of 120" in editor.pager.value and editor.next.disabled
+    cell(editor, 19, "outcome").value = "yes"
+    assert store.units(slug)[119].outcome == 1.0
+
+
+def test_rates_show_a_population_column(store, slug, events):
+    store.set_measure(slug, Measure("admissions", "ward", "rate"))
+    editor = make(store, slug, events)
+    editor.add_units(1)
+    assert "population" in editor.columns
+    cell(editor, 0, "outcome").value = "4"
+    cell(editor, 0, "population").value = "1200"
+    assert (store.units(slug)[0].outcome, store.units(slug)[0].population) == (4.0, 1200.0)
+    assert store.units(slug)[0].unit_id == "Ward 1"
+
+
+def test_the_table_follows_other_changes(editor, store, slug, events):
+    store.replace_units_frame(slug, pd.DataFrame({"unit_id": ["A"], "outcome": [1.0]}))
+    events.emit("units")
+    assert cell(editor, 0, "unit_id").value == "A" and cell(editor, 0, "outcome").value == "yes"
+    store.set_measure(slug, Measure("score", kind="score"))
+    events.emit("measure")
+    assert cell(editor, 0, "outcome").value == "1"
+
+
+def test_real_names_show_with_a_lock_only_when_kept(editor, store, slug, events):
+    editor.add_units(1)
+    assert "private_name" not in editor.columns
+    assert editor.private_note.layout.display == "none"
+    frame = pd.DataFrame({"unit_id": ["Family 1"], "outcome": [1.0],
+                          "private_name": ["<b>Jones</b>"]})
+    store.replace_units_frame(slug, frame)
+    events.emit("units")
+    assert "private_name" in editor.columns
+    heads = "".join(h.value for h in editor.headers)
+    assert LOCK in heads and "private" in heads
+    assert cell(editor, 0, "private_name").value == "<b>Jones</b>"
+    assert editor.private_note.layout.display is None
+    cell(editor, 0, "outcome").value = "no"
+    assert store.units(slug)[0].private_name == "<b>Jones</b>"
+    assert "private_name" not in store.units_frame(slug).columns
+
+
+@pytest.mark.parametrize("text", [
+    "<script>alert(1)</script>", "z" * 5000, "إيجار اجتماعي", "🏠 social rent",
+])
+def test_hostile_values_are_stored_exactly_and_headers_escaped(editor, store, slug, text):
+    editor.add_units(1)
+    editor.add_column(text[:100])
+    column = " ".join(text[:100].split())
+    cell(editor, 0, column).value = text
+    cell(editor, 0, "unit_id").value = text[:200]
+    unit = store.units(slug)[0]
+    assert unit.context[column] == text and unit.unit_id == text[:200]
+    heads = "".join(h.value for h in editor.headers)
+    assert "<script" not in heads and "<script" not in editor.pager.value

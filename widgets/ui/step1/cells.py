@@ -1,0 +1,131 @@
+"""The cells of the units table: how a typed value is read, and how a stored one is shown.
+
+Used by :mod:`widgets.ui.step1.units_editor`. A value that does not fit raises
+:class:`~widgets.model.ModelError` with a plain reason; :func:`read_row` adds the row and
+column, and marks the cell.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import ipywidgets as ipw
+
+from widgets.model import UNIT_FIELDS, ModelError, Unit
+
+YES, NO = {"yes", "y", "1", "1.0", "true"}, {"no", "n", "0", "0.0", "false"}
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
+def format_value(value, yes_no: bool = False) -> str:
+    """A stored value as it is shown in a cell ("" for missing, "yes"/"no" for yes/no)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if yes_no and value in (0, 1):
+            return "yes" if value == 1 else "no"
+        return str(int(value)) if float(value).is_integer() else f"{value:.10g}"
+    return str(value)
+
+
+def parse_number(text: str) -> float | None:
+    """A typed number ("" -> None; "1,5" -> 1.5); raises ValueError when it is not one."""
+    text = text.strip()
+    if not text:
+        return None
+    if _DECIMAL_COMMA.match(text):
+        text = text.replace(",", ".")
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
+
+
+def parse_outcome(text: str, kind: str) -> float | None:
+    """A typed outcome for a measure of ``kind``; raises ModelError with a plain reason."""
+    if kind == "yes_no":
+        word = text.strip().lower()
+        if not word:
+            return None
+        if word in YES or word in NO:
+            return 1.0 if word in YES else 0.0
+        raise ModelError(f"“{text[:40]}” is not yes or no.")
+    try:
+        number = parse_number(text)
+    except ValueError:
+        raise ModelError(f"“{text[:40]}” is not a number.") from None
+    if number is not None and number < 0 and kind in ("count", "rate"):
+        raise ModelError("a count cannot be below 0.")
+    return number
+
+
+def parse_circumstance(text: str):
+    """A typed circumstance: a number when it reads as one, else the text as typed."""
+    if not text.strip():
+        return None
+    try:
+        return parse_number(text)
+    except ValueError:
+        return text
+
+
+class Row:
+    """The widgets of one table row (reused as pages change)."""
+
+    def __init__(self, columns: list[str], on_change, on_remove):
+        self.index = -1
+        self.cells: dict[str, ipw.Text] = {}
+        for c in columns:
+            cell = ipw.Text(continuous_update=False, layout=ipw.Layout(width="100%"))
+            cell.add_class("hi-cell")
+            cell.add_class(f"hi-cell-{c}" if c in UNIT_FIELDS else "hi-cell-context")
+            cell.observe(lambda _ch: on_change(self), names="value")
+            self.cells[c] = cell
+        self.remove = ipw.Button(icon="times", tooltip="Remove this row",
+                                 layout=ipw.Layout(width="3em"))
+        self.remove.add_class("hi-unit-remove")
+        self.remove.on_click(lambda _b: on_remove(self))
+
+    def widgets(self) -> list[ipw.Widget]:
+        """The row's widgets in column order, then its "Remove" button."""
+        return [*self.cells.values(), self.remove]
+
+    def close(self) -> None:
+        """Close the row's widgets (they are gone from the page)."""
+        for w in self.widgets():
+            w.close()
+
+
+def read_row(row: Row, old: Unit, kind: str, context: list[str]) -> Unit:
+    """The unit ``row``'s cells describe (``old`` is the stored unit, ``kind`` the measure's).
+
+    Raises ModelError naming the row and column, and marks the cell, when a value does not fit.
+    """
+    for cell in row.cells.values():
+        cell.remove_class("hi-cell-error")
+    values, found = {}, {}
+    for c, cell in row.cells.items():
+        try:
+            if c == "unit_id":
+                value = cell.value.strip()
+                if not value:
+                    raise ModelError("every row needs an id.")
+            elif c == "outcome":
+                value = parse_outcome(cell.value, kind)
+            elif c == "population":
+                value = parse_outcome(cell.value, "rate")
+            elif c == "private_name":
+                value = cell.value if cell.value.strip() else None
+            else:
+                value = parse_circumstance(cell.value)
+        except ModelError as error:
+            cell.add_class("hi-cell-error")
+            head = {"unit_id": "id", "private_name": "real name"}.get(c, c)
+            raise ModelError(f"Row {row.index + 1} ({old.unit_id}), {head}: {error} "
+                             "Nothing was saved.") from None
+        (values if c in UNIT_FIELDS else found)[c] = value
+    return Unit(unit_id=values["unit_id"], outcome=values.get("outcome"),
+                population=values.get("population", old.population),
+                private_name=values.get("private_name", old.private_name),
+                context={c: found.get(c, old.context.get(c)) for c in context})

@@ -1,0 +1,138 @@
+"""Section 2: who is in the room — names or nicknames and roles, and the balance between them.
+
+"Don't decide about me, without me": when nobody who lives with the issue is in the group, the
+section says so, gently.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as ipw
+
+from widgets.model import ROLES, ModelError, Person
+from widgets.ui.errors import Message
+from widgets.ui.step1.common import section
+
+ROLE_OPTIONS = [(words, key) for key, words in ROLES.items()]
+
+NOBODY_LIVED = ("Nobody in the group lives with the issue yet. Don't decide about me, without "
+                "me: who could you invite who lives with it every day?")
+
+
+def balance_text(people: list[Person]) -> str:
+    """"5 live with the issue, 2 professionals, 1 other" (roles with nobody are left out)."""
+    if not people:
+        return "Nobody added yet."
+    counts = {key: sum(p.role == key for p in people) for key in ROLES}
+    parts = []
+    if counts["lived"]:
+        verb = "lives" if counts["lived"] == 1 else "live"
+        parts.append(f"{counts['lived']} {verb} with the issue")
+    if counts["professional"]:
+        parts.append(f"{counts['professional']} professional"
+                     + ("" if counts["professional"] == 1 else "s"))
+    if counts["other"]:
+        parts.append(f"{counts['other']} other" + ("" if counts["other"] == 1 else "s"))
+    total = len(people)
+    return f"{total} {'person' if total == 1 else 'people'}: " + ", ".join(parts) + "."
+
+
+def check_new_name(name: str, people: list[Person]) -> str:
+    """The name to add, trimmed; raises ModelError for an empty name or one already used."""
+    name = (name or "").strip()
+    if not name:
+        raise ModelError("Type a name or nickname first.")
+    taken = {p.name.strip().casefold(): p.name for p in people}
+    if name.casefold() in taken:
+        raise ModelError(f"“{taken[name.casefold()]}” is already in the group. "
+                         "Add a surname, an initial or a nickname.")
+    return name
+
+
+class GroupSection:
+    """Add and remove people; each row shows a name, a role (changeable) and "Remove"."""
+
+    def __init__(self, page):
+        self.page = page
+        self.people: list[Person] = []
+        self.name = ipw.Text(placeholder="a name or nickname", layout=ipw.Layout(width="18em"))
+        self.name.add_class("hi-person-new-name")
+        self.role = ipw.Dropdown(options=ROLE_OPTIONS, value="lived",
+                                 layout=ipw.Layout(width="14em"))
+        self.role.add_class("hi-person-new-role")
+        self.add_button = ipw.Button(description="Add to the group", button_style="primary",
+                                     icon="user-plus")
+        self.add_button.add_class("hi-person-add")
+        self.message = Message()
+        self.list_message = Message()
+        self.list = ipw.VBox()
+        self.list.add_class("hi-people")
+        self.balance = ipw.HTML()
+        self.balance.add_class("hi-balance")
+        self.warning = ipw.HTML()
+        self.warning.add_class("hi-warning")
+        self.add_button.on_click(page.guard(lambda _b: self.add(), message=self.message))
+        row = ipw.HBox([self.name, self.role, self.add_button, self.message])
+        row.add_class("hi-row")
+        self.widget = section(
+            2, "Who is in the room",
+            "Add everyone taking part, by name or nickname, and say how they come to the issue.",
+            row, self.balance, self.warning, self.list, self.list_message, cls="hi-group")
+        self.reload()
+
+    def add(self) -> int:
+        """Add the person typed in; returns their number."""
+        name = check_new_name(self.name.value, self.people)
+        number = self.page.store.add_person(self.page.slug, name, self.role.value,
+                                            by=self.page.who)
+        self.name.value = ""
+        self.reload()
+        self.message.show(f"Added {name}.", "ok")
+        return number
+
+    def remove(self, number: int) -> None:
+        """Take person ``number`` out of the group."""
+        self.page.store.remove_person(self.page.slug, number, by=self.page.who)
+        self.reload()
+
+    def change_role(self, number: int, role: str) -> None:
+        """Give person ``number`` another role."""
+        self.page.store.update_person(self.page.slug, number, role=role, by=self.page.who)
+        self.reload()
+
+    def reload(self) -> None:
+        """Show the group as the store holds it."""
+        self.people = self.page.store.get(self.page.slug, include_units=False).group
+        old = self.list.children
+        self.list.children = [self._row(p) for p in self.people]
+        for box in old:
+            for child in box.children:
+                child.close()
+            box.close()
+        self.balance.value = f"<strong>{html.escape(balance_text(self.people))}</strong>"
+        lived = any(p.role == "lived" for p in self.people)
+        self.warning.value = ("" if lived or not self.people else
+                              f'<div role="status">{html.escape(NOBODY_LIVED)}</div>')
+        self.warning.layout.display = "none" if not self.warning.value else None
+
+    def _row(self, person: Person) -> ipw.HBox:
+        name = ipw.HTML(f"<strong>{html.escape(person.name)}</strong>")
+        name.add_class("hi-person-name")
+        role = ipw.Dropdown(options=ROLE_OPTIONS, value=person.role,
+                            layout=ipw.Layout(width="14em"))
+        role.add_class("hi-person-role")
+        remove = ipw.Button(description="Remove", tooltip=f"Remove {person.name}", icon="times")
+        remove.add_class("hi-person-remove")
+        number = person.id
+        role.observe(lambda ch: self._guarded_role(number, ch["new"]), names="value")
+        remove.on_click(lambda _b: self._guarded_remove(number))
+        row = ipw.HBox([name, role, remove])
+        row.add_class("hi-person")
+        return row
+
+    def _guarded_role(self, number: int, role: str) -> None:
+        self.page.guard(self.change_role, message=self.list_message)(number, role)
+
+    def _guarded_remove(self, number: int) -> None:
+        self.page.guard(self.remove, message=self.list_message)(number)

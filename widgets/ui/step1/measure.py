@@ -1,0 +1,173 @@
+"""Section 3: the measure — what is counted or scored, for which unit, and how to read it.
+
+Text fields save a second after the last keystroke; choices save at once. Anything missing
+or inconsistent is said in plain words beside the fields (``Measure.problems()``, plus checks
+against the data already stored: a rate needs a population for every unit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import threading
+
+import ipywidgets as ipw
+
+from widgets.model import DIRECTIONS, MEASURE_KINDS, Measure, ModelError
+from widgets.ui.errors import Message
+from widgets.ui.step1.common import AUTOSAVE_DELAY, Debouncer, label, section, unit_words
+
+UNIT_SUGGESTIONS = ["family", "household", "pupil", "child", "young person", "person",
+                    "school", "class", "ward", "street", "GP practice", "care home"]
+
+TEXT_FIELDS = ("what", "unit_name", "source")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A stored baseline date as a date (None when empty or not a date)."""
+    try:
+        return dt.date.fromisoformat((text or "").strip()[:10])
+    except ValueError:
+        return None
+
+
+def data_problems(measure: Measure, frame) -> list[str]:
+    """Plain messages where the stored units do not fit the measure (empty when they do)."""
+    if frame is None or len(frame) == 0:
+        return []
+    one, many = unit_words(measure.unit_name)
+    out = []
+    known = frame["outcome"].notna()
+    if measure.kind == "rate":
+        missing = int((frame["population"].isna() & known).sum())
+        if missing == int(known.sum()) and missing:
+            out.append(f"A rate needs a population for each {one}, and none of the stored "
+                       f"{many} has one yet. Add a population column in the table, or import "
+                       "a file with one.")
+        elif missing:
+            out.append(f"A rate needs a population for each {one}: {missing} of the stored "
+                       f"{many} have none yet.")
+    elif measure.kind == "yes_no":
+        if not frame.loc[known, "outcome"].isin([0.0, 1.0]).all():
+            out.append(f"The stored outcomes are not all yes (1) or no (0). Choose another "
+                       f"kind of measure, or correct the {many} in the table.")
+    return out
+
+
+class MeasureSection:
+    """The measure's fields. ``events.emit("measure")`` after every save."""
+
+    def __init__(self, page, events, delay: float = AUTOSAVE_DELAY):
+        self.page, self.events = page, events
+        measure = page.store.get(page.slug, include_units=False).measure
+        self._saved = measure
+        self._lock = threading.Lock()
+        self.debounce = Debouncer(delay)
+        self.message = Message()
+        self.hints = ipw.HTML()
+        self.hints.add_class("hi-measure-hints")
+        wide = ipw.Layout(width="100%")
+        self.what = ipw.Textarea(value=measure.what, rows=2, layout=wide,
+                                 placeholder="For example: the family stayed together")
+        self.unit_name = ipw.Combobox(value=measure.unit_name, options=UNIT_SUGGESTIONS,
+                                      ensure_option=False, placeholder="family",
+                                      layout=ipw.Layout(width="18em"))
+        self.kind = ipw.Dropdown(options=[(w, k) for k, w in MEASURE_KINDS.items()],
+                                 value=measure.kind if measure.kind in MEASURE_KINDS else "yes_no",
+                                 layout=ipw.Layout(width="24em"))
+        self.better = ipw.ToggleButtons(options=[(w, k) for k, w in DIRECTIONS.items()],
+                                        value=measure.better if measure.better in DIRECTIONS
+                                        else "higher")
+        self.source = ipw.Text(value=measure.source, layout=wide,
+                               placeholder="For example: a short survey at the school gate")
+        self.date = ipw.DatePicker(value=parse_date(measure.baseline_date),
+                                   layout=ipw.Layout(width="14em"))
+        self.date_note = ipw.HTML()
+        if measure.baseline_date and self.date.value is None:
+            # A date from an older file that is not a calendar date: keep it, say so.
+            self.date_note.value = (f"Stored as “{html.escape(measure.baseline_date)}”; pick a "
+                                    "date to replace it.")
+        for name, widget in (("what", self.what), ("unit-name", self.unit_name),
+                             ("kind", self.kind), ("better", self.better),
+                             ("source", self.source), ("date", self.date)):
+            widget.add_class(f"hi-measure-{name}")
+        self._save_guarded = page.guard(self.save, message=self.message)
+        for key in TEXT_FIELDS:
+            getattr(self, key).observe(lambda _c, k=key: self._typed(k), names="value")
+        for widget in (self.kind, self.better, self.date):
+            widget.observe(lambda _c: self._chosen(), names="value")
+
+        def field(text: str, *widgets: ipw.Widget) -> ipw.VBox:
+            box = ipw.VBox([label(text), *widgets])
+            box.add_class("hi-field")
+            return box
+
+        choices = ipw.HBox([field("For each …", self.unit_name),
+                            field("Kind of measure", self.kind),
+                            field("Which way is better", self.better)])
+        choices.add_class("hi-row")
+        self.widget = section(
+            3, "The measure",
+            "Agree one thing to count or score for each unit. A rough measure today beats a "
+            "perfect one next year.",
+            field("What is counted or scored? (for yes/no: what “yes” means)", self.what),
+            choices,
+            field("Where the numbers come from", self.source),
+            field("Baseline date", ipw.HBox([self.date, self.date_note])),
+            self.message, self.hints, cls="hi-measure")
+        self.show_hints(check_data=False)  # the data is checked after the page is up
+
+    def current(self) -> Measure:
+        """The measure as it stands in the fields."""
+        date = self.date.value
+        stored = self._saved.baseline_date
+        return Measure(what=self.what.value, unit_name=self.unit_name.value.strip(),
+                       kind=self.kind.value, better=self.better.value,
+                       source=self.source.value,
+                       baseline_date=date.isoformat() if date else
+                       (stored if parse_date(stored) is None else ""))
+
+    def _typed(self, key: str) -> None:
+        self.debounce.flush(keep=key)
+        if self.current() != self._saved:
+            self.page.status.saving()
+        self.debounce.schedule(key, self._save_guarded)
+
+    def _chosen(self) -> None:
+        self.debounce.flush()
+        self._save_guarded()
+
+    def save(self) -> None:
+        """Store the measure (nothing is written when nothing changed), then tell the page."""
+        with self._lock:
+            measure = self.current()
+            if self.date.value is not None and not dt.date(1900, 1, 1) <= self.date.value \
+                    <= dt.date(2200, 1, 1):
+                raise ModelError("The baseline date looks wrong: choose a date between 1900 "
+                                 "and 2200.")
+            if measure == self._saved:
+                return
+            self.page.store.set_measure(self.page.slug, measure, by=self.page.who)
+            self._saved = measure
+            if self.date.value is not None:
+                self.date_note.value = ""
+        self.show_hints()
+        self.events.emit("measure")
+
+    def show_hints(self, check_data: bool = True) -> None:
+        """Say what is still missing, or (``check_data``) what does not fit the stored data."""
+        measure = self._saved
+        problems = measure.problems()
+        if check_data:
+            problems += data_problems(measure, self.page.store.units_frame(self.page.slug))
+        if not measure.baseline_date:
+            problems.append("Pick the baseline date: the day the numbers describe.")
+        self.hints.value = ("" if not problems else
+                            '<ul class="hi-hint-list" role="status">'
+                            + "".join(f"<li>{html.escape(p)}</li>" for p in problems) + "</ul>")
+        self.hints.layout.display = "none" if not problems else None
+        self.problems = problems
+
+    def flush(self) -> None:
+        """Save any pending change now."""
+        self.debounce.flush()

@@ -1,0 +1,103 @@
+"""Section 4c: a quick tally for a yes/no measure when only the counts are known
+("18 of 60 families stayed together"). The units get pseudonyms and no circumstances."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as ipw
+
+from widgets.ui.errors import Message
+from widgets.ui.step1.common import Confirm, stored_units, unit_words
+
+
+class Tally:
+    """"[18] of [60] families <what>" → ``tally_frame`` → ``store.replace_units_frame``."""
+
+    def __init__(self, page, events):
+        self.page, self.events = page, events
+        self.built = False
+        self.widget = ipw.VBox([])
+        self.widget.add_class("hi-tally")
+        events.listen("measure", self.refresh)
+
+    def ensure_built(self) -> None:
+        """Build the form (once, when its panel is first opened)."""
+        if self.built:
+            return
+        self.built = True
+        self.yes = ipw.IntText(value=0, layout=ipw.Layout(width="7em"))
+        self.yes.add_class("hi-tally-yes")
+        self.total = ipw.IntText(value=0, layout=ipw.Layout(width="7em"))
+        self.total.add_class("hi-tally-total")
+        self.words = ipw.HTML()
+        self.of = ipw.HTML("of")
+        self.button = ipw.Button(description="Use these numbers", button_style="primary")
+        self.button.add_class("hi-tally-use")
+        self.message = Message()
+        self.confirm = Confirm()
+        self.note = ipw.HTML()
+        self.note.add_class("hi-tally-note")
+        self.button.on_click(lambda _b: self._clicked())
+        row = ipw.HBox([self.yes, self.of, self.total, self.words])
+        row.add_class("hi-row")
+        self.form = ipw.VBox([row, ipw.HBox([self.button, self.message]), self.confirm])
+        self.widget.children = [self.note, self.form]
+        self.refresh()
+        self._prefill()
+
+    def _prefill(self) -> None:
+        # After a reload, show the counts already stored (yes/no data only).
+        frame = self.page.store.units_frame(self.page.slug)
+        known = frame["outcome"].dropna()
+        if self.measure.kind == "yes_no" and len(known) and known.isin([0.0, 1.0]).all():
+            self.yes.value, self.total.value = int(known.sum()), int(len(known))
+
+    def refresh(self) -> None:
+        """Follow the measure: the words, and whether a tally fits it at all."""
+        if not self.built:
+            return
+        measure = self.page.store.get(self.page.slug, include_units=False).measure
+        self.measure = measure
+        one, many = unit_words(measure.unit_name)
+        from widgets.analysis.baseline import predicate
+
+        self.words.value = html.escape(f"{many} {predicate(measure)}")
+        if measure.kind == "yes_no":
+            self.note.value = html.escape(
+                f"Only know the counts? Say how many {many} said yes, out of how many in all. "
+                "This replaces any data stored, and gives no circumstances to compare.")
+            self.form.layout.display = None
+        else:
+            self.note.value = html.escape(
+                "The quick tally is for yes/no measures. For this measure, type or upload the "
+                f"number for each {one}.")
+            self.form.layout.display = "none"
+
+    def _clicked(self) -> None:
+        run = self.page.guard(self.use, message=self.message)
+        stored = stored_units(self.page.store, self.page.slug)
+        if stored:
+            _, many = unit_words(self.measure.unit_name)
+            self.confirm.ask(f"This replaces the {stored:,} {many} already stored.", run)
+        else:
+            run()
+
+    def use(self) -> int:
+        """Store the tally as units (replacing any stored); returns how many."""
+        from widgets.analysis.baseline import tally_frame
+
+        measure = self.page.store.get(self.page.slug, include_units=False).measure
+        if measure.kind != "yes_no":
+            from widgets.model import ModelError
+
+            raise ModelError("The quick tally is for yes/no measures.")
+        frame = tally_frame(self.yes.value, self.total.value, measure.unit_name)
+        self.page.store.replace_units_frame(self.page.slug, frame, by=self.page.who,
+                                            source="a quick tally")
+        self.events.emit("units")  # the baseline first, then the confirmation
+        one, many = unit_words(measure.unit_name)
+        n = len(frame)
+        self.message.show(f"Stored {n:,} {one if n == 1 else many}: {self.yes.value:,} yes, "
+                          f"{n - self.yes.value:,} no.", "ok")
+        return n

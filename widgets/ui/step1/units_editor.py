@@ -1,0 +1,305 @@
+"""Section 4a: type the data in — a table of small text boxes, one row per unit.
+
+Comfortable for about 50 units (more are paged, 50 at a time). Each row is saved when a cell
+is left (``store.update_unit``); a value that does not fit (a word where a number belongs)
+gives a message beside the table naming the row and column, and nothing is stored. Rows are
+added and removed one at a time (``add_unit``/``remove_unit``); circumstance columns are
+added or removed by name. Real names, if the group keeps any, show in this table only, marked
+private with a lock.
+
+The table is built the first time it is opened (``ensure_built``): a page with 50 rows is a
+few hundred widgets, which the page should not pay for at load time.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import threading
+
+import ipywidgets as ipw
+
+from widgets.model import UNIT_FIELDS, ModelError, Unit
+from widgets.ui.errors import Message
+from widgets.ui.step1.cells import Row, format_value, read_row
+from widgets.ui.step1.common import LOCK, Confirm, capitalised, locked, unit_words
+
+PAGE_SIZE = 50
+MAX_ADD = 100
+WIDTHS = {"unit_id": "10em", "outcome": "8em", "population": "8em", "private_name": "12em"}
+class UnitsEditor:
+    """The editable units table. ``widget`` is built lazily by :meth:`ensure_built`."""
+
+    def __init__(self, page, events, page_size: int = PAGE_SIZE):
+        self.page, self.events, self.page_size = page, events, page_size
+        self.units: list[Unit] = []
+        self.columns: list[str] = []
+        self.context: list[str] = []
+        self.rows: list[Row] = []
+        self.page_number = 0
+        self.built = False
+        self._loading = False
+        self._own_change = False
+        self._lock = threading.RLock()
+        self.message = Message()
+        self.widget = ipw.VBox([])
+        self.widget.add_class("hi-units-editor")
+        events.listen("units", self._outside_change)
+        events.listen("measure", self._outside_change)
+
+    # ------------------------------------------------------------------ building
+
+    def ensure_built(self) -> None:
+        """Build the table (once); later calls do nothing."""
+        if self.built:
+            return
+        self.built = True
+        self.grid = ipw.GridBox([])
+        self.grid.add_class("hi-units-grid")
+        self.pager = ipw.HTML()
+        self.pager.add_class("hi-pager")
+        self.prev = ipw.Button(description="Previous", icon="arrow-left")
+        self.next = ipw.Button(description="Next", icon="arrow-right")
+        self.prev.on_click(lambda _b: self.go(self.page_number - 1))
+        self.next.on_click(lambda _b: self.go(self.page_number + 1))
+        self.how_many = ipw.BoundedIntText(value=1, min=1, max=MAX_ADD,
+                                           layout=ipw.Layout(width="6em"))
+        self.how_many.add_class("hi-add-count")
+        self.add_button = ipw.Button(description="Add rows", icon="plus")
+        self.add_button.add_class("hi-add-units")
+        self.add_button.on_click(self.page.guard(lambda _b: self.add_units(self.how_many.value),
+                                                 message=self.message))
+        self.column_name = ipw.Text(placeholder="for example: income band",
+                                    layout=ipw.Layout(width="16em"))
+        self.column_name.add_class("hi-new-column")
+        add_col = ipw.Button(description="Add the column", icon="columns")
+        add_col.add_class("hi-add-column")
+        add_col.on_click(self.page.guard(lambda _b: self.add_column(self.column_name.value),
+                                         message=self.message))
+        self.drop_choice = ipw.Dropdown(options=[], layout=ipw.Layout(width="14em"))
+        self.drop_button = ipw.Button(description="Remove…")
+        self.drop_button.add_class("hi-remove-column")
+        self.drop_button.on_click(lambda _b: self._ask_remove_column())
+        self.confirm = Confirm("Yes, remove it")
+        self.private_note = ipw.HTML(
+            f'<span class="hi-private-note hi-lock">{LOCK} Real names are private: they show '
+            "only in this table and never leave the kit in exports or reports unless you "
+            "ask.</span>")
+        self.add_label = ipw.HTML()
+        add_row = ipw.HBox([ipw.HTML("Add"), self.how_many, self.add_label, self.add_button])
+        col_row = ipw.HBox([ipw.HTML("A new circumstance:"), self.column_name, add_col])
+        self.drop_row = ipw.HBox([ipw.HTML("Remove the column"), self.drop_choice,
+                                  self.drop_button])
+        pager = ipw.HBox([self.prev, self.pager, self.next])
+        for box in (add_row, col_row, self.drop_row, pager):
+            box.add_class("hi-row")
+        self.widget.children = [self.message, pager, self.grid, self.private_note, add_row,
+                                col_row, self.drop_row, self.confirm]
+        self.reload()
+
+    def _layout(self) -> list[str]:
+        measure = self.measure
+        has_population = measure.kind == "rate" or any(u.population is not None
+                                                       for u in self.units)
+        has_private = any(u.private_name for u in self.units)
+        return (["unit_id", "outcome"] + (["population"] if has_population else [])
+                + (["private_name"] if has_private else []) + list(self.context))
+
+    def _headers(self) -> list[ipw.HTML]:
+        from widgets.analysis.baseline import predicate
+
+        one, _ = unit_words(self.measure.unit_name)
+        what = self.measure.what.strip() and capitalised(predicate(self.measure))
+        what = what if len(what) <= 30 else what[:29] + "…"
+        if self.measure.kind == "yes_no":
+            outcome = f"{what}? (yes / no)" if what else "Outcome (yes / no)"
+        else:
+            outcome = what or "Outcome"
+        names = {"unit_id": capitalised(one), "outcome": outcome,
+                 "population": "Population", "private_name": "Real name (private)"}
+        out = []
+        for c in self.columns:
+            text = html.escape(names.get(c, c))
+            if c == "private_name":
+                text = f'<span class="hi-lock">{LOCK} {text}</span>'
+            out.append(ipw.HTML(f'<span class="hi-col-head">{text}</span>'))
+        out.append(ipw.HTML(""))
+        return out
+
+    # ------------------------------------------------------------------ showing
+
+    @locked
+    def reload(self) -> None:
+        """Read the units from the store and show the current page."""
+        if not self.built:
+            return  # read when first opened
+        inquiry = self.page.store.get(self.page.slug)
+        self.measure, self.units, self.context = (inquiry.measure, inquiry.units,
+                                                  list(inquiry.context_columns))
+        columns = self._layout()
+        if columns != self.columns:
+            for row in self.rows:
+                row.close()
+            self.rows, self.columns = [], columns
+        for header in getattr(self, "headers", []):
+            header.close()
+        self.headers = self._headers()
+        last = max(0, (len(self.units) - 1) // self.page_size)
+        self.page_number = min(self.page_number, last)
+        self._fill()
+        one, many = unit_words(self.measure.unit_name)
+        self.add_label.value = f"more {html.escape(many)}"
+        self.private_note.layout.display = None if "private_name" in self.columns else "none"
+        self.drop_choice.options = list(self.context)
+        self.drop_choice.value = self.context[0] if self.context else None
+        self.drop_row.layout.display = None if self.context else "none"
+
+    def _fill(self) -> None:
+        start = self.page_number * self.page_size
+        shown = self.units[start:start + self.page_size]
+        while len(self.rows) < len(shown):
+            self.rows.append(Row(self.columns, self._changed, self._removed))
+        yes_no = self.measure.kind == "yes_no"
+        self._loading = True
+        try:
+            for k, unit in enumerate(shown):
+                row = self.rows[k]
+                row.index = start + k
+                values = {"unit_id": unit.unit_id, "outcome": unit.outcome,
+                          "population": unit.population, "private_name": unit.private_name}
+                for c, cell in row.cells.items():
+                    value = values[c] if c in UNIT_FIELDS else unit.context.get(c)
+                    cell.value = format_value(value, yes_no and c == "outcome")
+                    cell.remove_class("hi-cell-error")
+                row.remove.tooltip = f"Remove {unit.unit_id}"
+        finally:
+            self._loading = False
+        self.grid.layout.grid_template_columns = " ".join(
+            WIDTHS.get(c, "10em") for c in self.columns) + " 3em"
+        self.grid.children = self.headers + [w for r in self.rows[:len(shown)]
+                                             for w in r.widgets()]
+        pages = max(1, math.ceil(len(self.units) / self.page_size))
+        _, many = unit_words(self.measure.unit_name)
+        if not self.units:
+            text = f"No {many} yet: add rows below, or upload or tally the numbers."
+        else:
+            text = (f"{capitalised(many)} {start + 1}–{start + len(shown)} of "
+                    f"{len(self.units)}" + (f" (page {self.page_number + 1} of {pages})"
+                                            if pages > 1 else ""))
+        self.pager.value = html.escape(text)
+        self.prev.disabled = self.page_number == 0
+        self.next.disabled = self.page_number >= pages - 1
+        for b in (self.prev, self.next):
+            b.layout.display = None if pages > 1 else "none"
+
+    @locked
+    def go(self, number: int) -> None:
+        """Show page ``number`` (0-based; clamped)."""
+        if not self.built:
+            return
+        pages = max(1, math.ceil(len(self.units) / self.page_size))
+        self.page_number = max(0, min(number, pages - 1))
+        self._fill()
+
+    def _outside_change(self) -> None:
+        if self._own_change:
+            return
+        self.page.guard(self.reload, saves=False)()
+
+    # ------------------------------------------------------------------ changing
+
+    def _changed(self, row: Row) -> None:
+        if not self._loading and row.index >= 0:
+            self.page.guard(self.save_row, message=self.message)(row)
+
+    def _removed(self, row: Row) -> None:
+        self.page.guard(self.remove, message=self.message)(row.index)
+
+    def read_row(self, row: Row) -> Unit:
+        """The unit a row's cells describe; ModelError names the row and column."""
+        return read_row(row, self.units[row.index], self.measure.kind, self.context)
+
+    @locked
+    def save_row(self, row: Row) -> None:
+        """Store the row (one ``update_unit``), if it changed."""
+        old = self.units[row.index]
+        unit = self.read_row(row)
+        if unit == old:
+            return
+        self.page.store.update_unit(self.page.slug, old.unit_id, unit, by=self.page.who)
+        self.units[row.index] = unit
+        row.remove.tooltip = f"Remove {unit.unit_id}"
+        self._tell()
+
+    @locked
+    def add_units(self, count: int) -> list[str]:
+        """Add ``count`` empty rows with pseudonyms ("Family 61"…); returns their ids."""
+        count = int(count or 1)
+        if not 1 <= count <= MAX_ADD:
+            raise ModelError(f"Add between 1 and {MAX_ADD} rows at a time.")
+        one, _ = unit_words(self.measure.unit_name)
+        taken = {u.unit_id for u in self.units}
+        added, k = [], len(self.units)
+        while len(added) < count:
+            k += 1
+            uid = f"{capitalised(one)} {k}"
+            if uid in taken:
+                continue
+            self.page.store.add_unit(self.page.slug, Unit(uid, context=dict.fromkeys(
+                self.context)), by=self.page.who)
+            added.append(uid)
+        self.reload()
+        self.go(len(self.units))  # the last page, where the new rows are
+        self._tell()
+        return added
+
+    @locked
+    def remove(self, index: int) -> None:
+        """Remove the unit at ``index`` (its decisions and checks go with it)."""
+        self.page.store.remove_unit(self.page.slug, self.units[index].unit_id, by=self.page.who)
+        self.reload()
+        self._tell()
+
+    @locked
+    def add_column(self, name: str) -> None:
+        """Add an empty circumstance column called ``name``."""
+        name = " ".join((name or "").split())
+        if not name:
+            raise ModelError("Type the name of the circumstance first (for example: housing).")
+        if name.casefold() in {c.casefold() for c in [*self.context, *UNIT_FIELDS]}:
+            raise ModelError(f"There is already a column called “{name}”.")
+        frame = self.page.store.units_frame(self.page.slug, include_private=True)
+        frame[name] = None
+        self.page.store.replace_units_frame(self.page.slug, frame, by=self.page.who,
+                                            source=f"the table (new column {name!r})")
+        self.column_name.value = ""
+        self.reload()
+        self._tell()
+
+    def _ask_remove_column(self) -> None:
+        name = self.drop_choice.value
+        if not name:
+            return
+        _, many = unit_words(self.measure.unit_name)
+        self.confirm.ask(f"This removes the column “{name}” and its values for all "
+                         f"{len(self.units)} {many}.",
+                         self.page.guard(lambda: self.remove_column(name), message=self.message))
+
+    @locked
+    def remove_column(self, name: str) -> None:
+        """Remove the circumstance column ``name`` and its values."""
+        frame = self.page.store.units_frame(self.page.slug, include_private=True)
+        if name not in self.context or name not in frame.columns:
+            raise ModelError(f"There is no column called “{name}”.")
+        self.page.store.replace_units_frame(self.page.slug, frame.drop(columns=[name]),
+                                            by=self.page.who,
+                                            source=f"the table (column {name!r} removed)")
+        self.reload()
+        self._tell()
+
+    def _tell(self) -> None:
+        self._own_change = True
+        try:
+            self.events.emit("units")
+        finally:
+            self._own_change = False
