@@ -169,7 +169,7 @@ def test_yes_no_words_and_default_circumstances(capsys, data_dir, tmp_path):
     app = run_method("expected", inquiry.units_frame(), inquiry.measure,
                      circumstances=inquiry.context_columns)
     assert {r["id"] for r in json.loads(out) if r["flagged"]} == set(app.flagged_ids)
-    assert "but did not: stayed together" in out
+    assert "but did not — stayed together" in out
 
 
 @pytest.mark.parametrize("values, population, kind", [

@@ -209,8 +209,8 @@ def _grub_hub() -> Inquiry:
             when=datetime(2023, 1, 19, 18, 45))
 
     measure = Measure(
-        what=("The family stayed together: no separation and no child moving out of the home "
-              "in the last two years"),
+        what=("The family stayed together (no separation, and no child moved out of the "
+              "home in the last two years)"),
         unit_name="family",
         kind="yes_no",
         better="higher",

@@ -226,14 +226,14 @@ def _better_than_expected(frame: pd.DataFrame, measure: Measure, circumstances: 
         if kind == "yes_no":
             did = what if prep.sign > 0 else f"not “{what}”"
             chance = "expected chance" if prep.sign > 0 else f"expected chance of “{what}”"
-            shown, actual = f"{chance} {mu[i]:.2f}", did
+            shown, actual = f"{chance} {mu[i]:.0%}".replace("%", " %"), did
         elif kind == "rate":
             shown = f"expected {fmt_number(expected[i])} of {fmt_number(pop[i])}"
             actual = f"actual {fmt_number(y[i])}"
         else:
             shown, actual = f"expected {fmt_number(expected[i])}", f"actual {fmt_number(y[i])}"
         if struggled:
-            sep = ": " if kind == "yes_no" else " ("
+            sep = " — " if kind == "yes_no" else " ("
             end = "." if kind == "yes_no" else ")."
             generic[i] = f"{uid}: expected to struggle ({shown}), but did not{sep}{actual}{end}"
         else:
