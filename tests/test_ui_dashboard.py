@@ -1,0 +1,172 @@
+"""The dashboard: the story of both examples and of an empty inquiry, the report download,
+no private names, and every piece of text escaped."""
+
+import base64
+import re
+
+import ipywidgets as ipw
+import pytest
+
+from widgets.examples import build as example
+from widgets.model import (
+    Action,
+    ExceptionDecision,
+    Issue,
+    Measure,
+    Practice,
+    ProgressEntry,
+    Unit,
+)
+from widgets.ui import context, dashboard
+from widgets.ui.page import StepPage
+from widgets.ui.step3 import shared
+
+HOSTILE = ['<script>window.__pwned=1</script>', '<img src=x onerror="window.__pwned=2">',
+           '{{7*7}}', '"><svg onload=alert(1)>', "javascript:alert(1)"]
+
+
+@pytest.fixture(autouse=True)
+def plain_env(monkeypatch):
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.setenv(context.BINDER_OVERRIDE, "0")
+    monkeypatch.setattr(shared, "BACKGROUND", False)
+    yield
+    context.set_store(None)
+
+
+def open_dashboard(store, slug):
+    page = StepPage("dashboard", slug=slug, store=store)
+    page.build(dashboard.build)
+    assert page.errors.text == ""
+    return page, page.dashboard
+
+
+def html_values(widget):
+    out = [widget.value] if isinstance(widget, ipw.HTML) else []
+    for child in getattr(widget, "children", ()):
+        out += html_values(child)
+    return out
+
+
+def link_bytes(link):
+    return base64.b64decode(re.search(r'base64,([^"]+)"', link.value).group(1))
+
+
+@pytest.mark.parametrize("name, words", [
+    ("grub-hub", ["Attendance rose from 50 to 85 a month", "16 of 60 families",
+                  "Talking at the table about everyone&#x27;s day", "F05", "F16", "F28",
+                  "A monthly community evening with food and hands-on play",
+                  "Led by 3 people who live with the issue, 0 professionals",
+                  "No brochures, no roadshows"]),
+    ("child-nutrition", ["Adding tiny shrimp, crabs or snails", "C008",
+                         "Twelve-day cooking sessions"]),
+])
+def test_the_story_of_each_example(store, name, words):
+    slug = store.save_inquiry(example(name))
+    _, board = open_dashboard(store, slug)
+    story = board.story.value
+    for section in ("hi-story-issue", "hi-story-baseline", "hi-story-exceptions",
+                    "hi-story-practices", "hi-story-actions", "hi-story-progress"):
+        assert f'class="{section}"' in story
+    for w in words:
+        assert w in story, w
+    assert story.count('<img src="data:image/png;base64,') == 4  # baseline, exceptions,
+    assert "http://" not in story and "https://" not in story  # practices, progress
+    # True but useless practices are not among those worth spreading.
+    practices = story.split("hi-story-practices")[1].split("hi-story-actions")[0]
+    spread = re.findall(r'<div class="hi-card hi-spread"><h3 dir="auto">([^<]*)</h3>',
+                        practices)
+    assert len(spread) == {"grub-hub": 3, "child-nutrition": 4}[name]
+    assert "Paying for a private nursery place" not in spread
+    assert "Buying vitamin supplements" not in spread
+
+
+def test_an_empty_inquiry_tells_what_is_missing(store, slug):
+    _, board = open_dashboard(store, slug)
+    story = board.story.value
+    for words in ("The group has not described the issue yet",
+                  "No data has been entered yet", "No positive exception has been confirmed",
+                  "No practice that anyone could adopt", "The group has not decided on an "
+                  "action yet", "No progress has been recorded yet"):
+        assert words in story, words
+    assert "<img" not in story
+
+
+def test_download_the_report(store):
+    slug = store.save_inquiry(example("grub-hub"))
+    _, board = open_dashboard(store, slug)
+    assert board.download.button.description == "Download the report"
+    link = board.download.prepare()
+    assert link.filename == f"{slug}-report.html" and f'download="{slug}-report.html"' in \
+        link.value
+    text = link_bytes(link).decode("utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "Grub Hub (illustrative)" in text
+    assert board.download.message.kind == "ok"
+
+
+def test_private_names_are_never_shown(store, slug):
+    store.set_measure(slug, Measure("Stayed together", "family", "yes_no"))
+    store.replace_units(slug, [Unit("F1", 1.0, private_name="Rosalind Quirke"),
+                               Unit("F2", 0.0, private_name="Bartholomew Ng")], [])
+    store.set_exception(slug, ExceptionDecision("F1", "confirmed",
+                                                note="Rosalind Quirke eats with the kids"))
+    store.add_practice(slug, Practice("Eating together", how="As rosalind quirke does",
+                                      accessible="yes"))
+    _, board = open_dashboard(store, slug)
+    text = board.story.value + "".join(html_values(board.widget))
+    report = link_bytes(board.download.prepare()).decode("utf-8")
+    for name in ("Rosalind", "Quirke", "Bartholomew"):
+        assert name.lower() not in text.lower() and name.lower() not in report.lower()
+    assert "F1" in text and "eats with the kids" in text
+
+
+def test_every_html_value_escapes_hostile_text(store, slug):
+    bad = " ".join(HOSTILE)
+    store.set_issue(slug, Issue(bad, bad, bad, bad))
+    store.set_measure(slug, Measure(bad, HOSTILE[1], "yes_no", source=bad,
+                                    baseline_date="2023-01-31"))
+    store.add_person(slug, bad, "professional")
+    store.replace_units(slug, [Unit(h, float(i % 2), context={bad: bad})
+                               for i, h in enumerate(HOSTILE)], [bad])
+    store.set_exception(slug, ExceptionDecision(HOSTILE[0], "confirmed", note=bad))
+    store.add_practice(slug, Practice(bad, bad, bad, "yes", [HOSTILE[0]]))
+    store.add_action(slug, Action(bad, [bad], bad, bad, bad))
+    store.add_progress(slug, ProgressEntry("2023-04-07", 0.5, 3, 1, bad))
+    page, board = open_dashboard(store, slug)
+    values = html_values(page.widget)
+    joined = "".join(values)
+    for raw in ("<script>window", "<img src=x", "<svg onload"):
+        assert raw not in joined
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in board.story.value
+    words = re.sub(r"data:image/png;base64,[^\"]+", "", board.story.value)
+    assert "{{7*7}}" in words and "49" not in words
+    assert 'href="javascript' not in joined
+
+
+def test_no_inquiry_shows_the_friendly_note(store):
+    page = StepPage("dashboard", store=store)
+    page.build(dashboard.build)
+    assert not hasattr(page, "dashboard") and "No inquiry is open yet" in "".join(
+        html_values(page.widget))
+
+
+def test_the_guidance_is_folded_so_the_story_comes_first(store, slug):
+    page, _ = open_dashboard(store, slug)
+    cards = [w for w in html_values(page.widget) if "hi-principles-card" in w]
+    assert len(cards) == 1 and " open>" not in cards[0] and "<details" in cards[0]
+
+
+def test_a_report_that_cannot_be_built_says_so_and_the_button_works_again(store, slug,
+                                                                          monkeypatch):
+    import widgets.report
+    from widgets.model import ModelError
+
+    def broken(_inquiry, **_kw):
+        raise ModelError("The report could not be made.")
+
+    monkeypatch.setattr(widgets.report, "build_report", broken)
+    _, board = open_dashboard(store, slug)
+    assert board.download.prepare() is None
+    assert board.download.message.kind == "error"
+    assert board.download.message.text == "The report could not be made."
+    assert not board.download.button.disabled and board.download.link is None

@@ -1,0 +1,139 @@
+"""Step 3: the comparison — for each practice, the share of confirmed positive exceptions that
+do it against the share of the other units, the difference, and Fisher's exact test
+(``widgets.analysis.practices.compare_practices``), with one pair of bars per practice.
+
+Drawn after the page is shown (see ``shared.Later``): scipy and seaborn take seconds to load.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from widgets.ui.step3.parts import (
+    html_part,
+    vbox,
+)
+from widgets.ui.step3.shared import (
+    Later,
+    StepContext,
+    esc,
+    figure_html,
+    plural,
+    unit_words,
+)
+
+HEADINGS = ("Practice", "Positive exceptions doing it", "Others doing it", "Difference",
+            "Fisher's exact p", "What it tells us")
+
+
+def _share(doing: Any, known: Any) -> str:
+    if not known:
+        return "not known"
+    return f"{int(doing)} of {int(known)} ({int(doing) / int(known) * 100:.0f} %)"
+
+
+def _points(diff: Any) -> str:
+    if diff is None or (isinstance(diff, float) and math.isnan(diff)):
+        return "–"
+    return f"{diff * 100:+.0f} points"
+
+
+def _p(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if value < 0.001:
+        return "< 0.001"
+    return f"{value:.3f}"
+
+
+def comparison_html(records: list[dict[str, Any]]) -> str:
+    """The comparison table as escaped HTML (rows: the records of compare_practices)."""
+    head = "".join(f'<th scope="col"{" class=num" if 1 <= i <= 4 else ""}>{esc(h)}</th>'
+                   for i, h in enumerate(HEADINGS))
+    rows = []
+    for r in records:
+        spread = bool(r.get("worth_spreading"))
+        mark = "★ " if spread else ""
+        useless = (' <span class="hi-badge hi-badge-useless">true but useless</span>'
+                   if r.get("accessible") == "no" else "")
+        cls = ' class="hi-spread"' if spread else ""
+        rows.append(
+            f"<tr{cls}><td><bdi dir=\"auto\">{esc(mark)}{esc(r.get('what'))}</bdi>{useless}</td>"
+            f'<td class="num">{esc(_share(r.get("exceptions_doing"), r.get("exceptions_known")))}'
+            f'</td><td class="num">{esc(_share(r.get("others_doing"), r.get("others_known")))}'
+            f'</td><td class="num">{esc(_points(r.get("difference")))}</td>'
+            f'<td class="num">{esc(_p(r.get("p_value")))}</td><td>{esc(r.get("note"))}</td></tr>')
+    return (f'<table class="hi-table hi-compare-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            '<p class="hi-hint">★ worth spreading: accessible to all, done by at least half of '
+            "the positive exceptions and by clearly more of them than of the others. Fisher's "
+            "exact p: how often a difference this large would come from chance alone; below "
+            "0.05 it is unlikely to be chance. With few positive exceptions, numbers cannot "
+            "prove much: ask the group what they see.</p>")
+
+
+class ComparisonView:
+    """The comparison table, a sentence, and the plot (``widget``)."""
+
+    def __init__(self, ctx: StepContext):
+        self.ctx = ctx
+        self.records: list[dict[str, Any]] = []
+        self.summary = html_part()
+        self.summary.add_class("hi-compare-summary")
+        self.table = html_part()
+        self.table.add_class("hi-compare")
+        self.figure = html_part()
+        self.figure.add_class("hi-compare-figure")
+        self.later = Later(self._compute, self._show, errors=ctx.page.errors,
+                           pending=self._pending)
+        head = html_part("<h3>Do the positive exceptions do it more often?</h3>")
+        self.widget = vbox([head, self.summary, self.table, self.figure])
+        self.widget.add_class("hi-comparison")
+
+    def refresh(self) -> None:
+        """Compare again with the answers in the store (in the background on a page)."""
+        if not self.ctx.units_ready:
+            self.summary.value = '<p class="hi-pending">Comparing…</p>'
+            return
+        inquiry = self.ctx.inquiry
+        confirmed = self.ctx.confirmed_ids()
+        unit_ids = [u.unit_id for u in inquiry.units]
+        one, many = unit_words(inquiry)
+        others = len(set(unit_ids) - set(confirmed))
+        if not inquiry.practices:
+            self._set("Add practices, then answer for each "
+                      f"{one} whether it does them.", "", "")
+            return
+        if not inquiry.practice_checks:
+            self._set("No answers yet: fill in the grid above, or read a check sheet.", "", "")
+            return
+        sentence = (f"Comparing {plural(len(confirmed), 'confirmed positive exception')} with "
+                    f"{others:,} other {one if others == 1 else many}.")
+        if not confirmed:
+            sentence = ("No positive exception is confirmed yet: confirm them in step 2, "
+                        "then compare.")
+        self.summary.value = f'<p dir="auto">{esc(sentence)}</p>'
+        self.later.request(list(inquiry.practice_checks), confirmed, unit_ids,
+                           list(inquiry.practices))
+
+    def _set(self, sentence: str, table: str, figure: str) -> None:
+        self.records = []
+        self.summary.value = f'<p class="hi-empty" dir="auto">{esc(sentence)}</p>'
+        self.table.value, self.figure.value = table, figure
+
+    def _pending(self) -> None:
+        if not self.table.value:
+            self.table.value = '<p class="hi-pending">Comparing…</p>'
+
+    @staticmethod
+    def _compute(checks, confirmed, unit_ids, practices) -> tuple[list[dict], str, str]:
+        from widgets.analysis.practices import compare_practices
+        from widgets.plots import practices_figure
+
+        table = compare_practices(checks, confirmed, unit_ids, practices)
+        records = table.to_dict("records")
+        return records, comparison_html(records), figure_html(practices_figure(table))
+
+    def _show(self, result: tuple[list[dict], str, str]) -> None:
+        self.records, self.table.value, self.figure.value = result
