@@ -30,11 +30,11 @@ def test_grub_hub_sentence():
         (50, 85, 90)
 
 
-def test_baseline_date_starts_the_period():
+def test_the_period_starts_at_the_first_entry_not_the_baseline():
     entries = grub_hub_entries()[:6]
     summary = progress_summary(entries, Measure(what="x", baseline_date="2018-07-15"))
-    assert summary.start == "2018-07-15"
-    assert summary.months == 12
+    assert summary.start == entries[0].date
+    assert summary.months == 6
 
 
 def test_outcome_against_the_baseline():

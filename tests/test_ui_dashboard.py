@@ -139,7 +139,9 @@ def test_every_html_value_escapes_hostile_text(store, slug):
         assert raw not in joined
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in board.story.value
     words = re.sub(r"data:image/png;base64,[^\"]+", "", board.story.value)
-    assert "{{7*7}}" in words and "49" not in words
+    assert "{{7*7}}" in words
+    words = re.sub(r"\d+(?:[:./-]\d+)+", " ", words)  # times and dates may hold a 49
+    assert re.search(r"(?<![\d,.])49(?![\d,.])", words) is None
     assert 'href="javascript' not in joined
 
 

@@ -7,9 +7,10 @@ Conventions (decided here, shown to the group in these words):
 
 - ``people_helped`` on a progress entry is the number helped *in that period*; the total is
   the sum over entries (not the largest value).
-- The period runs from the measure's baseline date (or, without one, the first entry) to the
-  last entry and is counted in calendar months, both ends included (January to June is 6
-  months); under four weeks it is given in days or weeks.
+- The period runs from the first progress entry (when the action started: "127 people helped
+  in its first 18 months") to the last entry and is counted in calendar months, both ends
+  included (January to June is 6 months); under four weeks it is given in days or weeks.
+  The baseline date is only used to compare the outcome measure.
 - Attendance goes from the first entry with an attendance to the last one ("a month" /
   "a week" is added when entries are about a month / a week apart).
 - A progress ``outcome`` is on the baseline's scale: a share (0–1) for yes/no and rates, the
@@ -195,9 +196,6 @@ def progress_summary(source: Inquiry | Sequence[ProgressEntry],
 
     first_day, last_day = dated[0][0], dated[-1][0]
     start = first_day
-    base_day = _parse(measure.baseline_date) if measure.baseline_date else None
-    if base_day is not None and base_day <= first_day:
-        start = base_day
     period, months, days = period_words(start, last_day)
     summary.start, summary.end = start.isoformat(), last_day.isoformat()
     summary.months, summary.days = months, days
