@@ -114,7 +114,12 @@ class Later:
 
 
 def _main_loop() -> asyncio.AbstractEventLoop | None:
-    """The kernel's event loop (running while a cell or a widget callback runs), or None."""
+    """The kernel's event loop (running while a cell or a widget callback runs), or None.
+
+    Outside a kernel there is none to hand results to (another library's loop, such as a
+    test browser's, may look "running" in this thread but would never run the callback)."""
+    if not in_kernel():
+        return None
     try:
         return asyncio.get_running_loop()
     except RuntimeError:
