@@ -42,7 +42,7 @@ def test_command_options_parse_in_voila():
         settings = voila.tornado_settings
     assert voila.port == 9123 and voila.ip == "0.0.0.0" and voila.open_browser is False
     assert settings["websocket_max_message_size"] == app.WEBSOCKET_MAX_BYTES
-    assert int(voila.config.MappingKernelManager.cull_idle_timeout) == 600
+    assert int(voila.config.MappingKernelManager.cull_idle_timeout) == 120
 
 
 def test_preheat_is_optional():

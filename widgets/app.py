@@ -19,12 +19,14 @@ from widgets.paths import DATA_ENV, data_dir, notebooks_dir, templates_dir
 TEMPLATE = "hidden-insights"
 START_PAGE = "voila/render/start.ipynb"
 
-#: Kernel culling: check every minute; shut down kernels idle for 10 minutes that have no
-#: page connected. Connected kernels are kept: a facilitator may talk for half an hour
-#: without a click, and a culled kernel would leave a dead page on the projector.
+#: Kernel culling: Voila 0.5 does not shut a kernel down when its page closes, and every
+#: page load or refresh starts a new kernel (100-250 MB each), so kernels with no page
+#: connected are shut down after 2 idle minutes (a Binder session has little memory).
+#: Connected kernels are kept: a facilitator may talk for half an hour without a click, and
+#: a culled kernel would leave a dead page on the projector.
 CULL_SETTINGS = {
-    "MappingKernelManager.cull_interval": "60",
-    "MappingKernelManager.cull_idle_timeout": "600",
+    "MappingKernelManager.cull_interval": "30",
+    "MappingKernelManager.cull_idle_timeout": "120",
     "MappingKernelManager.cull_connected": "False",
     "MappingKernelManager.cull_busy": "False",
 }

@@ -1,0 +1,74 @@
+"""A shared server must not fill up with the kernels of pages nobody has open any more.
+
+Voila 0.5 does not shut a kernel down when its page closes; the app's culling settings
+(``widgets.app.CULL_SETTINGS``) are what frees them. Here a real Voila runs with the same
+settings but short times, pages are opened and closed, and the kernels must go away, while
+the kernel of a page that is still open stays.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import psutil
+import pytest
+
+from conftest import free_port, goto_notebook, start_server
+
+pytestmark = pytest.mark.browser
+
+
+def kernels_of(server) -> list[psutil.Process]:
+    """The live kernel processes the server started."""
+    try:
+        children = psutil.Process(server.process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    return [p for p in children if p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+            and "ipykernel" in " ".join(p.cmdline())]
+
+
+def wait_for(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.5)
+    return condition()
+
+
+@pytest.fixture
+def culling_server(tmp_path):
+    from widgets.app import voila_command, voila_env
+
+    data = tmp_path / "data"
+    data.mkdir()
+    port = free_port()
+    command = [arg for arg in voila_command(port=port)
+               if "cull_interval" not in arg and "cull_idle_timeout" not in arg]
+    command += ["--MappingKernelManager.cull_interval=1",
+                "--MappingKernelManager.cull_idle_timeout=4"]
+    env = {**os.environ, **voila_env(), "HIDDEN_INSIGHTS_DATA": str(data),
+           "HIDDEN_INSIGHTS_BINDER": "0"}
+    server = start_server(command, env, f"http://127.0.0.1:{port}/", data,
+                          tmp_path / "voila.log")
+    yield server
+    server.stop()
+
+
+def test_kernels_of_closed_pages_are_shut_down(browser, culling_server):
+    kept = browser.new_context()
+    kept_page = kept.new_page()
+    goto_notebook(kept_page, culling_server.render_url, "start.ipynb")
+    for _ in range(3):  # pages opened and closed, as a facilitator clicking around would
+        context = browser.new_context()
+        goto_notebook(context.new_page(), culling_server.render_url, "start.ipynb")
+        context.close()
+    assert len(kernels_of(culling_server)) == 4, culling_server.log()
+
+    assert wait_for(lambda: len(kernels_of(culling_server)) == 1, timeout=60), (
+        f"{len(kernels_of(culling_server))} kernels still running:\n{culling_server.log()}")
+    # The page still open keeps its kernel and still works.
+    assert kept_page.locator(".hi-ready").count() == 1
+    kept.close()
