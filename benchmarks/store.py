@@ -117,7 +117,10 @@ def bench_import(folder: Path, rows: int, repeat: int) -> list[tuple[str, float 
     except ImportError as e:  # run what can be run and say what was skipped
         read_table = to_frame = None
         missing = f"skipped: {e}"
-    times: dict[str, list[float]] = {"read_csv": [], "kit": [], "reading": [], "storing": []}
+    times: dict[str, list[float]] = {"read_csv": [], "kit": [], "reading": [], "storing": [],
+                                     "floor": []}
+    floor_db, write_document = raw_document_writer(folder)
+    document = b""
     try:
         for _ in range(repeat + 1):  # the first round warms up imports and caches
             t0 = time.perf_counter()
@@ -131,12 +134,21 @@ def bench_import(folder: Path, rows: int, repeat: int) -> list[tuple[str, float 
             t2 = time.perf_counter()
             store.replace_units_frame(slug, frame, by="bench", source=path.name)
             t3 = time.perf_counter()
+            if not document:
+                from widgets.store import units_table
+
+                document = units_table.to_bytes(units_table.normalise(frame)[0])
+            t4 = time.perf_counter()
+            write_document(document)
+            t5 = time.perf_counter()
             for key, seconds in (("read_csv", t1 - t0), ("kit", t3 - t1),
-                                 ("reading", t2 - t1), ("storing", t3 - t2)):
+                                 ("reading", t2 - t1), ("storing", t3 - t2),
+                                 ("floor", t5 - t4)):
                 times[key].append(seconds)
         assert store.summary(slug).units == rows
     finally:
         store.close()
+        floor_db.close()
     median = {key: statistics.median(values[1:]) for key, values in times.items()}
     if read_table is None:
         return [("pandas.read_csv", median["read_csv"], ""),
@@ -147,7 +159,27 @@ def bench_import(folder: Path, rows: int, repeat: int) -> list[tuple[str, float 
         ("kit import (read_table + to_frame + store)", median["kit"], ""),
         ("  of which read_table + to_frame", median["reading"], ""),
         ("  of which Store.replace_units_frame", median["storing"], ""),
+        (f"  floor: raw sqlite3 write of its {len(document) / 1e6:.1f} MB document",
+         median["floor"], ""),
     ]
+
+
+def raw_document_writer(folder: Path) -> tuple[sqlite3.Connection, Callable[[bytes], None]]:
+    """The least any durable store must do: replace one document in SQLite (WAL,
+    synchronous=FULL, the store's page size) and commit."""
+    conn = sqlite3.connect(folder / "floor.sqlite", isolation_level=None)
+    conn.execute("PRAGMA page_size=16384")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+
+    def write(data: bytes) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("DELETE FROM documents WHERE id = 1")
+        conn.execute("INSERT INTO documents VALUES (1, ?)", (data,))
+        conn.execute("COMMIT")
+
+    return conn, write
 
 
 def main(argv: list[str] | None = None) -> int:

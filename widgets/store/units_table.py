@@ -102,8 +102,8 @@ def normalise(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     blank = ids.str.strip() == ""
     if blank.any():
         raise ModelError(f"Row {int(np.flatnonzero(blank.to_numpy())[0]) + 1} has no id.")
-    dup = ids.duplicated()
-    if dup.any():
+    if not ids.is_unique:
+        dup = ids.duplicated()
         raise ModelError(f"The id {ids[dup].iloc[0]!r} is used twice. Each unit needs its own id.")
     n = len(frame)
     # Build from Series (not numpy arrays) so Arrow-backed text is never copied to objects.
