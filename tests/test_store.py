@@ -711,3 +711,49 @@ def test_nul_characters_are_refused(store, slug, write):
     with pytest.raises(ModelError, match="cannot be stored"):
         write(store, slug)
     assert store.get(slug) == before
+
+
+# ---------------------------------------------------------------------- replacing the data
+
+
+def test_replacing_the_data_removes_what_pointed_at_gone_units_and_logs_it(store):
+    from widgets import examples
+
+    slug = store.save_inquiry(examples.build("grub-hub"))
+    before = store.get(slug)
+    keep = [u.unit_id for u in before.units[:30]]
+    confirmed = [e.unit_id for e in before.exceptions if e.status == "confirmed"]
+    losses = store.replacement_losses(slug, keep)
+    gone_checks = sum(c.unit_id not in keep for c in before.practice_checks)
+    assert losses["practice_checks"] == gone_checks > 0
+
+    frame = store.units_frame(slug).iloc[:30]
+    store.replace_units_frame(slug, frame, by="Dawn", source="fewer.csv")
+    after = store.get(slug)
+    ids = {u.unit_id for u in after.units}
+    assert all(e.unit_id in ids for e in after.exceptions)
+    assert all(c.unit_id in ids for c in after.practice_checks)
+    assert all(u in ids for p in after.practices for u in p.from_units)
+    # The decisions that went are kept, whole, in the history as evidence.
+    entry = after.history[-1]
+    assert entry.by == "Dawn" and "fewer.csv" in entry.change
+    removed = {e["unit_id"] for e in entry.detail.get("removed", {}).get("exceptions", [])}
+    assert removed == {e.unit_id for e in before.exceptions} - ids
+    assert len(entry.detail["removed"]["practice_checks"]) == gone_checks
+    kept_confirmed = [u for u in confirmed if u in ids]
+    assert sorted(e.unit_id for e in after.exceptions if e.status == "confirmed") == sorted(
+        kept_confirmed)
+
+
+def test_replacing_with_the_same_ids_keeps_every_decision(store):
+    from widgets import examples
+
+    slug = store.save_inquiry(examples.build("grub-hub"))
+    before = store.get(slug)
+    assert store.replacement_losses(slug, [u.unit_id for u in before.units]) == {
+        "decisions": 0, "candidates": 0, "practice_checks": 0, "practice_links": 0}
+    store.replace_units_frame(slug, store.units_frame(slug), by="Dawn")
+    after = store.get(slug)
+    assert after.exceptions == before.exceptions
+    assert after.practice_checks == before.practice_checks
+    assert after.practices == before.practices

@@ -112,3 +112,17 @@ def test_locked_holds_the_lock_during_the_call():
             return result[0]
 
     assert Thing().busy() is False
+
+
+def test_replace_warning_names_what_goes_with_the_old_units(store):
+    from widgets import examples
+    from widgets.ui.step1.common import replace_warning
+
+    slug = store.save_inquiry(examples.build("grub-hub"))
+    same = [u.unit_id for u in store.units(slug)]
+    assert replace_warning(store, slug, same, "family") == (
+        "This replaces the 60 families already stored.")
+    text = replace_warning(store, slug, ["New 1", "New 2"], "family")
+    assert text.startswith("This replaces the 60 families already stored. It also removes ")
+    assert "decisions about positive exceptions" in text and "practice checks" in text
+    assert "families that are not in the new data" in text

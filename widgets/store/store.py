@@ -476,17 +476,39 @@ class Store:
 
         ``frame`` has ``unit_id``, ``outcome``, optionally ``population`` and
         ``private_name``; every other column is a circumstance.
+
+        Decisions about positive exceptions, practice checks and the "learnt from" links of
+        practices that name a unit no longer in the data are removed in the same
+        transaction (they are kept, whole, in the history entry, as evidence); see
+        :meth:`replacement_losses` to tell people first.
         """
         frame, context = units_table.normalise(frame)
         data = units_table.to_bytes(frame)
         change = f"replaced the data with {len(frame):,} units"
         if source:
             change += f" from {_text(source, 'The source', limit=300)}"
-        with self._write(slug, "units", change, by,
-                         {"units": len(frame), "columns": context}) as (conn, iid):
+        detail: dict[str, Any] = {"units": len(frame), "columns": context}
+        with self._write(slug, "units", change, by, detail) as (conn, iid):
             _store_frame(conn, iid, frame, data)
             conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid)
                          .values(context_columns=_dumps(context)))
+            removed = _drop_missing_units(conn, iid, set(frame["unit_id"]))
+            if removed:
+                detail["removed"] = removed  # logged by _write with the change
+
+    def replacement_losses(self, slug: str, new_ids) -> dict[str, int]:
+        """What replacing the units with ``new_ids`` would remove: counts of decisions about
+        positive exceptions (``decisions``, not counting undecided candidates), undecided
+        ``candidates``, ``practice_checks`` and practices' ``practice_links``."""
+        keep = {str(i) for i in new_ids}
+        inquiry = self.get(slug, include_units=False)
+        gone = [e for e in inquiry.exceptions if e.unit_id not in keep]
+        return {
+            "decisions": sum(e.status != "candidate" for e in gone),
+            "candidates": sum(e.status == "candidate" for e in gone),
+            "practice_checks": sum(c.unit_id not in keep for c in inquiry.practice_checks),
+            "practice_links": sum(u not in keep for p in inquiry.practices for u in p.from_units),
+        }
 
     def add_unit(self, slug: str, unit: Unit, *, by: str = "facilitator") -> None:
         """Add one unit at the end of the table."""
@@ -526,10 +548,9 @@ class Store:
             keep = frame["unit_id"] != unit_id
             if keep.all():
                 raise NotFound(f"There is no unit called {unit_id!r}.")
-            _save_frame(conn, iid, frame[keep].reset_index(drop=True), columns)
-            for table in (s.exceptions, s.practice_checks):
-                conn.execute(delete(table).where(table.c.inquiry_id == iid,
-                                                 table.c.unit_id == unit_id))
+            remaining = frame[keep].reset_index(drop=True)
+            _save_frame(conn, iid, remaining, columns)
+            _drop_missing_units(conn, iid, set(remaining["unit_id"]))
 
     @staticmethod
     def _merge(frame, units: list[Unit], columns: list[str]):
@@ -875,6 +896,41 @@ def _load_frame(conn: Connection, iid: int):
         if c not in frame.columns:
             frame[c] = None
     return frame, columns
+
+
+def _drop_missing_units(conn: Connection, iid: int, keep: set[str]) -> dict[str, Any]:
+    """Remove what refers to units that are no longer in the data; returns what went."""
+    removed: dict[str, Any] = {}
+    gone = [r for r in conn.execute(select(s.exceptions).where(s.exceptions.c.inquiry_id == iid))
+            if r.unit_id not in keep]
+    if gone:
+        removed["exceptions"] = [
+            {"unit_id": r.unit_id, "status": r.status, "note": r.note,
+             "decided_by": r.decided_by, "decided_at": r.decided_at} for r in gone]
+        for r in gone:
+            conn.execute(delete(s.exceptions).where(s.exceptions.c.inquiry_id == iid,
+                                                    s.exceptions.c.unit_id == r.unit_id))
+    checks = [r for r in conn.execute(select(s.practice_checks)
+                                      .where(s.practice_checks.c.inquiry_id == iid))
+              if r.unit_id not in keep]
+    if checks:
+        removed["practice_checks"] = [
+            {"unit_id": r.unit_id, "practice_id": r.practice_id, "value": r.value}
+            for r in checks]
+        for r in checks:
+            conn.execute(delete(s.practice_checks).where(
+                s.practice_checks.c.inquiry_id == iid, s.practice_checks.c.unit_id == r.unit_id,
+                s.practice_checks.c.practice_id == r.practice_id))
+    for p in conn.execute(select(s.practices).where(s.practices.c.inquiry_id == iid)).all():
+        links = json.loads(p.from_units)
+        kept = [u for u in links if u in keep]
+        if kept != links:
+            removed.setdefault("practice_links", []).append(
+                {"practice_id": p.number, "unit_ids": [u for u in links if u not in keep]})
+            conn.execute(update(s.practices).where(s.practices.c.inquiry_id == iid,
+                                                   s.practices.c.number == p.number)
+                         .values(from_units=_dumps(kept)))
+    return removed
 
 
 def _unit_ids(conn: Connection, iid: int) -> set[str]:

@@ -56,6 +56,31 @@ def stored_units(store, slug: str) -> int:
     return store.summary(slug).units
 
 
+def replace_warning(store, slug: str, new_ids, unit_name: str | None) -> str:
+    """The sentence a person confirms before the stored units are replaced: how many units,
+    and what goes with those that are not in the new data (the history keeps it all)."""
+    _, many = unit_words(unit_name)
+    stored = stored_units(store, slug)
+    text = f"This replaces the {stored:,} {many} already stored."
+    losses = store.replacement_losses(slug, new_ids)
+    parts = []
+    for key, one_word, many_words in (
+            ("decisions", "decision about a positive exception",
+             "decisions about positive exceptions"),
+            ("candidates", "possible positive exception", "possible positive exceptions"),
+            ("practice_checks", "practice check", "practice checks"),
+            ("practice_links", "“learnt from” link of a practice",
+             "“learnt from” links of practices")):
+        n = losses.get(key, 0)
+        if n:
+            parts.append(f"{n:,} {one_word if n == 1 else many_words}")
+    if parts:
+        listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+        text += (f" It also removes {listed} for {many} that are not in the new data "
+                 "(the history keeps a record of them).")
+    return text
+
+
 def capitalised(text: str) -> str:
     """"family" -> "Family" (only the first letter changes)."""
     return text[:1].upper() + text[1:]

@@ -14,7 +14,14 @@ import ipywidgets as ipw
 
 from widgets.files import FileProblem
 from widgets.ui.errors import Message, run_safely
-from widgets.ui.step1.common import LOCK, Confirm, capitalised, stored_units, unit_words
+from widgets.ui.step1.common import (
+    LOCK,
+    Confirm,
+    capitalised,
+    replace_warning,
+    stored_units,
+    unit_words,
+)
 from widgets.ui.upload import UploadBox
 
 ACCEPT = ".csv,.tsv,.txt,.xlsx"
@@ -218,11 +225,20 @@ class DataUpload:
         stored = stored_units(self.page.store, self.page.slug)
         run = self.page.guard(self.import_now, message=self.message)
         if stored:
-            measure = self.page.store.get(self.page.slug, include_units=False).measure
-            _, many = unit_words(measure.unit_name)
-            self.confirm.ask(f"This replaces the {stored:,} {many} already stored.", run)
+            self.page.guard(self._ask_to_replace, message=self.message, saves=False)()
         else:
             run()
+
+    def _ask_to_replace(self) -> None:
+        from widgets.files import data_import
+
+        measure = self.page.store.get(self.page.slug, include_units=False).measure
+        one, _ = unit_words(measure.unit_name)
+        frame = data_import.to_frame(self.preview, self.mapping(), measure.kind,
+                                     pseudonym_prefix=capitalised(one))
+        warning = replace_warning(self.page.store, self.page.slug, frame["unit_id"],
+                                  measure.unit_name)
+        self.confirm.ask(warning, self.page.guard(self.import_now, message=self.message))
 
     def import_now(self) -> int:
         """Check every value and store the units (replacing any stored); returns the count."""

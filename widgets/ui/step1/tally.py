@@ -8,7 +8,7 @@ import html
 import ipywidgets as ipw
 
 from widgets.ui.errors import Message
-from widgets.ui.step1.common import Confirm, stored_units, unit_words
+from widgets.ui.step1.common import Confirm, replace_warning, stored_units, unit_words
 
 
 class Tally:
@@ -78,10 +78,16 @@ class Tally:
         run = self.page.guard(self.use, message=self.message)
         stored = stored_units(self.page.store, self.page.slug)
         if stored:
-            _, many = unit_words(self.measure.unit_name)
-            self.confirm.ask(f"This replaces the {stored:,} {many} already stored.", run)
+            self.page.guard(self._ask_to_replace, message=self.message, saves=False)(run)
         else:
             run()
+
+    def _ask_to_replace(self, run) -> None:
+        from widgets.analysis.baseline import tally_frame
+
+        frame = tally_frame(self.yes.value, self.total.value, self.measure.unit_name)
+        self.confirm.ask(replace_warning(self.page.store, self.page.slug, frame["unit_id"],
+                                         self.measure.unit_name), run)
 
     def use(self) -> int:
         """Store the tally as units (replacing any stored); returns how many."""
