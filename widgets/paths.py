@@ -13,10 +13,21 @@ DATA_ENV = "HIDDEN_INSIGHTS_DATA"
 
 
 def data_dir() -> Path:
-    """The data folder: ``$HIDDEN_INSIGHTS_DATA`` or ``data/`` under the working directory."""
+    """The data folder: ``$HIDDEN_INSIGHTS_DATA``, else ``data/`` under the working directory.
+
+    Jupyter starts a notebook's kernel in the notebook's own folder; when that is the kit's
+    ``notebooks/`` folder, the data folder is the one beside it (the repository's ``data/``,
+    where ``make app`` keeps it), not a new, empty ``notebooks/data``.
+    """
     configured = os.environ.get(DATA_ENV)
-    path = Path(configured) if configured else Path.cwd() / "data"
-    return path
+    if configured:
+        return Path(configured)
+    cwd = Path.cwd()
+    try:
+        in_notebooks = cwd.resolve() == notebooks_dir().resolve()
+    except OSError:
+        in_notebooks = False
+    return (REPO_DIR if in_notebooks else cwd) / "data"
 
 
 def notebooks_dir() -> Path:
