@@ -4,8 +4,11 @@ no private names, and every piece of text escaped."""
 import base64
 import re
 
-import ipywidgets as ipw
 import pytest
+from ui_step3_helpers import (
+    html_values,
+    plain_env,  # noqa: F401 (autouse)
+)
 
 from widgets.examples import build as example
 from widgets.model import (
@@ -17,21 +20,11 @@ from widgets.model import (
     ProgressEntry,
     Unit,
 )
-from widgets.ui import context, dashboard
+from widgets.ui import dashboard
 from widgets.ui.page import StepPage
-from widgets.ui.step3 import shared
 
 HOSTILE = ['<script>window.__pwned=1</script>', '<img src=x onerror="window.__pwned=2">',
            '{{7*7}}', '"><svg onload=alert(1)>', "javascript:alert(1)"]
-
-
-@pytest.fixture(autouse=True)
-def plain_env(monkeypatch):
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    monkeypatch.setenv(context.BINDER_OVERRIDE, "0")
-    monkeypatch.setattr(shared, "BACKGROUND", False)
-    yield
-    context.set_store(None)
 
 
 def open_dashboard(store, slug):
@@ -39,13 +32,6 @@ def open_dashboard(store, slug):
     page.build(dashboard.build)
     assert page.errors.text == ""
     return page, page.dashboard
-
-
-def html_values(widget):
-    out = [widget.value] if isinstance(widget, ipw.HTML) else []
-    for child in getattr(widget, "children", ()):
-        out += html_values(child)
-    return out
 
 
 def link_bytes(link):

@@ -132,3 +132,11 @@ def test_hostile_title_is_escaped(store):
     page = StepPage(1, slug=slug, store=store)
     text = _html(page.widget)
     assert "<script>alert" not in text and "&lt;script&gt;" in text
+
+
+def test_who_is_recording_carries_on_from_the_last_change(store, slug):
+    from widgets.model import Issue
+
+    store.set_issue(slug, Issue("Family break-up"), by="Sam")
+    page = StepPage(1, slug=slug, store=store)
+    assert page.who == "Sam"

@@ -3,39 +3,18 @@ warning, edit, remove, messages, escaping."""
 
 import html
 
-import ipywidgets as ipw
 import pytest
+from ui_step3_helpers import (
+    find,
+    html_values,
+    open_step3,
+    plain_env,  # noqa: F401 (autouse)
+)
 
 from widgets.model import Action
-from widgets.ui import context, step3
-from widgets.ui.page import StepPage
-from widgets.ui.step3 import shared
 from widgets.ui.step3.action import OWNERSHIP_WARNING
 
 WARNING = html.escape(OWNERSHIP_WARNING)
-
-
-@pytest.fixture(autouse=True)
-def plain_env(monkeypatch):
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    monkeypatch.setenv(context.BINDER_OVERRIDE, "0")
-    monkeypatch.setattr(shared, "BACKGROUND", False)
-    yield
-    context.set_store(None)
-
-
-def open_step3(store, slug):
-    page = StepPage(3, slug=slug, store=store)
-    page.build(step3.build)
-    assert page.errors.text == ""
-    return page.step3
-
-
-def find(widget, cls):
-    found = [widget] if cls in getattr(widget, "_dom_classes", ()) else []
-    for child in getattr(widget, "children", ()):
-        found += find(child, cls)
-    return found
 
 
 @pytest.fixture
@@ -125,14 +104,7 @@ def test_hostile_action_text_is_escaped(store, slug):
                                   professional_terms=bad))
     s = open_step3(store, slug).actions
     find(s.widget, "hi-action-edit")[0].click()
-
-    def values(w):
-        out = [w.value] if isinstance(w, ipw.HTML) else []
-        for c in getattr(w, "children", ()):
-            out += values(c)
-        return out
-
-    html = values(s.widget)
+    html = html_values(s.widget)
     assert not [v for v in html if "<script>window" in v]
     assert any("&lt;script&gt;window.__pwned=1&lt;/script&gt;" in v for v in html)
 

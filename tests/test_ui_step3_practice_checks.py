@@ -7,36 +7,16 @@ import re
 
 import ipywidgets as ipw
 import pytest
+from ui_step3_helpers import (
+    find,
+    open_step3,
+    plain_env,  # noqa: F401 (autouse)
+)
 
 from widgets.examples import build as example
 from widgets.model import ExceptionDecision, Practice, PracticeCheck, Unit
-from widgets.ui import context, step3
-from widgets.ui.page import StepPage
-from widgets.ui.step3 import practice_checks, shared
+from widgets.ui.step3 import practice_checks
 from widgets.ui.step3.comparison import comparison_html
-
-
-@pytest.fixture(autouse=True)
-def plain_env(monkeypatch):
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    monkeypatch.setenv(context.BINDER_OVERRIDE, "0")
-    monkeypatch.setattr(shared, "BACKGROUND", False)
-    yield
-    context.set_store(None)
-
-
-def open_step3(store, slug):
-    page = StepPage(3, slug=slug, store=store)
-    page.build(step3.build)
-    assert page.errors.text == ""
-    return page.step3
-
-
-def find(widget, cls):
-    found = [widget] if cls in getattr(widget, "_dom_classes", ()) else []
-    for child in getattr(widget, "children", ()):
-        found += find(child, cls)
-    return found
 
 
 @pytest.fixture

@@ -1,46 +1,17 @@
 """Step 3, the practices: add, edit, remove, the "accessible to all" sieve, messages, escaping."""
 
-import ipywidgets as ipw
 import pytest
+from ui_step3_helpers import (
+    find,
+    html_values,
+    open_step3,
+    plain_env,  # noqa: F401 (autouse)
+)
 
 from widgets.examples import build as example
 from widgets.model import ExceptionDecision, PracticeCheck, Unit
-from widgets.ui import context, step3
-from widgets.ui.page import StepPage
-from widgets.ui.step3 import shared
 
 HOSTILE = '<img src=x onerror="alert(1)">{{7*7}}'
-
-
-@pytest.fixture(autouse=True)
-def plain_env(monkeypatch):
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    monkeypatch.setenv(context.BINDER_OVERRIDE, "0")
-    monkeypatch.setattr(shared, "BACKGROUND", False)
-    yield
-    context.set_store(None)
-
-
-def open_step3(store, slug):
-    page = StepPage(3, slug=slug, store=store)
-    page.build(step3.build)
-    assert page.errors.text == ""
-    return page.step3
-
-
-def find(widget, cls):
-    """Every widget in the tree carrying CSS class ``cls``, in order."""
-    found = [widget] if cls in getattr(widget, "_dom_classes", ()) else []
-    for child in getattr(widget, "children", ()):
-        found += find(child, cls)
-    return found
-
-
-def html_values(widget):
-    out = [widget.value] if isinstance(widget, ipw.HTML) else []
-    for child in getattr(widget, "children", ()):
-        out += html_values(child)
-    return out
 
 
 @pytest.fixture

@@ -143,19 +143,80 @@ def _sorted_parts(inquiry: Inquiry) -> Inquiry:
     return inquiry
 
 
+def _start(log: _Log, by: str, title: str, people: list[tuple[str, str]]) -> list[Person]:
+    """Log the start of the inquiry, then ``by`` adding each (name, role) to the group."""
+    log.add(by, "inquiry", f"started the inquiry {title!r}", when=log.clock.t)
+    group = [Person(name, role, number) for number, (name, role) in enumerate(people, 1)]
+    for p in group:
+        log.add(by, "group", f"added {p.name!r} ({ROLES[p.role]})", minutes=1)
+    return group
+
+
+def _expected_run(log: _Log, by: str, flagged: list[str], columns: list[str], model: str,
+                  when: datetime) -> AnalysisRun:
+    """``by`` running the "better than expected" method, which flagged ``flagged``."""
+    at = log.add(by, "analysis", "ran expected", {"settings": {"threshold": 2.0}}, when=when)
+    log.add(by, "exceptions", f"found {len(flagged)} candidates", {"units": flagged})
+    return AnalysisRun(
+        method="expected",
+        settings={"circumstances": columns, "threshold": 2.0, "overdispersion": True,
+                  "model": model},
+        flagged=flagged, at=at, by=by, id=1,
+    )
+
+
+def _decisions(log: _Log, by: str, flagged: list[str], confirmed: list[str], candidate: str,
+               scores: dict[str, float], notes: dict[str, str], *, first: datetime,
+               minutes: int) -> list[ExceptionDecision]:
+    """``by``'s decision on each flagged unit, logged with its note: ``candidate`` is left
+    undecided, ``confirmed`` are confirmed, the others rejected."""
+    exceptions: list[ExceptionDecision] = []
+    for u in flagged:
+        if u == candidate:
+            exceptions.append(ExceptionDecision(u, "candidate", ["expected"], scores[u]))
+            continue
+        status = "confirmed" if u in confirmed else "rejected"
+        at = log.add(by, "exceptions", f"marked {u!r} as {EXCEPTION_STATUSES[status]}",
+                     {"unit_id": u, "status": status, "note": notes[u]},
+                     when=first if u == flagged[0] else None, minutes=minutes)
+        exceptions.append(ExceptionDecision(u, status, ["expected"], scores[u], notes[u], by,
+                                            at))
+    return exceptions
+
+
+def _log_practices(log: _Log, by: str, practices: list[Practice], first: datetime) -> None:
+    """``by`` adding the practices one after another, from ``first``."""
+    for p in practices:
+        log.add(by, "practices", f"added the practice {p.what!r}",
+                when=first if p is practices[0] else None)
+
+
 def _checks(units: list[Unit], practices: list[Practice], chance: Callable[[Unit, int], float],
-            rng, unknown: float) -> list[PracticeCheck]:
-    """A yes/no/unknown answer for every unit and practice, drawn with ``chance`` of yes."""
+            rng, unknown: float, asked: list[str]) -> list[PracticeCheck]:
+    """A yes/no/unknown answer for every unit and practice, drawn with ``chance`` of yes.
+
+    The ``asked`` units were asked in person: instead of "unknown" they answer yes when
+    ``chance`` is at least a half."""
     out = []
     for u in units:
         for p in practices:
             draw_unknown, draw_yes = rng.random(), rng.random()
             if draw_unknown < unknown:
-                value = "unknown"
+                if u.unit_id in asked:
+                    value = "yes" if chance(u, p.id) >= 0.5 else "no"
+                else:
+                    value = "unknown"
             else:
                 value = "yes" if draw_yes < chance(u, p.id) else "no"
             out.append(PracticeCheck(u.unit_id, p.id, value))
     return out
+
+
+def _inquiry(name: str, log: _Log, **parts) -> Inquiry:
+    """The example ``name`` from its parts, dated by its history."""
+    inquiry = Inquiry(title=EXAMPLES[name], slug=name, created_at=log.entries[0].at,
+                      updated_at=log.entries[-1].at, history=log.entries, **parts)
+    return _sorted_parts(inquiry)
 
 
 # ---------------------------------------------------------------------- Grub Hub
@@ -166,24 +227,12 @@ def _grub_hub() -> Inquiry:
     import numpy as np
 
     rng = np.random.default_rng(20230131)
-    clock = _Clock(datetime(2023, 1, 12, 18, 30))
-    log = _Log(clock)
-    title = EXAMPLES["grub-hub"]
+    log = _Log(_Clock(datetime(2023, 1, 12, 18, 30)))
     sam = "Sam (community worker, the 'midwife')"
-    log.add(sam, "inquiry", f"started the inquiry {title!r}", when=clock.t)
-
-    group = [
-        Person("Dawn", "lived", 1),
-        Person("Lee", "lived", 2),
-        Person("Priya", "lived", 3),
-        Person("Marcus", "lived", 4),
-        Person("Jo", "lived", 5),
-        Person(sam, "professional", 6),
-        Person("Helen (school family worker)", "professional", 7),
-        Person("Ray (runs the community café)", "other", 8),
-    ]
-    for p in group:
-        log.add(sam, "group", f"added {p.name!r} ({ROLES[p.role]})", minutes=1)
+    group = _start(log, sam, EXAMPLES["grub-hub"], [
+        ("Dawn", "lived"), ("Lee", "lived"), ("Priya", "lived"), ("Marcus", "lived"),
+        ("Jo", "lived"), (sam, "professional"), ("Helen (school family worker)", "professional"),
+        ("Ray (runs the community café)", "other")])
 
     issue = Issue(
         statement=(
@@ -264,15 +313,8 @@ def _grub_hub() -> Inquiry:
     # Standardised (Pearson) residual of a yes against the expected chance.
     scores = {u: round((1 - expected[u]) / math.sqrt(expected[u] * (1 - expected[u])), 2)
               for u in flagged}
-    run_at = log.add(sam, "analysis", "ran expected",
-                     {"settings": {"threshold": 2.0}}, when=datetime(2023, 2, 23, 19, 5))
-    run = AnalysisRun(
-        method="expected",
-        settings={"circumstances": columns, "threshold": 2.0, "overdispersion": True,
-                  "model": "logistic regression"},
-        flagged=flagged, at=run_at, by=sam, id=1,
-    )
-    log.add(sam, "exceptions", f"found {len(flagged)} candidates", {"units": flagged})
+    run = _expected_run(log, sam, flagged, columns, "logistic regression",
+                        datetime(2023, 2, 23, 19, 5))
 
     confirmed, rejected, candidate = flagged[:3], flagged[3], flagged[4]
     notes = {
@@ -285,20 +327,8 @@ def _grub_hub() -> Inquiry:
         rejected: ("True but useless: the grandparents pay for a private nursery three days a "
                    "week and help with the rent. Other families do not have this help."),
     }
-    exceptions: list[ExceptionDecision] = []
-    decide = datetime(2023, 3, 2, 18, 50)
-    for u in flagged:
-        if u == candidate:
-            exceptions.append(ExceptionDecision(u, "candidate", ["expected"],
-                                                scores[u]))
-            continue
-        status = "confirmed" if u in confirmed else "rejected"
-        at = log.add("Dawn", "exceptions",
-                     f"marked {u!r} as {EXCEPTION_STATUSES[status]}",
-                     {"unit_id": u, "status": status, "note": notes[u]},
-                     when=decide if u == flagged[0] else None, minutes=6)
-        exceptions.append(ExceptionDecision(u, status, ["expected"], scores[u],
-                                            notes[u], "Dawn", at))
+    exceptions = _decisions(log, "Dawn", flagged, confirmed, candidate, scores, notes,
+                            first=datetime(2023, 3, 2, 18, 50), minutes=6)
 
     practices = [
         Practice("Eating together at the table most evenings",
@@ -323,10 +353,7 @@ def _grub_hub() -> Inquiry:
                  "Grandparents pay for three days a week at a private nursery.",
                  "Gives the parent time to rest and work.", "no", [rejected], 5),
     ]
-    log.add("Priya", "practices", f"added the practice {practices[0].what!r}",
-            when=datetime(2023, 3, 16, 18, 40))
-    for p in practices[1:]:
-        log.add("Priya", "practices", f"added the practice {p.what!r}")
+    _log_practices(log, "Priya", practices, datetime(2023, 3, 16, 18, 40))
 
     stayed = {u.unit_id for u in units if u.outcome == 1.0}
     yes_chance = {
@@ -347,10 +374,8 @@ def _grub_hub() -> Inquiry:
             return yes_chance[practice_id][0]
         return yes_chance[practice_id][1 if u.unit_id in stayed else 2]
 
-    checks = _checks(units, practices, chance, rng, unknown=0.08)
-    for c in checks:  # the group asked every confirmed exception in person
-        if c.unit_id in confirmed and c.value == "unknown":
-            c.value = "yes" if chance(_unit(units, c.unit_id), c.practice_id) >= 0.5 else "no"
+    # The group asked every confirmed exception in person.
+    checks = _checks(units, practices, chance, rng, unknown=0.08, asked=confirmed)
     log.add("Jo", "practice_checks", f"recorded {len(checks)} practice checks",
             when=datetime(2023, 3, 23, 19, 0))
 
@@ -432,18 +457,10 @@ def _grub_hub() -> Inquiry:
                 f"noted {PRINCIPLES[r.principle]!r} at step {r.step}",
                 when=datetime(2024, 10, 10, 18, 30) if r is reflections[0] else None, minutes=2)
 
-    inquiry = Inquiry(
-        title=title, slug="grub-hub", created_at=log.entries[0].at,
-        updated_at=log.entries[-1].at, issue=issue, group=group, measure=measure,
-        context_columns=columns, units=units, exceptions=exceptions, practices=practices,
-        practice_checks=checks, actions=actions, progress=progress, reflections=reflections,
-        analysis_runs=[run], history=log.entries,
-    )
-    return _sorted_parts(inquiry)
-
-
-def _unit(units: list[Unit], unit_id: str) -> Unit:
-    return next(u for u in units if u.unit_id == unit_id)
+    return _inquiry(
+        "grub-hub", log, issue=issue, group=group, measure=measure, context_columns=columns,
+        units=units, exceptions=exceptions, practices=practices, practice_checks=checks,
+        actions=actions, progress=progress, reflections=reflections, analysis_runs=[run])
 
 
 # ---------------------------------------------------------------------- child nutrition
@@ -454,24 +471,12 @@ def _child_nutrition() -> Inquiry:
     import numpy as np
 
     rng = np.random.default_rng(20240315)
-    clock = _Clock(datetime(2024, 2, 20, 8, 30))
-    log = _Log(clock)
-    title = EXAMPLES["child-nutrition"]
+    log = _Log(_Clock(datetime(2024, 2, 20, 8, 30)))
     minh = "Minh (health volunteer)"
-    log.add(minh, "inquiry", f"started the inquiry {title!r}", when=clock.t)
-
-    group = [
-        Person("Lan", "lived", 1),
-        Person("Hoa", "lived", 2),
-        Person("Mai", "lived", 3),
-        Person("Thu", "lived", 4),
-        Person("Grandmother Nga", "lived", 5),
-        Person(minh, "professional", 6),
-        Person("Dr Tuan (commune health post)", "professional", 7),
-        Person("Mr Hung (hamlet chief)", "other", 8),
-    ]
-    for p in group:
-        log.add(minh, "group", f"added {p.name!r} ({ROLES[p.role]})", minutes=1)
+    group = _start(log, minh, EXAMPLES["child-nutrition"], [
+        ("Lan", "lived"), ("Hoa", "lived"), ("Mai", "lived"), ("Thu", "lived"),
+        ("Grandmother Nga", "lived"), (minh, "professional"),
+        ("Dr Tuan (commune health post)", "professional"), ("Mr Hung (hamlet chief)", "other")])
 
     issue = Issue(
         statement=(
@@ -534,15 +539,8 @@ def _child_nutrition() -> Inquiry:
             {"units": 100, "columns": columns}, when=datetime(2024, 3, 20, 9, 10))
 
     flagged = [f"C{n + 1:03d}" for n in exceptions_at]
-    run_at = log.add(minh, "analysis", "ran expected",
-                     {"settings": {"threshold": 2.0}}, when=datetime(2024, 3, 27, 9, 20))
-    run = AnalysisRun(
-        method="expected",
-        settings={"circumstances": columns, "threshold": 2.0, "overdispersion": True,
-                  "model": "linear regression"},
-        flagged=flagged, at=run_at, by=minh, id=1,
-    )
-    log.add(minh, "exceptions", f"found {len(flagged)} candidates", {"units": flagged})
+    run = _expected_run(log, minh, flagged, columns, "linear regression",
+                        datetime(2024, 3, 27, 9, 20))
 
     confirmed, rejected, candidate = flagged[:4], flagged[4], flagged[5]
     notes = {
@@ -557,19 +555,8 @@ def _child_nutrition() -> Inquiry:
         rejected: ("True but useless: an uncle working abroad sends money and the family buys "
                    "formula milk and vitamins. Other families cannot do this."),
     }
-    exceptions: list[ExceptionDecision] = []
-    for u in flagged:
-        if u == candidate:
-            exceptions.append(ExceptionDecision(u, "candidate", ["expected"],
-                                                residual[u]))
-            continue
-        status = "confirmed" if u in confirmed else "rejected"
-        at = log.add("Lan", "exceptions",
-                     f"marked {u!r} as {EXCEPTION_STATUSES[status]}",
-                     {"unit_id": u, "status": status, "note": notes[u]},
-                     when=datetime(2024, 4, 3, 9, 0) if u == flagged[0] else None, minutes=7)
-        exceptions.append(ExceptionDecision(u, status, ["expected"], residual[u],
-                                            notes[u], "Lan", at))
+    exceptions = _decisions(log, "Lan", flagged, confirmed, candidate, residual, notes,
+                            first=datetime(2024, 4, 3, 9, 0), minutes=7)
 
     practices = [
         Practice("Adding tiny shrimp, crabs or snails from the rice paddies to the child's rice",
@@ -593,10 +580,7 @@ def _child_nutrition() -> Inquiry:
                  "Bought every week with money sent from abroad.",
                  "Extra nutrients, but most families cannot pay for them.", "no", [rejected], 5),
     ]
-    log.add("Hoa", "practices", f"added the practice {practices[0].what!r}",
-            when=datetime(2024, 4, 10, 9, 0))
-    for p in practices[1:]:
-        log.add("Hoa", "practices", f"added the practice {p.what!r}")
+    _log_practices(log, "Hoa", practices, datetime(2024, 4, 10, 9, 0))
 
     yes_chance = {1: (1.0, 0.1), 2: (0.9, 0.15), 3: (0.85, 0.2), 4: (0.9, 0.3), 5: (0.0, 0.04)}
 
@@ -607,10 +591,7 @@ def _child_nutrition() -> Inquiry:
             return yes_chance[practice_id][0]
         return yes_chance[practice_id][1]
 
-    checks = _checks(units, practices, chance, rng, unknown=0.1)
-    for c in checks:
-        if c.unit_id in confirmed and c.value == "unknown":
-            c.value = "yes" if chance(_unit(units, c.unit_id), c.practice_id) >= 0.5 else "no"
+    checks = _checks(units, practices, chance, rng, unknown=0.1, asked=confirmed)
     log.add("Thu", "practice_checks", f"recorded {len(checks)} practice checks",
             when=datetime(2024, 4, 17, 9, 30))
 
@@ -679,11 +660,8 @@ def _child_nutrition() -> Inquiry:
         log.add("Thu", "reflections", f"noted {PRINCIPLES[r.principle]!r} at step {r.step}",
                 when=datetime(2025, 3, 20, 9, 0) if r is reflections[0] else None, minutes=2)
 
-    inquiry = Inquiry(
-        title=title, slug="child-nutrition", created_at=log.entries[0].at,
-        updated_at=log.entries[-1].at, issue=issue, group=group, measure=measure,
+    return _inquiry(
+        "child-nutrition", log, issue=issue, group=group, measure=measure,
         context_columns=columns, units=units, exceptions=exceptions, practices=practices,
         practice_checks=checks, actions=actions, progress=progress, reflections=reflections,
-        analysis_runs=[run], history=log.entries,
-    )
-    return _sorted_parts(inquiry)
+        analysis_runs=[run])

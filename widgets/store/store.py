@@ -386,6 +386,13 @@ class Store:
         return [HistoryEntry(h.at, h.by, h.part, h.change, json.loads(h.detail), h.number)
                 for h in rows]
 
+    def last_recorder(self, slug: str) -> str | None:
+        """Who made the latest change (a page's "who is recording" starts with this name)."""
+        with self.engine.connect() as conn:
+            iid = self._inquiry_id(conn, slug)
+            return conn.execute(select(s.history.c.by).where(s.history.c.inquiry_id == iid)
+                                .order_by(s.history.c.number.desc()).limit(1)).scalar()
+
     def updated_at(self, slug: str) -> str:
         """When the inquiry last changed (for the save status)."""
         with self.engine.connect() as conn:

@@ -107,6 +107,10 @@ class StepPage:
         self.slug = wanted
         self.title = self.store.summary(wanted).title
         self.status.refresh(self.store, wanted)
+        # A new kernel per page load: carry on with whoever recorded last, not "facilitator".
+        last = self.store.last_recorder(wanted)
+        if last and last.strip() and last != "someone":
+            self.who_field.value = last.strip()[:200]
 
     # ------------------------------------------------------------------ for step modules
 

@@ -10,24 +10,10 @@ from __future__ import annotations
 import ipywidgets as ipw
 
 from widgets.model import ROLES, Action, ModelError
-from widgets.ui.errors import Message
 from widgets.ui.nav import page_href
-from widgets.ui.step3.parts import (
-    CheckList,
-    button,
-    field,
-    hbox,
-    html_part,
-    section,
-    textarea,
-    vbox,
-)
-from widgets.ui.step3.shared import (
-    StepContext,
-    esc,
-    facts_html,
-    lead_balance,
-)
+from widgets.ui.step3.parts import CheckList, field, html_part, section, textarea, vbox
+from widgets.ui.step3.record_form import RecordForm
+from widgets.ui.step3.shared import StepContext, esc, facts_html, lead_balance
 
 OWNERSHIP_WARNING = ("Ownership not buy in: the action works best when the people who live "
                      "with the issue lead it, and professionals support it on the group's terms.")
@@ -42,14 +28,14 @@ def action_html(a: Action, balance: str) -> str:
             f'<p class="hi-balance">{esc(balance)}</p>{facts}</div>')
 
 
-class ActionsSection:
+class ActionsSection(RecordForm):
     """Add, edit and remove actions (``widget``)."""
 
+    kind, part, article = "action", "actions", "an"
+    empty_html = '<p class="hi-empty">No action yet: the group designs the first one below.</p>'
+
     def __init__(self, ctx: StepContext):
-        self.ctx = ctx
-        self.editing: int | None = None
-        self.confirm_remove: int | None = None
-        self._row_button = ipw.Layout(width="auto")  # shared by the buttons of every row
+        super().__init__(ctx)
         self.what = textarea("e.g. A monthly evening with food and play for the whole family",
                              rows=2)
         self.leads = CheckList("hi-action-leads")
@@ -64,21 +50,11 @@ class ActionsSection:
         for w, cls in ((self.what, "hi-action-what"), (self.when, "hi-action-when"),
                        (self.publicity, "hi-action-publicity"), (self.terms, "hi-action-terms")):
             w.add_class(cls)
-        self.save_button = button("Add the action", "hi-action-save", "primary")
-        self.cancel_button = button("Cancel", "hi-action-cancel")
-        self.cancel_button.layout.display = "none"
-        self.message = Message()
-        self.form_title = html_part()
-        self.list_box = vbox()
-        self.form_holder = vbox()
-        self.list_box.add_class("hi-action-list")
         self.spread = html_part()
         self.spread.add_class("hi-spread-list")
         self.no_group = html_part()
         self.leads.on_change(ctx.guard(self._show_balance, saves=False))
-        self.save_button.on_click(ctx.guard(lambda _b: self.save(), self.message))
-        self.cancel_button.on_click(ctx.guard(lambda _b: self.clear_form(), saves=False))
-        self.form = form = vbox([
+        self.form = vbox([
             self.form_title,
             field("What will the group do?", self.what, "(required)"),
             field("Who leads it?", vbox([self.leads, self.no_group, self.balance]),
@@ -86,34 +62,18 @@ class ActionsSection:
             field("When?", self.when),
             field("How will it be publicised?", self.publicity),
             field("On what terms are professionals invited?", self.terms),
-            hbox([self.save_button, self.cancel_button, self.message], wrap=True),
+            self.form_buttons(),
         ])
-        form.add_class("hi-form")
-        form.add_class("hi-action-form")
         self.widget = section(
             "3 · The action: what will the group do?",
             "The group designs its own way to spread the practices anyone could adopt, "
             "names who leads it, and sets the terms on which professionals are invited.",
             self.spread, self.list_box, self.form_holder, cls="hi-actions")
-        ctx.on("actions", self.refresh)
         ctx.on("practices", self.refresh_spread)
         self.refresh_spread()
-        self.clear_form()  # and shows the list
+        self.start()
 
     # ------------------------------------------------------------------ showing
-
-    def refresh(self) -> None:
-        """Show the actions as they are in the store."""
-        actions = self.ctx.inquiry.actions
-        if not actions:
-            self.list_box.children = (html_part('<p class="hi-empty">No action yet: the group '
-                                               "designs the first one below.</p>"),)
-            self.form_holder.children = (self.form,)
-            return
-        # The form opens in place of the action being changed (no scrolling to find it).
-        rows = [self.form if a.id == self.editing else self._row(a) for a in actions]
-        self.list_box.children = tuple(rows)
-        self.form_holder.children = () if self.form in rows else (self.form,)
 
     def refresh_spread(self) -> None:
         """The practices the action spreads (accessible to all) and those left out."""
@@ -137,30 +97,11 @@ class ActionsSection:
                          f"{esc('; '.join(useless))}.</p>")
         self.spread.value = "".join(parts)
 
-    def _row(self, a: Action) -> ipw.Widget:
-        text, warn = lead_balance(a.leads, self.ctx.inquiry)
-        card = html_part(action_html(a, text) + (f'<p class="hi-warning">{esc(OWNERSHIP_WARNING)}'
-                                               "</p>" if warn else ""))
-        number = a.id
-        if self.confirm_remove == number:
-            b1 = button("Remove it", "hi-action-remove-confirm", "danger",
-                        layout=self._row_button)
-            b2 = button("Keep it", "hi-action-keep", layout=self._row_button)
-            b1.on_click(self.ctx.guard(lambda _b: self.remove(number), self.message))
-            b2.on_click(self.ctx.guard(lambda _b: self._ask_remove(None), saves=False))
-        else:
-            b1 = button("Edit", "hi-action-edit", tooltip="Change this action",
-                        layout=self._row_button)
-            b2 = button("Remove", "hi-action-remove", tooltip="Remove this action",
-                        layout=self._row_button)
-            b1.on_click(self.ctx.guard(lambda _b: self.edit(number), saves=False))
-            b2.on_click(self.ctx.guard(lambda _b: self._ask_remove(number), saves=False))
-        side = vbox([b1, b2])
-        side.add_class("hi-card-buttons")
-        row = hbox([card, side])
-        row.add_class("hi-card-row")
-        row.add_class("hi-action-row")
-        return row
+    def card_html(self, record: Action) -> str:
+        """One action as an escaped card, with the ownership warning when it applies."""
+        text, warn = lead_balance(record.leads, self.ctx.inquiry)
+        warning = f'<p class="hi-warning">{esc(OWNERSHIP_WARNING)}</p>' if warn else ""
+        return action_html(record, text) + warning
 
     def _lead_options(self, keep: list[str]) -> None:
         group = self.ctx.inquiry.group
@@ -186,38 +127,19 @@ class ActionsSection:
 
     # ------------------------------------------------------------------ the form
 
-    def clear_form(self, refresh: bool = True) -> None:
-        """Empty the form, ready for a new action (back in its place below the list)."""
-        self.editing = None
+    def clear_fields(self) -> None:
+        """Empty the fields, ready for a new action."""
         for w in (self.what, self.when, self.publicity, self.terms):
             w.value = ""
         self._lead_options([])
         self._show_balance()
-        self.save_button.description = "Add the action"
-        self.cancel_button.layout.display = "none"
-        self.form_title.value = "<h3>Add an action</h3>"
-        if refresh:
-            self.refresh()
 
-    def edit(self, number: int) -> None:
-        """Load action ``number`` into the form."""
-        a = self._find(number)
-        self.editing = number
-        self.what.value, self.when.value = a.what, a.when
-        self.publicity.value, self.terms.value = a.publicity, a.professional_terms
-        self._lead_options(list(a.leads))
+    def load_fields(self, record: Action) -> None:
+        """Fill the fields from action ``record``."""
+        self.what.value, self.when.value = record.what, record.when
+        self.publicity.value, self.terms.value = record.publicity, record.professional_terms
+        self._lead_options(list(record.leads))
         self._show_balance()
-        self.save_button.description = "Save the changes"
-        self.cancel_button.layout.display = None
-        self.form_title.value = f'<h3>Change the action “{esc(a.what)}”</h3>'
-        self.message.clear()
-        self.refresh()  # the form opens where the action was
-
-    def _find(self, number: int) -> Action:
-        for a in self.ctx.inquiry.actions:
-            if a.id == number:
-                return a
-        raise ModelError("That action is not there any more; it may have been removed.")
 
     def action_from_form(self) -> Action:
         """The action the form describes (raises ModelError with a plain message)."""
@@ -228,32 +150,4 @@ class ActionsSection:
                       publicity=self.publicity.value.strip(),
                       professional_terms=self.terms.value.strip())
 
-    def save(self) -> int:
-        """Add the action in the form (or save the one being edited); returns its number."""
-        action = self.action_from_form()
-        store, slug, who = self.ctx.store, self.ctx.slug, self.ctx.who
-        if self.editing is None:
-            number = store.add_action(slug, action, by=who)
-            done = f"Added “{action.what}”."
-        else:
-            number = self.editing
-            store.update_action(slug, number, action, by=who)
-            done = f"Saved “{action.what}”."
-        self.clear_form(refresh=False)
-        self.ctx.changed("actions")
-        self.message.show(done, "ok")
-        return number
-
-    def _ask_remove(self, number: int | None) -> None:
-        self.confirm_remove = number
-        self.refresh()
-
-    def remove(self, number: int) -> None:
-        """Remove action ``number``."""
-        a = self._find(number)
-        self.confirm_remove = None
-        self.ctx.store.remove_action(self.ctx.slug, number, by=self.ctx.who)
-        if self.editing == number:
-            self.clear_form(refresh=False)
-        self.ctx.changed("actions")
-        self.message.show(f"Removed “{a.what}”.", "ok")
+    record_from_form = action_from_form
