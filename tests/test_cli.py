@@ -64,8 +64,10 @@ def test_new_and_list(capsys, db):
     assert status == 0 and out == "family-break-up\n"
     assert db.get("family-break-up").title == "Family break-up"
     assert db.history("family-break-up")[0].by == "command line"
-    assert run(capsys, "--by", "Dawn", "new", "Family break-up")[1] == "family-break-up-2\n"
+    assert run(capsys, "--by", "Dawn", "new", "Family break up")[1] == "family-break-up-2\n"
     assert db.history("family-break-up-2")[0].by == "Dawn"
+    status, out, err = run(capsys, "new", "family  BREAK-UP")
+    assert status == 2 and out == "" and "already an inquiry called" in err
     run(capsys, "example", "grub-hub")
 
     status, out, _ = run(capsys, "list")

@@ -64,10 +64,18 @@ def test_create_inquiry_returns_slug_and_logs_who(store):
 
 
 def test_slugs_are_unique(store):
-    slugs = [store.create_inquiry("Same title") for _ in range(3)]
+    slugs = [store.create_inquiry(t) for t in ("Same title", "Same: title", "Same-title!")]
     assert slugs == ["same-title", "same-title-2", "same-title-3"]
     assert store.create_inquiry("Other", slug="same-title") == "same-title-4"
     assert store.create_inquiry("Sláinte!! ünïcode") == "slainte-unicode"
+
+
+def test_a_second_inquiry_with_the_same_title_is_refused_plainly(store):
+    store.create_inquiry("Family break-up")
+    before = store.list_inquiries()
+    with pytest.raises(ModelError, match="already an inquiry called 'Family break-up'"):
+        store.create_inquiry("  family   BREAK-UP ")
+    assert store.list_inquiries() == before
 
 
 @pytest.mark.parametrize("title", ["", "   ", None, 5, "x" * 201])

@@ -93,8 +93,9 @@ def _build(store) -> str:
     return slug
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def hostile(voila_server):
+    """Built once: the store (rightly) refuses a second inquiry with the same title."""
     store = voila_server.store()
     try:
         yield _build(store)

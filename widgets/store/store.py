@@ -264,6 +264,11 @@ class Store:
         title = _text(title, "The title", required=True, limit=200).strip()
         stamp = now()
         with self.engine.begin() as conn:
+            wanted = " ".join(title.split()).casefold()
+            for (existing,) in conn.execute(select(s.inquiries.c.title)):
+                if " ".join(existing.split()).casefold() == wanted:
+                    raise ModelError(f"There is already an inquiry called {existing!r}: open it "
+                                     "from the list, or choose another title.")
             slug = _unique_slug(conn, slug or model.slugify(title))
             inquiry_id = conn.execute(
                 insert(s.inquiries).values(slug=slug, title=title, created_at=stamp,
