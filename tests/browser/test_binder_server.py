@@ -8,6 +8,7 @@ import re
 import sys
 
 import pytest
+
 from conftest import free_port, start_server, wait_ready
 
 
