@@ -1,9 +1,12 @@
 """The Voila command line and environment for `make app` / `hidden-insights app`."""
 
 import os
+import socket
 import sys
 import warnings
 from pathlib import Path
+
+import pytest
 
 from widgets import app
 from widgets.paths import notebooks_dir, templates_dir
@@ -84,6 +87,7 @@ def test_start_url():
 
 def test_main_runs_voila_and_prints_the_start_page(monkeypatch, capsys):
     calls = []
+    monkeypatch.setattr(app, "port_in_use", lambda port, ip: False)
     monkeypatch.setattr(app.subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
     assert app.main(["--port", "9999"]) == 0
     (command, env), = calls
@@ -113,3 +117,86 @@ def test_binder_files():
     config = json.loads((binder / "jupyter-config" / "jupyter_server_config.json").read_text())
     assert config["VoilaConfiguration"]["template"] == "hidden-insights"
     assert config["MappingKernelManager"]["cull_idle_timeout"] > 0
+
+
+def _notebooks():
+    import nbformat
+
+    paths = sorted(notebooks_dir().glob("*.ipynb"))
+    assert len(paths) == 5
+    return [(path.name, nbformat.read(path, as_version=4)) for path in paths]
+
+
+def test_pages_voila_shows_have_no_code():
+    # Voila hides code cells' source but shows every markdown cell: facilitators must never
+    # see code there, so researcher notes live in the READMEs.
+    for name, nb in _notebooks():
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                assert "`" not in cell.source, name
+                assert "For researchers" not in cell.source, name
+                assert "slug=" not in cell.source and "import " not in cell.source, name
+
+
+def test_notebooks_are_stored_without_outputs():
+    for name, nb in _notebooks():
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None, name
+
+
+def test_researcher_notes_moved_to_the_readme():
+    from widgets.paths import REPO_DIR
+
+    notes = (REPO_DIR / "widgets" / "ui" / "README.md").read_text()
+    assert 'StepPage(1, slug="grub-hub")' in notes and "hidden-insights exceptions" in notes
+    mentions = [name for name, nb in _notebooks() if any(
+        "Researchers: see the README" in c.source for c in nb.cells if c.cell_type == "markdown")]
+    assert {"1-define-and-measure.ipynb", "2-discover-positive-exceptions.ipynb"} <= set(mentions)
+
+
+@pytest.fixture
+def busy_port():
+    """A port something is listening on (a stand-in for an app already running)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield listener.getsockname()[1]
+
+
+def test_port_in_use(busy_port):
+    assert app.port_in_use(busy_port)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        free = s.getsockname()[1]
+    assert not app.port_in_use(free)
+
+
+def test_busy_port_message_names_the_command_to_run(monkeypatch):
+    monkeypatch.delenv("MAKELEVEL", raising=False)
+    assert app.busy_port_message(8866) == (
+        "Port 8866 is in use (is the app already running?). "
+        "Start it on another port: hidden-insights app --port 8867")
+    assert app.busy_port_message(8866, "module").endswith("python -m widgets.app --port 8867")
+    monkeypatch.setenv("MAKELEVEL", "1")  # run by `make app`
+    assert app.busy_port_message(8866) == (
+        "Port 8866 is in use (is the app already running?). "
+        "Start it on another port: make app PORT=8867")
+
+
+def test_main_on_a_busy_port_says_so_in_one_line(monkeypatch, capsys, busy_port):
+    monkeypatch.delenv("MAKELEVEL", raising=False)
+    calls = []
+    monkeypatch.setattr(app.subprocess, "call", lambda cmd, env: calls.append(cmd) or 0)
+    assert app.main(["--port", str(busy_port)]) == 2
+    assert calls == []  # Voila is not started
+    out, err = capsys.readouterr()
+    assert out == "" and err.splitlines() == [
+        f"Port {busy_port} is in use (is the app already running?). Start it on another "
+        f"port: python -m widgets.app --port {busy_port + 1}"]
+
+
+def test_docstring_says_how_kernels_of_closed_pages_end():
+    # Voila 0.5.13 does not shut kernels down when a page unloads; culling does it.
+    assert "unloads" not in app.__doc__
+    assert "culled" in app.__doc__ and "CULL_SETTINGS" in app.__doc__

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -349,12 +350,19 @@ def test_app_runs_voila_with_the_apps_command_line(capsys, data_dir, monkeypatch
     assert exec_calls[-1][1] == ["voila-binary", "--port=9001"]
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def test_app_with_the_real_app_module(capsys, data_dir, exec_calls):
     pytest.importorskip("widgets.app")
-    assert run(capsys, "app", "--port", "8901", "--no-browser")[0] == 0
+    port = _free_port()
+    assert run(capsys, "app", "--port", str(port), "--no-browser")[0] == 0
     [(file, args, env)] = exec_calls
     assert file == args[0]
-    assert "voila" in " ".join(args) and "--port=8901" in args
+    assert "voila" in " ".join(args) and f"--port={port}" in args
     assert "--no-browser" in args and "127.0.0.1" in " ".join(args)
     assert env["HIDDEN_INSIGHTS_DATA"] == str(data_dir.resolve())
 
@@ -369,6 +377,22 @@ def test_app_mistakes(capsys, data_dir, exec_calls, monkeypatch):
     monkeypatch.setattr(os, "execvpe", lambda *a: (_ for _ in ()).throw(FileNotFoundError()))
     assert_mistake(run(capsys, "app"), "no-such-voila-xyz", "not installed")
     assert exec_calls == []
+
+
+def test_app_on_a_busy_port_says_which_command_to_run(capsys, data_dir, exec_calls,
+                                                      monkeypatch):
+    pytest.importorskip("widgets.app")
+    monkeypatch.delenv("MAKELEVEL", raising=False)
+    with socket.socket() as listener:  # an app already running
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        result = run(capsys, "app", "--port", str(port), "--no-browser")
+        assert_mistake(result, f"Port {port} is in use (is the app already running?). "
+                       f"Start it on another port: hidden-insights app --port {port + 1}")
+        monkeypatch.setenv("MAKELEVEL", "1")  # `make app PORT=…` runs this command
+        assert_mistake(run(capsys, "app", "--port", str(port)), f"make app PORT={port + 1}")
+    assert exec_calls == []  # Voila was not started
 
 
 # ---------------------------------------------------------------------- errors in general

@@ -154,3 +154,18 @@ def test_displays_and_is_exported_lazily(store):
     bundle = page._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == page.widget.model_id
     assert {"hi-page", "hi-start"} <= set(page.widget._dom_classes)
+
+
+@pytest.mark.parametrize("data, name, words", [
+    (b"\x89PNG\r\n\x1a\n" + bytes(100), "photo.png", "This is a picture, not an inquiry file."),
+    (b"%PDF-1.4 a report", "report.pdf", "This is a PDF document, not an inquiry file."),
+    (b"just some words", "notes.json", "This is not an inquiry file."),
+])
+def test_a_file_that_is_no_inquiry_file_says_what_to_choose(store, data, name, words):
+    # This control wants an inquiry file or a kit workbook, not a data table (CSV).
+    page = StartPage(store=store)
+    assert not page.upload.receive(data, name)
+    assert page.upload.message.kind == "error"
+    assert page.upload.message.text == (
+        f"{words} Choose an inquiry file (.json) or a workbook (.xlsx) downloaded from the kit.")
+    assert "CSV" not in page.upload.message.text

@@ -45,6 +45,7 @@ def test_a_good_file_is_previewed_and_nothing_is_stored_until_import(upload, sto
     assert len(frame) == 60 and frame["outcome"].sum() == 20
     assert store.get(slug).context_columns == ["income band", "children"]
     assert "Imported 60 rows" in upload.message.text and upload.message.kind == "ok"
+    assert upload.upload.message.text == ""  # "Read 60 rows… then import." is done with
     assert upload.preview_box.layout.display == "none"
     assert upload.seen == ["units"]
     assert "families.csv" in store.history(slug)[-1].change
@@ -90,8 +91,10 @@ def test_replacing_stored_units_asks_first(upload, store, slug):
     upload.confirm.no.click()
     assert store.get(slug).to_dict() == before
     upload.import_button.click()
+    assert "Read 30 rows" in upload.upload.message.text
     upload.confirm.yes.click()
     assert len(store.units_frame(slug)) == 30
+    assert upload.upload.message.text == ""
 
 
 def test_pseudonyms_and_real_names(upload, store, slug):

@@ -97,3 +97,24 @@ def test_hostile_names_are_stored_exactly_and_shown_escaped(group, store, slug, 
     assert group.message.kind == "error"
     assert "<script" not in group.message.value
     assert len(store.get(slug).group) == 1
+
+
+def test_the_role_goes_back_to_the_default_after_adding(group, store, slug):
+    add(group, "Sam", "professional")
+    assert group.role.value == "lived"
+    group.name.value = "Dawn"
+    group.add_button.click()
+    assert [(p.name, p.role) for p in store.get(slug).group] == [
+        ("Sam", "professional"), ("Dawn", "lived")]
+
+
+def test_enter_in_the_name_field_adds_the_person(group, store, slug):
+    # The browser sends {"event": "submit"} when Enter is pressed in a Text widget.
+    group.name.value = "Dawn"
+    group.name._handle_custom_msg({"event": "submit"}, [])
+    assert [p.name for p in store.get(slug).group] == ["Dawn"]
+    assert group.name.value == "" and group.message.kind == "ok"
+    group.name._handle_custom_msg({"event": "submit"}, [])  # Enter on an empty field
+    assert group.message.kind == "error" and "Type a name" in group.message.text
+    group.name._handle_custom_msg({"event": "something else"}, [])
+    assert len(store.get(slug).group) == 1

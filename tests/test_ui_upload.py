@@ -56,3 +56,11 @@ def test_file_upload_widget_value_is_handled_and_reset():
     assert got == [(b"{}", "../../x.json")]
     assert box.upload.value == ()
     assert box.message.text == "ok"
+
+
+def test_the_button_is_as_wide_as_its_label():
+    # The default width cut "Upload an inquiry file" to "Upload …" (see the start page's
+    # browser test for the rendered check).
+    box = UploadBox("Upload an inquiry file", ".json", lambda d, n: None)
+    assert box.upload.description == "Upload an inquiry file"
+    assert box.upload.layout.width == "auto" and box.upload.layout.flex == "0 0 auto"

@@ -4,13 +4,15 @@
 
 Voila serves the folder at ``/`` (our template's folder page forwards to the start page) and
 each notebook at ``/voila/render/<name>.ipynb``. It binds to 127.0.0.1 unless told otherwise.
-Kernels of closed pages are shut down by Voila when the page unloads; culling is the backstop
-for pages that vanish without saying so (a crashed browser, a closed laptop).
+Voila 0.5.13 does not shut a kernel down when its page closes: kernels with no page connected
+are culled after 2 idle minutes (see ``CULL_SETTINGS``).
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 import subprocess
 import sys
 
@@ -40,6 +42,43 @@ def start_url(port: int = 8866, ip: str = "127.0.0.1") -> str:
     """The address of the start page under standalone Voila."""
     host = f"[{ip}]" if ":" in ip else ip
     return f"http://{host}:{port}/{START_PAGE}"
+
+
+def port_in_use(port: int, ip: str = "127.0.0.1") -> bool:
+    """True when another program already listens on ``ip:port``.
+
+    Checked before Voila starts, because Voila's own message for a busy port ("no available
+    port could be found") does not say what to do. Other bind errors (an address this computer
+    does not have, a port it may not use) are left for Voila to report.
+    """
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        if os.name != "nt":
+            # As tornado does, so a port left in TIME_WAIT by a stopped app counts as free
+            # (a listening socket still refuses the bind on Linux and macOS).
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((ip, port))
+        except OSError as e:
+            return e.errno == errno.EADDRINUSE
+    return False
+
+
+def busy_port_message(port: int, how: str = "cli") -> str:
+    """The one line to print when ``port`` is busy, with the command to start elsewhere.
+
+    ``how`` is the command the person used: "cli" (``hidden-insights app``) or "module"
+    (``python -m widgets.app``); run by ``make`` (MAKELEVEL is set), the hint is ``make app``.
+    """
+    other = port + 1 if port < 65535 else 8867
+    if "MAKELEVEL" in os.environ:
+        command = f"make app PORT={other}"
+    elif how == "module":
+        command = f"python -m widgets.app --port {other}"
+    else:
+        command = f"hidden-insights app --port {other}"
+    return (f"Port {port} is in use (is the app already running?). "
+            f"Start it on another port: {command}")
 
 
 def voila_command(port: int = 8866, open_browser: bool = False, ip: str = "127.0.0.1",
@@ -96,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--preheat", action="store_true",
                         help="keep one kernel per page ready (faster pages, more memory)")
     args = parser.parse_args(argv)
+    if port_in_use(args.port, args.ip):
+        print(busy_port_message(args.port, "module"), file=sys.stderr, flush=True)
+        return 2
     env = {**os.environ, **voila_env()}
     print(f"Hidden Insights: open {start_url(args.port, args.ip)}  (Ctrl+C to stop)",
           flush=True)

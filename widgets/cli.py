@@ -22,6 +22,7 @@ Anything unexpected ends with status 1 and one line; ``--debug`` shows the trace
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import traceback
@@ -408,6 +409,10 @@ def cmd_app(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         raise CliError(f"the port must be between 1 and 65535, not {args.port}")
+    app = importlib.import_module("widgets.app")
+    # Voila's own message for a busy port does not say what to do: check first.
+    if hasattr(app, "port_in_use") and app.port_in_use(args.port):
+        raise CliError(app.busy_port_message(args.port, "cli"))
     command = voila_command(port=args.port, open_browser=not args.no_browser)
     env = dict(os.environ)
     env.update(voila_env())

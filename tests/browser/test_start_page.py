@@ -96,8 +96,12 @@ def test_download_then_upload_gives_the_same_inquiry(page, open_notebook, voila_
     info.value.save_as(saved)
     assert saved.suffix == ".json" and saved.name.startswith(original)
 
+    button = page.locator(".hi-upload .hi-upload-button")
+    assert "Upload an inquiry file" in button.inner_text()
+    # The whole label shows (the default width cut it to "Upload …").
+    assert button.evaluate("e => e.scrollWidth <= e.clientWidth")
     with page.expect_file_chooser() as chooser:
-        page.locator(".hi-upload .hi-upload-button").click()
+        button.click()
     chooser.value.set_files(str(saved))
     page.locator(".hi-upload .hi-message-ok").wait_for()
     permalink.wait_for()

@@ -68,7 +68,12 @@ def test_define_measure_upload_and_reload(page, open_notebook, voila_server,
     page.locator(".hi-issue-wider-effects textarea").fill(HARM)
     add_person(page, "Dawn", "lives with the issue")
     add_person(page, "Sam", "professional")
-    assert "1 lives with the issue, 1 professional" in page.locator(".hi-balance").inner_text()
+    # The role goes back to the default, and Enter in the name field adds the person.
+    assert page.locator(".hi-person-new-role select").input_value() == "lives with the issue"
+    page.locator(".hi-person-new-name input").fill("Lee")
+    page.locator(".hi-person-new-name input").press("Enter")
+    page.locator(".hi-person-name", has_text="Lee").wait_for(timeout=ACTION_TIMEOUT_MS)
+    assert "2 live with the issue, 1 professional" in page.locator(".hi-balance").inner_text()
     page.locator(".hi-measure-what textarea").fill(WHAT)
     page.locator(".hi-measure-source input").fill("a survey at the school gate")
     page.locator(".hi-measure-date input").fill("2023-01-31")
@@ -83,6 +88,7 @@ def test_define_measure_upload_and_reload(page, open_notebook, voila_server,
     page.locator(".hi-import").click()
     page.locator(".hi-import-message", has_text="Imported 60 rows").wait_for(
         timeout=ACTION_TIMEOUT_MS)
+    assert "Read 60 rows" not in page.locator(".hi-data-upload .hi-upload").inner_text()
     sentence = page.locator(".hi-baseline-sentence", has_text="18 of 60 families")
     sentence.wait_for(timeout=ACTION_TIMEOUT_MS)
     assert "stayed together" in sentence.inner_text()
@@ -101,7 +107,7 @@ def test_define_measure_upload_and_reload(page, open_notebook, voila_server,
     page.locator(".hi-baseline-plot img").wait_for(timeout=PAGE_TIMEOUT_MS)
     assert page.locator(".hi-issue-statement textarea").input_value() == ISSUE
     assert page.locator(".hi-issue-wider-effects textarea").input_value() == HARM
-    assert page.locator(".hi-person-name").all_inner_texts() == ["Dawn", "Sam"]
+    assert page.locator(".hi-person-name").all_inner_texts() == ["Dawn", "Sam", "Lee"]
     assert page.locator(".hi-measure-what textarea").input_value() == WHAT
     assert page.locator(".hi-measure-date input").input_value() == "2023-01-31"
     assert "18 of 60 families" in page.locator(".hi-baseline-sentence").inner_text()

@@ -126,6 +126,23 @@ def not_a_table_message(kind: str) -> str | None:
     }.get(kind)
 
 
+#: What to choose instead, for the controls that want an inquiry file, not a table.
+CHOOSE_INQUIRY = ("Choose an inquiry file (.json) or a workbook (.xlsx) downloaded from the "
+                  "kit.")
+
+
+def not_an_inquiry_message(kind: str) -> str:
+    """The plain message for a file kind that is no inquiry file (a picture, a PDF…)."""
+    if kind == "damaged-zip":
+        return not_a_table_message(kind) or "This file is damaged or incomplete."
+    what = {
+        "zip": "a zip file", "ods": "an OpenDocument spreadsheet (.ods)",
+        "xls": "an old Excel file (.xls)", "pdf": "a PDF document", "image": "a picture",
+    }.get(kind)
+    return (f"This is {what}, not an inquiry file. " if what else
+            "This is not an inquiry file. ") + CHOOSE_INQUIRY
+
+
 def check_unpacked_size(data: bytes) -> None:
     """Refuse an .xlsx that would unpack to far more than any real workbook (a zip bomb)."""
     try:
@@ -153,7 +170,7 @@ def load_inquiry(data: bytes, filename: str = "") -> Inquiry:
     if kind == "xlsx":
         return workbook.from_bytes(data)
     if kind != "text":
-        raise FileProblem(not_a_table_message(kind) or "This is not an inquiry file.")
+        raise FileProblem(not_an_inquiry_message(kind))
     start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     name = str(filename or "").lower()
     if start in (b"{", b"[") or data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -162,6 +179,4 @@ def load_inquiry(data: bytes, filename: str = "") -> Inquiry:
         raise FileProblem(
             "This looks like a data table, not an inquiry file. Import it as data in step 1."
         )
-    raise FileProblem(
-        "This is not an inquiry file. Choose a .json or .xlsx file downloaded from the kit."
-    )
+    raise FileProblem(not_an_inquiry_message("text"))

@@ -33,7 +33,9 @@ class UploadBox(ipw.VBox):
     def __init__(self, label: str, accept: str, on_file: Callable[[bytes, str], str | None],
                  max_bytes: int = DEFAULT_MAX_BYTES, *, errors: ErrorBox | None = None,
                  **kwargs: Any):
-        self.upload = ipw.FileUpload(accept=accept, multiple=False, description=label)
+        # As wide as its label: the default width cuts "Upload an inquiry file" to "Upload …".
+        self.upload = ipw.FileUpload(accept=accept, multiple=False, description=label,
+                                     layout=ipw.Layout(width="auto", flex="0 0 auto"))
         self.upload.add_class("hi-upload-button")
         self.message = Message()
         self.on_file, self.max_bytes, self._errors = on_file, max_bytes, errors

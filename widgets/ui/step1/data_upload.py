@@ -261,6 +261,7 @@ class DataUpload:
                                                 source=self._filename)
             n, filename = len(frame), self._filename
             self.clear()
+            self.upload.message.clear()  # "Read 60 rows… then import." is done with
             self._step(3, "Working out the baseline…")
             self.events.emit("units")
         finally:

@@ -15,6 +15,8 @@ from widgets.ui.errors import Message
 from widgets.ui.step1.common import section
 
 ROLE_OPTIONS = [(words, key) for key, words in ROLES.items()]
+#: The role a new person starts with (and the dropdown goes back to after each person).
+DEFAULT_ROLE = "lived"
 
 NOBODY_LIVED = ("Nobody in the group lives with the issue yet. Don't decide about me, without "
                 "me: who could you invite who lives with it every day?")
@@ -58,7 +60,7 @@ class GroupSection:
         self.people: list[Person] = []
         self.name = ipw.Text(placeholder="a name or nickname", layout=ipw.Layout(width="18em"))
         self.name.add_class("hi-person-new-name")
-        self.role = ipw.Dropdown(options=ROLE_OPTIONS, value="lived",
+        self.role = ipw.Dropdown(options=ROLE_OPTIONS, value=DEFAULT_ROLE,
                                  layout=ipw.Layout(width="14em"))
         self.role.add_class("hi-person-new-role")
         self.add_button = ipw.Button(description="Add to the group", button_style="primary",
@@ -72,7 +74,9 @@ class GroupSection:
         self.balance.add_class("hi-balance")
         self.warning = ipw.HTML()
         self.warning.add_class("hi-warning")
-        self.add_button.on_click(page.guard(lambda _b: self.add(), message=self.message))
+        self._add = page.guard(lambda: self.add(), message=self.message)
+        self.add_button.on_click(lambda _b: self._add())
+        self.name.on_msg(self._name_message)
         row = ipw.HBox([self.name, self.role, self.add_button, self.message])
         row.add_class("hi-row")
         self.widget = section(
@@ -87,9 +91,17 @@ class GroupSection:
         number = self.page.store.add_person(self.page.slug, name, self.role.value,
                                             by=self.page.who)
         self.name.value = ""
+        self.role.value = DEFAULT_ROLE
         self.reload()
         self.message.show(f"Added {name}.", "ok")
         return number
+
+    def _name_message(self, _widget, content, _buffers) -> None:
+        # Enter in the name field adds the person. ipywidgets 8 deprecates Text.on_submit,
+        # but its front end still sends {"event": "submit"} on Enter, so listen for that
+        # message; the value is already in the kernel (it syncs while typing).
+        if isinstance(content, dict) and content.get("event") == "submit":
+            self._add()
 
     def remove(self, number: int) -> None:
         """Take person ``number`` out of the group."""
