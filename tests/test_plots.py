@@ -3,6 +3,7 @@ with the numbers, a plain figure for empty data, and no figure left open."""
 
 from __future__ import annotations
 
+import re
 import types
 
 import matplotlib
@@ -395,6 +396,35 @@ def test_progress_only_attendance():
                                  ProgressEntry("2024-02-01", attendance=20)])
     assert len(fig.fig.axes) == 1
     assert "attendance 10" in fig.caption and "20" in fig.caption
+
+
+def test_progress_with_one_entry_reads_well():
+    """One entry: a narrow bar (not the whole width), whole-number ticks from 0 with room above
+    the point, dates in words, and a caption that says each thing once."""
+    from matplotlib import dates as mdates
+
+    fig = plots.progress_figure([ProgressEntry("2026-12-05", attendance=40, people_helped=9)])
+    attendance, helped = fig.fig.axes
+    assert fig.caption == "Progress: attendance 40 on 5 Dec 2026; 9 people helped."
+    left, right = helped.get_xlim()
+    [bar] = helped.patches
+    assert bar.get_width() <= (right - left) / 5
+    low, high = attendance.get_ylim()
+    assert low == 0 and high > 40 * 1.1
+    ticks = [t for t in attendance.get_yticks() if low <= t <= high]
+    assert all(float(t).is_integer() for t in ticks) and len(ticks) >= 3
+    fig.fig.canvas.draw()
+    labels = [t.get_text() for t in helped.get_xticklabels() if t.get_text()]
+    assert labels and all(re.fullmatch(r"\d{1,2} [A-Z][a-z]{2}", t) for t in labels), labels
+    assert left < mdates.date2num(pd.Timestamp("2026-12-05")) < right
+
+
+def test_progress_over_a_long_time_shows_months():
+    fig = plots.progress_figure(entries())
+    fig.fig.canvas.draw()
+    labels = [t.get_text() for t in fig.fig.axes[-1].get_xticklabels() if t.get_text()]
+    assert labels and all(re.fullmatch(r"[A-Z][a-z]{2} \d{4}", t) for t in labels), labels
+    assert "from 7 Apr 2023 to 1 Mar 2024" in fig.caption
 
 
 @pytest.mark.parametrize("data", [[], None, [ProgressEntry("2024-01-01", note="hello")],

@@ -132,7 +132,11 @@ def test_example_report_tells_the_whole_story(example_reports, name):
     for run in inquiry.analysis_runs:
         assert esc(run.by) in out
     for h in inquiry.history[-report.MAX_HISTORY:]:
-        assert esc(h.change) in out
+        if h.change.startswith("ran "):  # method names said as their titles
+            assert "ran " + esc("“" + report._method_title(h.change[4:]) + "”") in out
+            assert h.change not in out
+        else:
+            assert esc(h.change) in out
     assert esc(inquiry.measure.source) in out and inquiry.measure.baseline_date in out
     images = [a for t, a in page.tags if t == "img"]
     assert len(images) == 4  # baseline, exceptions, practices, progress
@@ -159,8 +163,10 @@ def test_counts_of_candidates_and_rejected():
                       "not sure": 0}
     assert [e["unit_id"] for e in ctx["exceptions"]["confirmed"]] == ["U1", "U2"]
     assert [d["unit_id"] for d in ctx["trail"]["decisions"]] == ["U1", "U2", "U3"]
-    assert ctx["trail"]["runs"][0]["settings"] == [{"name": "threshold", "value": "2"},
-                                                   {"name": "circumstances", "value": "area"}]
+    assert ctx["trail"]["runs"][0]["settings"] == [
+        {"name": "compared on", "value": "area"},
+        {"name": "stands out at", "value": "2 standard deviations"}]
+    assert ctx["trail"]["runs"][0]["technical"] == "threshold: 2; circumstances: area"
 
 
 def test_exceptions_plot_follows_the_last_method_run():
@@ -310,7 +316,41 @@ def test_print_stylesheet_and_security_policy(example_reports):
     policy = [a["content"] for t, a in page.tags
               if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
     assert policy and "default-src 'none'" in policy[0] and "img-src data:" in policy[0]
-    assert 'class="new-page"' in out or 'new-page"' in out
+    # Only the appendix starts a new printed page: no half-empty pages before each section.
+    assert "new-page" not in out
+    rules = re.findall(r"([^{}]+)\{[^}]*break-before:\s*page", page.style)
+    assert [r.strip() for r in rules] == ["section.appendix"]
+    # Words are never broken in the middle ("Decisi on", "confirm ed").
+    assert "break-all" not in page.style and "overflow-wrap: anywhere" not in page.style
+    assert "table-layout: fixed" in page.style
+
+
+def test_appendix_says_settings_in_plain_words():
+    from widgets.model import AnalysisRun
+
+    inquiry = Inquiry(title="x", measure=Measure(what="stayed together", unit_name="family",
+                                                 kind="yes_no"))
+    inquiry.analysis_runs = [
+        AnalysisRun("group-z", {"circumstances": ["income band", "housing"], "rule": "z",
+                                "threshold": 2.0, "bands": 3, "min_group": 5,
+                                "rule_used": "z-score",
+                                "run_together": ["group-z", "expected"]}, ["F1"], by="Dawn"),
+        AnalysisRun("group-z", {"circumstances": ["housing"], "rule": "z", "threshold": 2.0,
+                                "min_group": 5, "rule_used": "rare share",
+                                "rare_share": 0.3}, [], by="Dawn")]
+    runs = report.report_context(inquiry)["trail"]["runs"]
+    said = {s["name"]: s["value"] for s in runs[0]["settings"]}
+    assert said == {"compared on": "income band, housing",
+                    "stands out at": "2 standard deviations", "smallest group": "5 families",
+                    "numbers split into": "3 bands", "run together with": "Better than expected"}
+    assert runs[0]["method"] == "Best in similar circumstances"
+    assert "rule: z" in runs[0]["technical"] and "min_group: 5" in runs[0]["technical"]
+    rare = {s["name"]: s["value"] for s in runs[1]["settings"]}
+    assert rare["stands out when"] == ("the good answer is rare among similar families: 30 % "
+                                       "or fewer have it")
+    out = report.build_report(inquiry)
+    assert "compared on: <bdi>income band, housing</bdi>" in out
+    assert "Technical details:" in out
 
 
 def test_the_environment_always_escapes(monkeypatch):

@@ -765,3 +765,46 @@ def test_replacing_with_the_same_ids_keeps_every_decision(store):
     assert after.exceptions == before.exceptions
     assert after.practice_checks == before.practice_checks
     assert after.practices == before.practices
+
+
+# ---------------------------------------------------------------------- duplicates
+
+
+def test_the_same_practice_twice_is_refused_with_a_plain_message(store, slug):
+    from widgets.model import Practice
+
+    store.add_practice(slug, Practice("Eating together"))
+    before = len(store.history(slug))
+    with pytest.raises(ModelError, match="There is already a practice called “Eating "
+                                         "together”; change that one instead."):
+        store.add_practice(slug, Practice("  eating   TOGETHER "))
+    assert [p.what for p in store.get(slug).practices] == ["Eating together"]
+    assert len(store.history(slug)) == before  # nothing stored, nothing logged
+    other = store.add_practice(slug, Practice("Talking at the table"))
+    with pytest.raises(ModelError, match="already a practice"):
+        store.update_practice(slug, other, Practice("Eating Together"))
+    store.update_practice(slug, other, Practice("talking at the TABLE"))  # its own words
+    assert [p.what for p in store.get(slug).practices] == ["Eating together",
+                                                           "talking at the TABLE"]
+
+
+def test_the_same_action_twice_is_refused_with_a_plain_message(store, slug):
+    from widgets.model import Action
+
+    store.add_action(slug, Action("A monthly evening"))
+    with pytest.raises(ModelError, match="There is already an action called “A monthly "
+                                         "evening”; change that one instead."):
+        store.add_action(slug, Action("a  monthly evening"))
+    other = store.add_action(slug, Action("Cooking sessions"))
+    with pytest.raises(ModelError, match="already an action"):
+        store.update_action(slug, other, Action("A MONTHLY EVENING"))
+    assert [a.what for a in store.get(slug).actions] == ["A monthly evening",
+                                                         "Cooking sessions"]
+
+
+def test_two_progress_entries_on_one_date_are_allowed(store, slug):
+    from widgets.model import ProgressEntry
+
+    store.add_progress(slug, ProgressEntry("2024-01-05", attendance=40))
+    store.add_progress(slug, ProgressEntry("2024-01-05", people_helped=3))
+    assert len(store.get(slug).progress) == 2

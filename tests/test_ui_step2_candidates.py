@@ -107,3 +107,12 @@ def test_very_many_candidates_are_capped():
     assert panel.unit.value == f"U{MAX_ROWS + 49:05d}"  # the best score first
     assert f"The first {MAX_ROWS} of {MAX_ROWS + 50}" in panel.table.value
     assert panel.table.value.count("<tr class=") == MAX_ROWS
+
+
+def test_the_score_is_explained_under_the_table():
+    from widgets.ui.step2.candidates import candidates_table_html
+
+    html_text = candidates_table_html([ExceptionDecision("F05", "candidate", ["group-z"], 2.4)],
+                                      {}, Measure(unit_name="family", kind="yes_no"))
+    assert "Score: how far above similar families, in standard deviations; 2 or more stands " \
+        "out." in html_text

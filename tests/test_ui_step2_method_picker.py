@@ -14,6 +14,8 @@ from widgets.ui.step2.method_picker import (
     GroupChoice,
     MethodPicker,
     method_title,
+    method_words,
+    plain_words,
 )
 
 FAMILY = Measure(what="stayed together", unit_name="family", kind="yes_no")
@@ -30,12 +32,26 @@ def test_every_method_has_its_plain_line_and_no_jargon():
     picker = MethodPicker(FAMILY, COLUMNS)
     text = html.unescape(_texts(picker.widget))
     for name in LOOKING_METHODS:
-        title, line = METHODS[name]
-        assert title in text and line in text
+        title, line = method_words()[name]
+        assert title in text and line == METHODS[name][1] and line in text
     assert "families in similar circumstances" in text.lower() or \
         "compare families in similar circumstances" in text.lower()
-    for jargon in ("deviant", "strata", "stratum"):
+    for jargon in ("deviant", "strata", "stratum", "quartile", "threshold", "regression"):
         assert jargon not in text.lower()
+    assert "Far above the rest of their group" in text
+
+
+def test_statistics_words_are_said_plainly():
+    note = plain_words("Expected values from a logistic regression on the chosen "
+                       "circumstances.", "family")
+    assert note == "Each family is compared with what their circumstances would lead us to " \
+        "expect."
+    assert "regression" not in plain_words("from a Poisson regression", "ward")
+    said = plain_words("try fewer circumstances, fewer bands or the quartile rule.")
+    assert "quartile" not in said and "“Far above the rest of their group”" in said
+    assert plain_words("The threshold must be a number above 0.") == \
+        "“How far from the rest (standard deviations)” must be a number above 0."
+    assert method_title("group-iqr") == "Far above the rest of their group"
 
 
 def test_defaults_two_sd_all_circumstances():
@@ -102,7 +118,7 @@ def test_restore_ignores_unknown_columns_and_bad_values():
 
 
 @pytest.mark.parametrize("name, title", [("better_than_expected", "Better than expected"),
-                                         ("group-iqr", METHODS["group-iqr"][0]),
+                                         ("group-iqr", "Far above the rest of their group"),
                                          ("something_else", "something else")])
 def test_method_titles(name, title):
     assert method_title(name) == title

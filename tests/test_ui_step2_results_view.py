@@ -48,3 +48,32 @@ def test_one_method_has_no_plot_choice():
     view.show([result], frame, inquiry.context_columns)
     assert view.plot_choice.layout.display == "none"
     assert "children" in view.figure_caption
+
+
+def test_every_bullet_is_inside_the_worth_knowing_box_in_plain_words():
+    text = warnings_html(["Small groups."], ["Expected values from a logistic regression on "
+                                            "the chosen circumstances."], "family")
+    assert text.count("<div") == 1 and text.count("Worth knowing") == 1
+    box = text.split("<ul>")[1].split("</ul>")[0]
+    assert box.count("<li") == 2 and "Small groups." in box
+    assert "compared with what their circumstances would lead us to expect" in box
+    assert "regression" not in text
+    only_notes = warnings_html([], ["a note"])
+    assert "Worth knowing" in only_notes and "a note" in only_notes
+
+
+def test_units_the_group_rejected_are_not_drawn_as_exceptions():
+    inquiry = examples.build("grub-hub")
+    frame = inquiry.units_frame()
+    result = run_method("expected", frame, inquiry.measure,
+                        circumstances=inquiry.context_columns)
+    flagged = result.flagged_ids
+    view = ResultsView(inquiry.measure)
+    view.show([result], frame, inquiry.context_columns, rejected={flagged[0]})
+    k = len(flagged) - 1
+    assert view.figure_caption.startswith(f"{k} of 60 families")
+    assert "drawn like the others: 1 family the group marked “not an exception”" in \
+        view.figure_caption
+    view.set_rejected(set())
+    assert view.figure_caption.startswith(f"{len(flagged)} of 60 families")
+    assert "not an exception" not in view.figure_caption

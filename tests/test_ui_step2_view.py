@@ -430,3 +430,57 @@ def test_build_returns_the_screen_widget(store, grub_hub):
     widget = step2.build(page)
     assert "hi-step2" in widget._dom_classes
     assert isinstance(page.step2, Step2View)
+
+
+def test_a_reload_fills_in_expected_and_why_without_storing(store, grub_hub):
+    page, view = open_view(store, grub_hub, who="Dawn")
+    tick(view, ["expected"])
+    view.picker.run_button.click()
+    assert "expected to struggle" in view.candidates.table.value
+    before = snapshot(store, grub_hub)
+    _page2, view2 = open_view(store, grub_hub)  # a new kernel: re-runs the method quietly
+    table = view2.candidates.table.value
+    assert "expected to struggle" in table and "Press “Find positive exceptions”" not in table
+    assert view2.found and snapshot(store, grub_hub) == before  # nothing stored
+
+
+def test_a_bad_distance_is_named_with_the_words_on_screen(store, child_nutrition):
+    page, view = open_view(store, child_nutrition)
+    tick(view, ["expected"])
+    view.picker.threshold.value = 0
+    before = snapshot(store, child_nutrition)
+    view.picker.run_button.click()
+    text = view.picker.message.text
+    assert "“How far from the rest (standard deviations)” must be a number above 0." in text
+    assert "threshold" not in text.lower() and snapshot(store, child_nutrition) == before
+
+
+def test_rejecting_a_candidate_takes_it_out_of_the_highlight(store, grub_hub):
+    page, view = open_view(store, grub_hub, who="Lan")
+    tick(view, ["expected"])
+    view.picker.run_button.click()
+    first = view.results.figure_caption
+    # The example's group already found one family is not an exception.
+    assert "drawn like the others: 1 family the group marked “not an exception”" in first
+    uid = view.candidates.unit.value
+    view.candidates.decision.value = "rejected"
+    view.candidates.note.value = "Grandparents pay for a nursery."
+    view.candidates.save_button.click()
+    assert view.results.figure_caption != first
+    assert "2 families the group marked “not an exception”" in view.results.figure_caption
+    assert uid in view.results.rejected
+
+
+def test_no_statistics_words_on_screen_after_a_run(store, grub_hub):
+    page, view = open_view(store, grub_hub)
+    tick(view, ["group-z", "group-iqr", "expected"])
+    view.picker.run_button.click()
+
+    def texts(w):
+        out = [w.value] if isinstance(getattr(w, "value", None), str) else []
+        out += [getattr(w, "description", "") or ""]
+        return out + [t for c in getattr(w, "children", ()) for t in texts(c)]
+
+    shown = " ".join(texts(view.widget)).lower()
+    for jargon in ("logistic", "regression", "quartile", "threshold"):
+        assert jargon not in shown, jargon

@@ -43,6 +43,7 @@ def test_add_an_action_led_by_people_who_live_with_the_issue(store, group):
         "First Friday of the month, 5 to 7 pm", "WhatsApp groups; our own posters",
         "No brochures; advice only when asked")
     assert s.message.kind == "ok" and s.leads.value == () and s.what.value == ""
+    assert s.balance.value == ""  # no "Choose who leads it." after a successful add
     [row] = find(s.widget, "hi-action-row")
     card = row.children[0].value
     assert "Led by 3 people who live with the issue, 0 professionals" in card
@@ -64,6 +65,21 @@ def test_professionals_leading_get_a_gentle_warning(store, group):
     s.save_button.click()  # a warning, not a block: the group decides
     assert store.get(group).actions[0].leads == ["Sam"]
     assert WARNING in find(s.widget, "hi-action-row")[0].children[0].value
+
+
+def test_leads_are_optional_and_never_nagged_for(store, group):
+    s = open_step3(store, group).actions
+    assert s.balance.value == ""
+    s.leads.tick("Dawn")
+    assert "Led by 1 person who lives with the issue" in s.balance.value
+    s.leads.value = ()
+    assert s.balance.value == ""
+    s.what.value = "Cooking sessions"
+    s.save_button.click()
+    assert s.message.kind == "ok" and store.get(group).actions[0].leads == []
+    assert "Choose who leads it" not in " ".join(html_values(s.widget))
+    card = find(s.widget, "hi-action-row")[0].children[0].value
+    assert "Nobody is named to lead it yet." in card and "Led by 0" not in card
 
 
 def test_empty_what_gives_a_message_and_stores_nothing(store, group):
@@ -119,3 +135,14 @@ def test_the_form_opens_in_place_of_the_action_being_changed(store, group):
     s.save_button.click()
     assert [a.what for a in store.get(group).actions] == ["First", "Second, changed"]
     assert s.form_holder.children == (s.form,) and s.form not in s.list_box.children
+
+
+def test_the_same_action_twice_gives_a_message_beside_the_form(store, group):
+    s = open_step3(store, group).actions
+    s.what.value = "A monthly evening"
+    s.save_button.click()
+    s.what.value = "a monthly EVENING"
+    s.save_button.click()
+    assert s.message.kind == "error"
+    assert "There is already an action called “A monthly evening”" in s.message.text
+    assert [a.what for a in store.get(group).actions] == ["A monthly evening"]

@@ -61,7 +61,7 @@ def test_every_click_is_stored_and_the_comparison_follows(store, small):
     assert checks_of(store, small) == {("F07", 1): "yes", ("F21", 1): "yes", ("F01", 1): "no"}
     records = {r["practice_id"]: r for r in checks.comparison.records}
     assert records[1]["exceptions_doing"] == 2 and records[1]["others_known"] == 1
-    assert "2 of 2 (100 %)" in checks.comparison.table.value
+    assert "2 of 2 (100 %)" in text_of(checks.comparison.table.value)
     assert "<img" in checks.comparison.figure.value
     checks.toggles[("F01", 1)].value = "unknown"
     assert ("F01", 1) not in checks_of(store, small)
@@ -101,7 +101,7 @@ def test_reading_a_check_sheet_stores_every_answer(store, small):
     assert checks_of(store, small) == {("F07", 1): "yes", ("F07", 2): "no", ("F21", 1): "yes",
                                        ("F01", 1): "no", ("F02", 1): "no", ("F02", 2): "yes"}
     assert checks.toggles[("F07", 1)].value == "yes"
-    assert "2 of 2 (100 %)" in checks.comparison.table.value
+    assert "2 of 2 (100 %)" in text_of(checks.comparison.table.value)
 
 
 @pytest.mark.parametrize("text, words", [
@@ -159,6 +159,11 @@ def test_the_check_sheet_goes_out_and_comes_back(store, small):
     assert checks_of(store, small) == {("F07", 1): "yes", ("F21", 3): "no"}
 
 
+def text_of(html: str) -> str:
+    """What a person reads: the HTML without its tags."""
+    return re.sub(r"<[^>]+>", "", html)
+
+
 def test_comparison_of_the_grub_hub(store):
     slug = store.save_inquiry(example("grub-hub"))
     checks = open_step3(store, slug).checks
@@ -167,7 +172,7 @@ def test_comparison_of_the_grub_hub(store):
         checks.comparison.summary.value
     assert table.count("<tr") == 6  # heading + 5 practices
     assert "★ Talking at the table about everyone&#x27;s day" in table
-    assert "Fisher&#x27;s exact p" in table and "0.003" in table
+    assert "How likely by chance: p = 0.003" in table
     assert "Too few answers to conclude" in table
     assert '<img src="data:image/png;base64,' in checks.comparison.figure.value
 
@@ -178,7 +183,27 @@ def test_comparison_table_escapes_practice_words():
                              "others_known": 0, "difference": float("nan"),
                              "p_value": float("nan"), "worth_spreading": False}])
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;" in html
-    assert "1 of 2 (50 %)" in html and "not known" in html and "true but useless" in html
+    assert "1 of 2 (50 %)" in text_of(html) and "not known" in html and "true but useless" in html
+
+
+def test_comparison_table_fits_a_projector():
+    """Five fixed-width columns (no sideways scrolling at 1024 px); the exact p in plain words
+    under the note, not a column of its own; words never broken in the middle."""
+    from widgets.ui.step3.styles import CSS
+
+    html = comparison_html([{"what": "Eating together", "accessible": "yes", "note": "Fine.",
+                             "exceptions_doing": 3, "exceptions_known": 3, "others_doing": 20,
+                             "others_known": 49, "difference": 0.26, "p_value": 0.31,
+                             "worth_spreading": False}])
+    head = html.split("<thead>")[1].split("</thead>")[0]
+    assert head.count("<th") == 5 and "Fisher" not in head and "What it tells us" in head
+    assert html.count("<col ") == 5
+    assert "Fine.<br><span class=\"hi-chance\">How likely by chance: p = 0.310</span>" in html
+    assert '<span class="hi-nowrap">20 of 49</span> <span class="hi-nowrap">(41 %)</span>' \
+        in html
+    assert "table-layout: fixed" in CSS and "break-all" not in CSS
+    assert "overflow-wrap: anywhere" not in CSS.split(".hi-compare-table {")[1].split(
+        ".hi-badge")[0]
 
 
 def test_no_confirmed_exception_says_so(store, slug):

@@ -156,3 +156,17 @@ def test_the_form_opens_in_place_of_the_practice_being_changed(store, with_excep
     s.cancel_button.click()
     assert s.form_holder.children == (s.form,) and s.form not in s.list_box.children
     assert s.what.value == "" and len(find(s.list_box, "hi-practice-row")) == 3
+
+
+def test_the_same_practice_twice_gives_a_message_beside_the_form(store, with_exceptions):
+    s = open_step3(store, with_exceptions).practices
+    s.what.value, s.accessible.value = "Eating together", "yes"
+    s.save_button.click()
+    s.what.value, s.accessible.value = "eating  together", "yes"
+    s.how.value = "kept"
+    s.save_button.click()
+    assert s.message.kind == "error"
+    assert "There is already a practice called “Eating together”; change that one instead." \
+        in s.message.text
+    assert [p.what for p in store.get(with_exceptions).practices] == ["Eating together"]
+    assert s.how.value == "kept"

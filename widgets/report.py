@@ -96,7 +96,6 @@ def report_context(inquiry: Inquiry, *, made_on: str | None = None) -> dict[str,
         "reflections": _reflections(inquiry),
         "trail": _trail(inquiry, frame),
     }
-    context["layout"] = _layout(context)
     return _mask_all(context, _masker(inquiry))
 
 
@@ -336,8 +335,9 @@ def _trail(inquiry: Inquiry, frame) -> dict[str, Any]:
             "method": _method_title(r.method),
             "at": _when(r.at),
             "by": r.by,
-            "settings": [{"name": str(k), "value": _setting(v)} for k, v in
-                         (r.settings or {}).items()],
+            "settings": _plain_settings(r.settings or {}, r.method, inquiry),
+            "technical": "; ".join(f"{k}: {_setting(v)}" for k, v in
+                                   (r.settings or {}).items() if k not in ("columns",)),
             "flagged": f"{len(r.flagged)}: {', '.join(r.flagged[:40])}"
                        + (" …" if len(r.flagged) > 40 else ""),
         } for r in inquiry.analysis_runs],
@@ -349,8 +349,8 @@ def _trail(inquiry: Inquiry, frame) -> dict[str, Any]:
             "at": _when(d.decided_at),
         } for d in sorted(inquiry.exceptions, key=lambda d: (d.decided_at or "~", d.unit_id))
             if d.status != "candidate" or d.decided_by],
-        "history": [{"at": _when(h.at), "by": h.by, "part": h.part, "change": h.change}
-                    for h in shown],
+        "history": [{"at": _when(h.at), "by": h.by, "part": h.part,
+                     "change": _plain_change(h.part, h.change)} for h in shown],
         "history_left_out": len(history) - len(shown),
     }
 
@@ -358,21 +358,53 @@ def _trail(inquiry: Inquiry, frame) -> dict[str, Any]:
 # ---------------------------------------------------------------------- helpers
 
 
-def _layout(context: dict[str, Any]) -> dict[str, bool]:
-    """Which sections start on a new printed page: those with a plot or a long list (a
-    short section runs on after the one before, to save paper)."""
-    practices = context["practices"]
-    return {
-        "measure": bool(context["measure"]["figure"]) or len(context["measure"]["rows"]) > 6,
-        "exceptions": bool(context["exceptions"]["figure"])
-        or len(context["exceptions"]["confirmed"]) > 3,
-        "practices": bool(practices["figure"]) or sum(
-            len(practices[k]) for k in ("spread", "not_more_common", "useless", "unsure")) > 2,
-        "actions": len(context["actions"]) > 2,
-        "progress": bool(context["progress"]["figure"]) or len(context["progress"]["rows"]) > 8,
-        "reflections": sum(len(r["notes"]) for r in context["reflections"]) > 6,
-    }
+def _plain_settings(settings: dict[str, Any], method: str, inquiry: Inquiry
+                    ) -> list[dict[str, str]]:
+    """A method's recorded settings in the group's words ("compared on: income band,
+    housing"; "stands out at: 2 standard deviations"), in a fixed order; the working values
+    (model, rule used, groups…) are left to the "technical details" line."""
+    unit = inquiry.measure.unit_name or "unit"
+    rule = settings.get("rule_used")
+    out: list[tuple[str, str]] = []
+    if settings.get("circumstances"):
+        out.append(("compared on", _setting(settings["circumstances"])))
+    if method == "group-choice" and settings.get("chosen"):
+        out.append(("chosen by the group", _setting(settings["chosen"])))
+    if rule == "rare share" and _is_number(settings.get("rare_share")):
+        out.append(("stands out when", f"the good answer is rare among similar "
+                    f"{_plural(unit, 2)}: {float(settings['rare_share']) * 100:.0f} % or "
+                    "fewer have it"))
+    elif (method == "group-iqr" or rule == "quartiles") and _is_number(
+            settings.get("iqr_factor")):
+        out.append(("stands out at", f"{_num(float(settings['iqr_factor']))} times the "
+                    "spread of the middle half beyond the usual range"))
+    elif method in ("group-z", "expected") and _is_number(settings.get("threshold")):
+        out.append(("stands out at", f"{_num(float(settings['threshold']))} standard "
+                    "deviations"))
+    if method == "funnel" and _is_number(settings.get("flag_at")):
+        out.append(("stands out beyond", f"the {float(settings['flag_at']) * 100:g} % limits"))
+    if _is_number(settings.get("min_group")):
+        out.append(("smallest group", f"{int(settings['min_group'])} {_plural(unit, 2)}"))
+    if _is_number(settings.get("bands")) and method != "expected":
+        out.append(("numbers split into", f"{int(settings['bands'])} bands"))
+    if isinstance(settings.get("run_together"), list):
+        out.append(("run together with", ", ".join(
+            _method_title(str(m)) for m in settings["run_together"] if m != method) or "–"))
+    return [{"name": k, "value": v} for k, v in out]
 
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+def _plain_change(part: str, change: str) -> str:
+    """A history line with method names as their titles ("ran group-z" -> "ran “Best in
+    similar circumstances”")."""
+    text = str(change or "")
+    if text.startswith("ran "):
+        name = text[4:].strip()
+        return f"ran “{_method_title(name)}”"
+    return text
 
 
 def _figure(make: Callable[[], Any]) -> dict[str, str] | None:
@@ -381,9 +413,15 @@ def _figure(make: Callable[[], Any]) -> dict[str, str] | None:
     return {"src": fig.data_uri(), "alt": fig.alt, "caption": fig.caption}
 
 
+#: Method names older inquiries used in their evidence trail.
+_ALIASES = {"similar_circumstances": "group-z", "best_in_similar_circumstances": "group-z",
+            "better_than_expected": "expected", "group_choice": "group-choice"}
+
+
 def _method_title(name: str) -> str:
     from widgets.analysis.positive_exceptions import METHODS
 
+    name = _ALIASES.get(name, name)
     if name in METHODS:
         return METHODS[name][0]
     return str(name).replace("_", " ").replace("-", " ").capitalize()

@@ -60,7 +60,8 @@ MAX_BOXES = 40
 
 def exceptions_figure(frame, result, measure: Measure, circumstance: str | None = None,
                       *, highlight: Iterable[str] | None = None,
-                      highlight_words: str | None = None) -> Figure:
+                      highlight_words: str | None = None,
+                      rejected: Iterable[str] | None = None) -> Figure:
     """The units ``result`` flags as possible positive exceptions, highlighted among the rest.
 
     ``frame`` is the units DataFrame; ``result`` a method result with ``.method``,
@@ -71,6 +72,9 @@ def exceptions_figure(frame, result, measure: Measure, circumstance: str | None 
     ``highlight`` (unit ids) replaces the method's flags, e.g. with the exceptions the group
     confirmed; ``highlight_words`` then says who chose them in the caption ("confirmed by
     the group").
+
+    ``rejected`` (unit ids): units the group said are not exceptions; they are drawn as the
+    others, never in the highlight colour, and the caption says how many were left out.
     """
     import pandas as pd
 
@@ -86,15 +90,26 @@ def exceptions_figure(frame, result, measure: Measure, circumstance: str | None 
     if highlight is not None:
         data["flagged"] = data["unit_id"].isin({str(u) for u in highlight})
     data["flagged"] = data["flagged"].fillna(False).astype(bool)
+    left_out = 0
+    if rejected is not None:
+        out = data["unit_id"].isin({str(u) for u in rejected}) & data["flagged"]
+        left_out = int(out.sum())
+        data.loc[out, "flagged"] = False
     data["outcome"] = pd.to_numeric(data["outcome"], errors="coerce")
     method = str(getattr(result, "method", "") or "")
     settings = dict(getattr(result, "settings", {}) or {})
     words = highlight_words if highlight is not None else None
     if method == "funnel":
-        return _funnel(data, measure, settings, words)
-    if method == "expected":
-        return _expected(data, measure, circumstance, words)
-    return _groups(data, measure, method, words)
+        figure = _funnel(data, measure, settings, words)
+    elif method == "expected":
+        figure = _expected(data, measure, circumstance, words)
+    else:
+        figure = _groups(data, measure, method, words)
+    if left_out and not figure.caption.startswith("No data yet"):
+        figure.caption = (f"{figure.caption.rstrip('.')}; drawn like the others: "
+                          f"{number(left_out)} {plural(measure.unit_name, left_out)} the group "
+                          f"marked “not an exception”.")
+    return figure
 
 
 # ---------------------------------------------------------------------- drawing helpers
@@ -135,12 +150,45 @@ def _draw_points(ax, x, y, flagged, names) -> tuple[int, int]:
     ax.scatter(x[chosen], y[chosen], s=120, color=HIGHLIGHT, marker=HIGHLIGHT_MARKER,
                edgecolors=REFERENCE, linewidths=1.0, label="positive exceptions", zorder=4)
     if len(chosen) <= MAX_NAMED:
-        # Alternate the side of each name so neighbouring exceptions stay readable.
-        for j, i in enumerate(chosen[np.argsort(x[chosen], kind="stable")]):
-            ax.annotate(label(names[i], 16, 16), (x[i], y[i]),
-                        xytext=(8, 6) if j % 2 == 0 else (8, -16),
-                        textcoords="offset points", fontsize=13, color=REFERENCE, zorder=5)
+        # Only the highlighted units are named; :func:`_tidy_names` later moves a name that
+        # would cover another, or drops it when no place is free.
+        for i in chosen[np.argsort(x[chosen], kind="stable")]:
+            ax.annotate(label(names[i], 16, 16), (x[i], y[i]), xytext=NAME_PLACES[0],
+                        textcoords="offset points", fontsize=13, color=REFERENCE, zorder=5,
+                        gid="hi-name")
     return len(others), len(chosen)
+
+
+#: Where a unit's name may go, in points from its marker (first choice first).
+NAME_PLACES = [(8, 6), (8, -16), (-8, 6), (-8, -16), (8, 18), (8, -28)]
+
+
+def _tidy_names(fig, ax) -> int:
+    """Move each name to the first place where it covers no other name and stays inside the
+    plot; drop it when there is none. Returns the number of names dropped."""
+    names = [t for t in ax.texts if t.get_gid() == "hi-name"]
+    if not names:
+        return 0
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas if hasattr(fig.canvas, "get_renderer") else FigureCanvasAgg(fig)
+    canvas.draw()  # final limits and layout (constrained), so the positions are true
+    renderer = canvas.get_renderer()
+    inside = ax.get_window_extent(renderer)
+    placed, dropped = [], 0
+    for name in names:
+        for dx, dy in NAME_PLACES:
+            name.set_position((dx, dy))
+            name.set_horizontalalignment("left" if dx >= 0 else "right")
+            box = name.get_window_extent(renderer).padded(2)
+            if (box.x0 >= inside.x0 - 40 and box.x1 <= inside.x1 + 40
+                    and not any(box.overlaps(other) for other in placed)):
+                placed.append(box)
+                break
+        else:
+            name.remove()
+            dropped += 1
+    return dropped
 
 
 def _group_order(table_groups, original) -> list[str]:
@@ -241,6 +289,7 @@ def _groups(data, measure: Measure, method: str, chosen_by: str | None) -> Figur
             ax.set_xlabel("Group of similar circumstances" if len(order) > 1 else "")
         ax.set_ylabel(label(measure.what or "outcome", 30, 60))
         _legend(ax)
+        _tidy_names(fig, ax)
     where = (f"among {len(order)} groups of similar circumstances" if len(order) > 1
              else "among everyone")
     boxes = not yes_no and len(order) <= MAX_BOXES
@@ -308,6 +357,7 @@ def _expected(data, measure: Measure, circumstance: str | None, chosen_by: str |
         if measure.kind == "yes_no":
             ax.set_yticks([0, 1], ["no", "yes"])
         _legend(ax)
+        _tidy_names(fig, ax)
     caption, n, k = _caption(data, measure, "expected", shape, chosen_by)
     alt = (f"Scatter plot of {measure.what or 'the outcome'} for {n} "
            f"{plural(measure.unit_name, n)} {shape}; {k} positive exceptions are orange "
@@ -380,6 +430,7 @@ def _funnel(data, measure: Measure, settings: dict[str, Any], chosen_by: str | N
         ax.set_ylabel(label(f"{measure.what or 'rate'} ({per})", 30, 60))
         ax.set_ylim(bottom=0)
         _legend(ax)
+        _tidy_names(fig, ax)
     words = " and ".join(level_words(v) for v in levels)
     shape = (f"in a funnel plot around the overall rate of {number(overall * scale)} {per} "
              f"(limits {words})")

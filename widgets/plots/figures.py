@@ -258,7 +258,8 @@ def progress_figure(progress_entries: list[ProgressEntry] | Any, baseline_value:
                 digits = 0 if unit == " %" else 2
                 values = values.where(values > 1, values * factor) if factor != 1 else values
                 first, last = float(values.iloc[0]), float(values.iloc[-1])
-                ax.plot(part["when"], values, marker="o", color=colour, label="measured")
+                ax.plot(part["when"], values, marker="o", color=colour, label="measured",
+                        clip_on=False)
                 ax.set_ylabel(label(f"{what}{unit}", 24, 48))
                 text = f"{_short(what, 40)}: {number(last, digits)}{unit} on {d1}"
                 if baseline_value is not None:
@@ -266,25 +267,34 @@ def progress_figure(progress_entries: list[ProgressEntry] | Any, baseline_value:
                     ax.axhline(base, color=REFERENCE, linestyle="--",
                                label=f"baseline {number(base, digits)}{unit}")
                     text += f" against a baseline of {number(base, digits)}{unit}"
+                _room(ax, [*values.tolist(), *([base] if baseline_value is not None else [])])
                 captions.append(text)
                 alts.append(f"the measure: {len(part)} dated values from {number(first, digits)} "
                             f"to {number(last, digits)}{unit}")
             elif col == "attendance":
                 first, last = float(values.iloc[0]), float(values.iloc[-1])
-                ax.plot(part["when"], values, marker="o", color=colour, label="people came")
+                ax.plot(part["when"], values, marker="o", color=colour, label="people came",
+                        clip_on=False)
                 ax.set_ylabel("Attendance")
-                captions.append(f"attendance {number(first)} on {d0}, {number(last)} on {d1}")
+                _count_axis(ax, values)
+                said = f"attendance {number(first)} on {d0}"
+                if len(part) > 1:
+                    said += f", {number(last)} on {d1}"
+                captions.append(said)
                 alts.append(f"attendance: {len(part)} dated values from {number(first)} to "
                             f"{number(last)}")
             else:
                 total = float(values.sum())
-                ax.bar(part["when"], values, width=_bar_days(part["when"]), color=colour,
+                ax.bar(part["when"], values, width=_bar_days(frame["when"]), color=colour,
                        label="people helped in the period")
                 ax.set_ylabel("People helped")
-                captions.append(f"{number(total)} people helped from {d0} to {d1}")
+                _count_axis(ax, values)
+                captions.append(f"{number(total)} people helped"
+                                + (f" from {d0} to {d1}" if d0 != d1 else ""))
                 alts.append(f"people helped: {len(part)} periods, {number(total)} in all")
             ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2,
                       borderaxespad=0.2)
+        _date_axis(axes[-1], frame["when"])
         fig.autofmt_xdate()
     caption = "Progress: " + "; ".join(captions)
     if unreadable:
@@ -305,14 +315,54 @@ def _outcome_scale(outcome, baseline_value: float | None, kind: str) -> tuple[fl
     return 1.0, ""
 
 
+# The date axis spans at least this many days, so that one entry (or a few close together)
+# is a point or a narrow bar in the middle rather than a bar filling the whole width.
+MIN_SPAN_DAYS = 60.0
+
+
 def _bar_days(when) -> float:
-    """Bar width in days: most of the usual gap between entries (at least one day)."""
+    """Bar width in days: most of the usual gap between entries (at least one day), and never
+    more than a tenth of the axis (one entry: a narrow bar, not the whole width)."""
     import numpy as np
 
-    if len(when) < 2:
-        return 10.0
-    gaps = np.diff(when.to_numpy().astype("datetime64[s]").astype("int64")) / 86400
-    return max(1.0, float(np.median(gaps)) * 0.7)
+    days = when.to_numpy().astype("datetime64[s]").astype("int64") / 86400
+    span = max(MIN_SPAN_DAYS, float(days.max() - days.min())) if len(days) else MIN_SPAN_DAYS
+    gaps = np.diff(np.unique(days))
+    usual = float(np.median(gaps)) * 0.7 if len(gaps) else span
+    return max(1.0, min(usual, span / 10))
+
+
+def _date_axis(ax, when) -> None:
+    """Dates people read ("5 Dec", or "Dec 2026" over a longer time), at least
+    :data:`MIN_SPAN_DAYS` wide, centred on the entries when they are close together."""
+    import pandas as pd
+    from matplotlib import dates as mdates
+
+    first, last = when.min(), when.max()
+    span = (last - first).days
+    if span < MIN_SPAN_DAYS:
+        pad = pd.Timedelta(days=(MIN_SPAN_DAYS - span) / 2)
+        ax.set_xlim(first - pad, last + pad)
+        span = MIN_SPAN_DAYS
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y" if span > 120 else "%-d %b"))
+
+
+def _room(ax, values: list[float]) -> None:
+    """Room above and below the values (and the baseline) so no point sits on the edge."""
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.15 or max(abs(high) * 0.1, 1.0)
+    ax.set_ylim(low - pad, high + pad)
+
+
+def _count_axis(ax, values) -> None:
+    """Counts (attendance, people helped): whole-number ticks from 0, with room above the
+    highest value so that its point is not cut off."""
+    from matplotlib.ticker import MaxNLocator
+
+    top = float(values.max()) if len(values) else 0.0
+    ax.set_ylim(0, max(top * 1.15, top + 1, 1))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
 
 
 def _progress_frame(entries) -> Any:

@@ -646,6 +646,7 @@ class Store:
         values = _practice_values(practice)
         with self._write(slug, "practices", f"added the practice {values['what']!r}", by
                          ) as (conn, iid):
+            _no_duplicate(conn, s.practices, iid, values["what"], "a practice")
             number = _next_number(conn, s.practices, iid)
             conn.execute(insert(s.practices).values(inquiry_id=iid, number=number, **values))
         return number
@@ -656,6 +657,7 @@ class Store:
         values = _practice_values(practice)
         with self._write(slug, "practices", f"changed the practice {values['what']!r}", by
                          ) as (conn, iid):
+            _no_duplicate(conn, s.practices, iid, values["what"], "a practice", number)
             _update_one(conn, s.practices, iid, number, values, "practice")
 
     def remove_practice(self, slug: str, number: int, *, by: str = "facilitator") -> None:
@@ -697,6 +699,7 @@ class Store:
         values = _action_values(action)
         with self._write(slug, "actions", f"added the action {values['what']!r}", by
                          ) as (conn, iid):
+            _no_duplicate(conn, s.actions, iid, values["what"], "an action")
             number = _next_number(conn, s.actions, iid)
             conn.execute(insert(s.actions).values(inquiry_id=iid, number=number, **values))
         return number
@@ -707,6 +710,7 @@ class Store:
         values = _action_values(action)
         with self._write(slug, "actions", f"changed the action {values['what']!r}", by
                          ) as (conn, iid):
+            _no_duplicate(conn, s.actions, iid, values["what"], "an action", number)
             _update_one(conn, s.actions, iid, number, values, "action")
 
     def remove_action(self, slug: str, number: int, *, by: str = "facilitator") -> None:
@@ -865,6 +869,25 @@ def _unique_slug(conn: Connection, wanted: str) -> str:
 def _next_number(conn: Connection, table, iid: int) -> int:
     last = conn.execute(select(func.max(table.c.number)).where(table.c.inquiry_id == iid)).scalar()
     return (last or 0) + 1
+
+
+def _folded(text: str) -> str:
+    """Text compared for sameness: case and runs of spaces do not matter."""
+    return " ".join(str(text or "").split()).casefold()
+
+
+def _no_duplicate(conn, table, iid: int, what: str, kind: str,
+                  number: int | None = None) -> None:
+    """A plain ModelError when another practice/action of the inquiry already says ``what``
+    (``number``: the one being changed, which may keep its own words)."""
+    wanted = _folded(what)
+    if not wanted:
+        return
+    for other, text in conn.execute(select(table.c.number, table.c.what)
+                                    .where(table.c.inquiry_id == iid)):
+        if other != number and _folded(text) == wanted:
+            raise ModelError(f"There is already {kind} called “{' '.join(str(text).split())}”; "
+                             "change that one instead.")
 
 
 def _update_one(conn: Connection, table, iid: int, number: int, values: dict, what: str) -> None:

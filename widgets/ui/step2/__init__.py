@@ -23,8 +23,15 @@ import ipywidgets as ipw
 from widgets.model import AnalysisRun, ExceptionDecision, ModelError
 from widgets.ui.nav import page_href
 from widgets.ui.step2.candidates import CandidatesPanel, Found
-from widgets.ui.step2.method_picker import GroupChoice, MethodPicker
+from widgets.ui.step2.method_picker import (
+    ALIASES,
+    LOOKING_METHODS,
+    GroupChoice,
+    MethodPicker,
+    plain_words,
+)
 from widgets.ui.step2.results_view import ResultsView
+from widgets.ui.step3.shared import Later
 
 __all__ = ["Step2View", "build", "combine_results"]
 
@@ -123,6 +130,7 @@ class Step2View:
         self.measure = inquiry.measure
         self.unit_name = (self.measure.unit_name or "unit").strip() or "unit"
         self.found: dict[str, Found] = {}
+        self._ran = False  # the group ran the methods in this session
         self.picker = MethodPicker(self.measure, inquiry.context_columns)
         self.picker.restore(inquiry.analysis_runs)
         self.group = GroupChoice(self.measure)
@@ -143,6 +151,46 @@ class Step2View:
                                 self.picker.widget, self.group.widget,
                                 self.results.widget, self.candidates.widget])
         self.widget.add_class("hi-step2")
+        # After a reload the session has no scores, expected values or reasons for the stored
+        # candidates: run the last recorded way of looking again, quietly, once the page is
+        # shown (nothing is stored by this re-run).
+        self.replay = Later(self._replay_compute, self._replay_show, errors=page.errors)
+        if inquiry.exceptions and self._last_looking(inquiry.analysis_runs):
+            self.replay.request(list(self.picker.methods()), self._replay_settings())
+
+    @staticmethod
+    def _last_looking(runs) -> bool:
+        return any(ALIASES.get(r.method, r.method) in LOOKING_METHODS for r in runs)
+
+    def _replay_settings(self) -> dict[str, dict[str, Any]]:
+        return {name: self.picker.settings_for(name) for name in self.picker.methods()}
+
+    def _replay_compute(self, methods: list[str], settings: dict[str, dict[str, Any]]
+                        ) -> dict[str, Found] | None:
+        """What the recorded methods say about each unit (no store writes)."""
+        from widgets.analysis.positive_exceptions import run_method
+
+        measure = self.store.get(self.slug, include_units=False).measure
+        if not methods or ("funnel" in methods and measure.kind != "rate"):
+            return None
+        frame = self.store.units_frame(self.slug, include_private=False)
+        if len(frame) < 2:
+            return None
+        results = []
+        for name in methods:
+            try:
+                results.append(run_method(name, frame, measure, **settings[name]))
+            except (ModelError, ValueError):
+                continue  # the data changed since: the group can run it again by hand
+        if not results:
+            return None
+        return combine_results(results, {})[1]
+
+    def _replay_show(self, found: dict[str, Found] | None) -> None:
+        if found is None or self._ran:  # a run in this session knows better
+            return
+        self.found = found
+        self.refresh()
 
     def _intro(self, inquiry) -> ipw.HTML:
         from widgets.analysis.baseline import plural
@@ -180,9 +228,15 @@ class Step2View:
     def _existing(self) -> dict[str, ExceptionDecision]:
         return {d.unit_id: d for d in self.store.get(self.slug, include_units=False).exceptions}
 
+    def _rejected(self) -> set[str]:
+        """The units the group said are not exceptions (never drawn in the highlight colour)."""
+        return {uid for uid, d in self._existing().items() if d.status == "rejected"}
+
     def refresh(self) -> None:
         """Redraw the candidate table and form from the store."""
-        self.candidates.refresh(list(self._existing().values()), self.found)
+        existing = self._existing()
+        self.candidates.refresh(list(existing.values()), self.found)
+        self.results.set_rejected({u for u, d in existing.items() if d.status == "rejected"})
 
     def run(self) -> list[Any]:
         """Run the ticked methods; store the candidates and log each run. Returns the
@@ -193,6 +247,7 @@ class Step2View:
         methods = self.picker.methods()
         if not methods:
             raise ModelError("Tick at least one way of looking first.")
+        self.picker.check()
         # The measure may have changed in step 1 (another tab) since this page was built.
         inquiry = self.store.get(self.slug, include_units=False)
         self.measure = self.results.measure = self.candidates.measure = inquiry.measure
@@ -206,7 +261,11 @@ class Step2View:
                              "one to compare with. Add the others in step 1.")
         results = []
         for name in methods:
-            result = run_method(name, frame, self.measure, **self.picker.settings_for(name))
+            try:
+                result = run_method(name, frame, self.measure,
+                                    **self.picker.settings_for(name))
+            except ModelError as e:  # said in the words of the controls on the screen
+                raise ModelError(plain_words(str(e), self.unit_name)) from e
             check_usable(result, self.unit_name)
             results.append(result)
         existing = {d.unit_id: d for d in inquiry.exceptions}
@@ -225,15 +284,17 @@ class Step2View:
                 record.settings["run_together"] = list(methods)
             self.store.record_analysis(self.slug, record, by=who)
         self.store.set_candidates(self.slug, candidates, by=who)
-        self.found = found
+        self.found, self._ran = found, True
         agreed = sum(1 for f in found.values() if len(f.methods) > 1)
-        self.results.show(results, frame, chosen, agreed if len(results) > 1 else None)
+        self.results.show(results, frame, chosen, agreed if len(results) > 1 else None,
+                          rejected=self._rejected())
         self.refresh()
         k = len(found)
         self.picker.message.show(
             f"Found {k:,} possible positive {'exception' if k == 1 else 'exceptions'}: "
             "check each one with the group below." if k else
-            "No one stood out this time. Try fewer circumstances, or a lower threshold.",
+            "No one stood out this time. Try fewer circumstances, or a smaller number in "
+            "“How far from the rest”.",
             "ok" if k else "info")
         return results
 

@@ -17,7 +17,7 @@ import ipywidgets as ipw
 from widgets.model import EXCEPTION_STATUSES, ExceptionDecision, Measure, ModelError
 from widgets.ui.errors import Message
 from widgets.ui.status import local_time_text
-from widgets.ui.step2.method_picker import method_title
+from widgets.ui.step2.method_picker import method_title, plain_words
 
 CHECK_QUESTION = "Do they have something the others don't — outside help, money, a service?"
 
@@ -108,7 +108,8 @@ def candidates_table_html(decisions: list[ExceptionDecision], found: dict[str, F
         methods = f.methods if f and f.methods else d.methods
         methods_text = ", ".join(dict.fromkeys(method_title(m) for m in methods)) or "–"
         explanation = f.explanation if f else ""
-        why = html.escape(explanation).replace("\n", "<br>") if explanation else "–"
+        why = (html.escape(plain_words(explanation, measure.unit_name)).replace("\n", "<br>")
+               if explanation else "–")
         rows.append(
             f'<tr class="hi-candidate-row" data-unit="{html.escape(d.unit_id)}">'
             f"<td>{html.escape(d.unit_id)}</td>"
@@ -120,7 +121,7 @@ def candidates_table_html(decisions: list[ExceptionDecision], found: dict[str, F
     more = ""
     if len(ordered) > MAX_ROWS:
         more = (f"<p class='hi-method-line'>The first {MAX_ROWS} of {len(ordered):,} are "
-                "shown; a higher threshold gives fewer.</p>")
+                "shown; a larger number in “How far from the rest” gives fewer.</p>")
     unit = html.escape(measure.unit_name.strip().capitalize() or "Unit")
     hint = ""
     if any(d.unit_id not in found for d in ordered[:MAX_ROWS]):
@@ -129,7 +130,17 @@ def candidates_table_html(decisions: list[ExceptionDecision], found: dict[str, F
     return (f'{hint}<table class="hi-table hi-candidates"><thead><tr>'
             f"<th>{unit}</th><th>Score</th><th>Expected</th><th>Why it was picked</th>"
             "<th>Found by</th><th>Decision</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>{more}")
+            f"<tbody>{''.join(rows)}</tbody></table>{score_legend(measure)}{more}")
+
+
+def score_legend(measure: Measure) -> str:
+    """One line under the table that says what "Score" means."""
+    from widgets.analysis.baseline import plural
+
+    units = html.escape(plural(measure.unit_name or "unit"))
+    return (f"<p class='hi-method-line hi-score-legend'>Score: how far above similar {units}, "
+            "in standard deviations; 2 or more stands out. Expected: what their circumstances "
+            "would lead us to expect.</p>")
 
 
 class CandidatesPanel:

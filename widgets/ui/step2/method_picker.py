@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as ipw
 
-from widgets.model import AnalysisRun, Measure
+from widgets.model import AnalysisRun, Measure, ModelError
 from widgets.ui.errors import Message
 
 #: The methods offered as checkboxes ("group-choice" has its own section).
@@ -38,11 +39,47 @@ FUNNEL_LIMITS = [("95 % limit (about 2 standard deviations)", 0.95),
 WIDE = {"description_width": "initial"}
 
 
+#: Titles said on screen where the analysis package's own title names the statistics.
+PLAIN_TITLES = {"group-iqr": "Far above the rest of their group"}
+
+#: The words of the controls, used again in messages so that they name what people see.
+THRESHOLD_LABEL = "How far from the rest (standard deviations)"
+IQR_LABEL = "How far beyond the usual range of their group"
+
+# Statistics words that the analysis functions use in their notes, warnings and messages,
+# and what they mean for the people in the room (DESIGN.md §6: plain language everywhere).
+_PLAIN = [
+    (re.compile(r"Expected values from an? [\w-]+ regression on the chosen circumstances\.?"),
+     "Each {one} is compared with what their circumstances would lead us to expect."),
+    (re.compile(r"\b(?:linear|logistic|binomial|Poisson) regression\b"),
+     "comparison with what their circumstances would lead us to expect"),
+    (re.compile(r"\bBest in similar circumstances \(quartile rule\)"),
+     PLAIN_TITLES["group-iqr"]),
+    (re.compile(r"\bthe quartile rule\b"), f"“{PLAIN_TITLES['group-iqr']}”"),
+    (re.compile(r"\bquartile rule\b", re.I), f"“{PLAIN_TITLES['group-iqr']}”"),
+    (re.compile(r"\bThe quartile factor\b"), f"“{IQR_LABEL}”"),
+    (re.compile(r"\bThe threshold\b"), f"“{THRESHOLD_LABEL}”"),
+    (re.compile(r"\ba lower threshold\b"), "a smaller number in “How far from the rest”"),
+    (re.compile(r"\bthreshold\b"), "“How far from the rest”"),
+]
+
+
+def plain_words(text: str, unit_name: str = "") -> str:
+    """``text`` from an analysis function with its statistics words put plainly ("logistic
+    regression" -> "compared with what their circumstances would lead us to expect")."""
+    one = (unit_name or "unit").strip() or "unit"
+    for pattern, words in _PLAIN:
+        text = pattern.sub(words.replace("{one}", one), text)
+    return text
+
+
 def method_words() -> dict[str, tuple[str, str]]:
-    """name -> (title, one plain line), from the analysis package (pandas loads with it)."""
+    """name -> (title, one plain line), from the analysis package (pandas loads with it),
+    with the plain titles of :data:`PLAIN_TITLES`."""
     from widgets.analysis.positive_exceptions import METHODS
 
-    return METHODS
+    return {name: (PLAIN_TITLES.get(name, title), line)
+            for name, (title, line) in METHODS.items()}
 
 
 def method_title(name: str) -> str:
@@ -106,11 +143,11 @@ class MethodPicker:
 
         self.threshold = ipw.FloatText(
             value=DEFAULT_THRESHOLD, step=0.5, style=WIDE, layout=ipw.Layout(width="30em"),
-            description="How far from the rest (standard deviations)")
+            description=THRESHOLD_LABEL)
         self.threshold.add_class("hi-threshold")
         self.iqr_factor = ipw.FloatText(
             value=DEFAULT_IQR_FACTOR, step=0.5, style=WIDE, layout=ipw.Layout(width="30em"),
-            description="Quartile rule: how far beyond the usual range")
+            description=IQR_LABEL)
         self.iqr_factor.add_class("hi-iqr-factor")
         self.funnel_limit = ipw.Dropdown(options=FUNNEL_LIMITS, value=0.95, style=WIDE,
                                          description="Funnel: flag beyond the",
@@ -151,6 +188,16 @@ class MethodPicker:
     def circumstances(self) -> list[str]:
         """The ticked circumstances, in the data's order."""
         return [c for c, box in self.circumstance_boxes.items() if box.value]
+
+    def check(self) -> None:
+        """A plain :class:`ModelError` naming the control, for a number that cannot work."""
+        chosen = set(self.methods())
+        for used, box, words in (("group-z" in chosen or "expected" in chosen,
+                                  self.threshold, THRESHOLD_LABEL),
+                                 ("group-iqr" in chosen, self.iqr_factor, IQR_LABEL)):
+            value = _number(box.value)
+            if used and box.layout.display != "none" and (value is None or value <= 0):
+                raise ModelError(f"“{words}” must be a number above 0.")
 
     def settings_for(self, name: str) -> dict[str, Any]:
         """Keyword settings for ``run_method(name, ...)`` from the controls."""

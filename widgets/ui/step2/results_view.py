@@ -13,21 +13,26 @@ from typing import Any
 import ipywidgets as ipw
 
 from widgets.model import Measure
-from widgets.ui.step2.method_picker import method_title
+from widgets.ui.step2.method_picker import method_title, plain_words
 
 
-def warnings_html(warnings: list[str], notes: list[str]) -> str:
+def warnings_html(warnings: list[str], notes: list[str], unit_name: str = "") -> str:
     """The method's warnings (problems with the data or the choice) and notes (how it was
-    applied), escaped, as short lists; '' when there are none."""
-    parts = []
-    if warnings:
-        items = "".join(f"<li>{html.escape(w)}</li>" for w in dict.fromkeys(warnings))
-        parts.append(f'<div class="hi-notice hi-run-warnings" role="status">'
-                     f"<strong>Worth knowing:</strong><ul>{items}</ul></div>")
-    if notes:
-        items = "".join(f"<li>{html.escape(n)}</li>" for n in dict.fromkeys(notes))
-        parts.append(f'<div class="hi-run-notes"><ul>{items}</ul></div>')
-    return "".join(parts)
+    applied), in plain words, escaped, as one "Worth knowing" box holding every bullet
+    (warnings first); '' when there are none."""
+    said = [plain_words(t, unit_name) for t in (*warnings, *notes)]
+    if not said:
+        return ""
+    kinds = ["hi-run-warning"] * len(warnings) + ["hi-run-note"] * len(notes)
+    seen: set[str] = set()
+    items = []
+    for text, kind in zip(said, kinds, strict=True):
+        if text not in seen:
+            seen.add(text)
+            items.append(f'<li class="{kind}">{html.escape(text)}</li>')
+    cls = "hi-run-warnings" if warnings else "hi-run-notes"
+    return (f'<div class="hi-notice {cls}" role="status"><strong>Worth knowing:</strong>'
+            f'<ul>{"".join(items)}</ul></div>')
 
 
 def summary_sentences(results: list[Any], measure: Measure, agreed: int | None) -> list[str]:
@@ -61,6 +66,7 @@ class ResultsView:
     def __init__(self, measure: Measure):
         self.measure = measure
         self.results: list[Any] = []
+        self.rejected: set[str] = set()
         self.frame = None
         self.circumstances: list[str] = []
         self.figure_caption = ""
@@ -87,20 +93,22 @@ class ResultsView:
         self.widget.add_class("hi-results")
 
     def show(self, results: list[Any], frame, circumstances: list[str],
-             agreed: int | None = None) -> None:
-        """Show what ``results`` (MethodResults of one run) found on ``frame``."""
+             agreed: int | None = None, rejected: set[str] | None = None) -> None:
+        """Show what ``results`` (MethodResults of one run) found on ``frame``;
+        ``rejected``: units the group said are not exceptions (drawn as the others)."""
         self.results, self.frame, self.circumstances = list(results), frame, circumstances
+        self.rejected = set(rejected or ())
         self.empty.layout.display = "none"
         sentences = summary_sentences(self.results, self.measure, agreed)
         self.summary.value = "".join(f"<p>{html.escape(s)}</p>" for s in sentences)
         warnings: list[str] = []
         notes: list[str] = []
         for r in self.results:
-            prefix = f"{r.title}: " if len(self.results) > 1 else ""
+            prefix = f"{method_title(r.method)}: " if len(self.results) > 1 else ""
             warnings += [prefix + w for w in r.warnings]
             notes += [prefix + n for n in r.notes]
-        self.warnings.value = warnings_html(warnings, notes)
-        options = [(r.title, i) for i, r in enumerate(self.results)]
+        self.warnings.value = warnings_html(warnings, notes, self.measure.unit_name)
+        options = [(method_title(r.method), i) for i, r in enumerate(self.results)]
         # Set the options without drawing twice: the observer draws on a value change.
         self._paused = True
         try:
@@ -110,6 +118,13 @@ class ResultsView:
             self._paused = False
         self.plot_choice.layout.display = None if len(options) > 1 else "none"
         self._draw()
+
+    def set_rejected(self, rejected: set[str]) -> None:
+        """Redraw the plot when the units the group rejected have changed."""
+        if set(rejected) != self.rejected:
+            self.rejected = set(rejected)
+            if self.results:
+                self._draw()
 
     def _draw(self) -> None:
         from IPython.display import HTML, display
@@ -121,7 +136,7 @@ class ResultsView:
             self.figure_caption = ""
             return
         result = self.results[index]
-        figure = draw_figure(self.frame, result, self.measure)
+        figure = draw_figure(self.frame, result, self.measure, self.rejected)
         self.figure_caption = figure.caption
         with self.plot:
             display(HTML(f'<img class="hi-plot-image" src="{figure.data_uri()}" '
@@ -129,10 +144,11 @@ class ResultsView:
         self.caption.value = f'<p class="hi-caption-text">{html.escape(figure.caption)}</p>'
 
 
-def draw_figure(frame, result, measure: Measure):
-    """The plot that fits the method (``widgets.plots.exceptions_figure``)."""
+def draw_figure(frame, result, measure: Measure, rejected: set[str] | None = None):
+    """The plot that fits the method (``widgets.plots.exceptions_figure``); units the group
+    rejected ("not an exception") are drawn as the others, and the caption says so."""
     from widgets.plots import exceptions_figure
 
     # "Better than expected" reads best as outcome against expected: top left is "expected
     # to struggle, but did not", whatever the circumstances were.
-    return exceptions_figure(frame, result, measure, None)
+    return exceptions_figure(frame, result, measure, None, rejected=rejected or None)

@@ -20,7 +20,9 @@ OWNERSHIP_WARNING = ("Ownership not buy in: the action works best when the peopl
 
 
 def action_html(a: Action, balance: str) -> str:
-    """One action as an escaped card."""
+    """One action as an escaped card (``balance``: the sentence about who leads it)."""
+    if not a.leads:
+        balance = "Nobody is named to lead it yet."
     facts = facts_html([("Led by", ", ".join(a.leads)), ("When", a.when),
                         ("How it is publicised", a.publicity),
                         ("Professionals are invited on these terms", a.professional_terms)])
@@ -119,7 +121,9 @@ class ActionsSection(RecordForm):
     def _show_balance(self) -> None:
         leads = list(self.leads.value)
         if not leads:
-            self.balance.value = '<p class="hi-hint">Choose who leads it.</p>'
+            # Leads are optional (the group may name them later): no nagging prompt here,
+            # and none straight after a save that emptied the form.
+            self.balance.value = ""
             return
         text, warn = lead_balance(leads, self.ctx.inquiry)
         warning = f'<p class="hi-warning">{esc(OWNERSHIP_WARNING)}</p>' if warn else ""

@@ -24,7 +24,7 @@ from widgets.ui.step3.shared import (
 )
 
 HEADINGS = ("Practice", "Positive exceptions doing it", "Others doing it", "Difference",
-            "Fisher's exact p", "What it tells us")
+            "What it tells us")
 
 
 def _share(doing: Any, known: Any) -> str:
@@ -43,13 +43,18 @@ def _p(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if value < 0.001:
-        return "< 0.001"
-    return f"{value:.3f}"
+        return "p < 0.001"
+    return f"p = {value:.3f}"
 
 
 def comparison_html(records: list[dict[str, Any]]) -> str:
-    """The comparison table as escaped HTML (rows: the records of compare_practices)."""
-    head = "".join(f'<th scope="col"{" class=num" if 1 <= i <= 4 else ""}>{esc(h)}</th>'
+    """The comparison table as escaped HTML (rows: the records of compare_practices).
+
+    Five columns with fixed widths so that it fits a 1024 px projector without scrolling
+    sideways; Fisher's exact p goes under the note in plain words ("How likely by chance")
+    rather than in a column of its own.
+    """
+    head = "".join(f'<th scope="col"{" class=num" if 1 <= i <= 3 else ""}>{esc(h)}</th>'
                    for i, h in enumerate(HEADINGS))
     rows = []
     for r in records:
@@ -58,19 +63,34 @@ def comparison_html(records: list[dict[str, Any]]) -> str:
         useless = (' <span class="hi-badge hi-badge-useless">true but useless</span>'
                    if r.get("accessible") == "no" else "")
         cls = ' class="hi-spread"' if spread else ""
+        p = _p(r.get("p_value"))
+        chance = ("" if p == "–" else
+                  f'<br><span class="hi-chance">How likely by chance: {esc(p)}</span>')
         rows.append(
             f"<tr{cls}><td><bdi dir=\"auto\">{esc(mark)}{esc(r.get('what'))}</bdi>{useless}</td>"
-            f'<td class="num">{esc(_share(r.get("exceptions_doing"), r.get("exceptions_known")))}'
-            f'</td><td class="num">{esc(_share(r.get("others_doing"), r.get("others_known")))}'
-            f'</td><td class="num">{esc(_points(r.get("difference")))}</td>'
-            f'<td class="num">{esc(_p(r.get("p_value")))}</td><td>{esc(r.get("note"))}</td></tr>')
-    return (f'<table class="hi-table hi-compare-table"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>"
+            f'<td class="num">{_share_html(r.get("exceptions_doing"), r.get("exceptions_known"))}'
+            f'</td><td class="num">{_share_html(r.get("others_doing"), r.get("others_known"))}'
+            f'</td><td class="num hi-nowrap">{esc(_points(r.get("difference")))}</td>'
+            f'<td dir="auto">{esc(r.get("note"))}{chance}</td></tr>')
+    cols = "".join(f'<col class="hi-col-{name}">' for name in
+                   ("what", "exceptions", "others", "difference", "note"))
+    return (f'<table class="hi-table hi-compare-table"><colgroup>{cols}</colgroup>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
             '<p class="hi-hint">★ worth spreading: accessible to all, done by at least half of '
-            "the positive exceptions and by clearly more of them than of the others. Fisher's "
-            "exact p: how often a difference this large would come from chance alone; below "
-            "0.05 it is unlikely to be chance. With few positive exceptions, numbers cannot "
-            "prove much: ask the group what they see.</p>")
+            "the positive exceptions and by clearly more of them than of the others. How likely "
+            "by chance: how often a difference this large would come from chance alone "
+            "(Fisher's exact test); below 0.05 it is unlikely to be chance. With few positive "
+            "exceptions, numbers cannot prove much: ask the group what they see.</p>")
+
+
+def _share_html(doing: Any, known: Any) -> str:
+    """"3 of 4 (75 %)" with the count and the percentage kept whole, free to wrap between."""
+    text = _share(doing, known)
+    if " (" not in text:
+        return esc(text)
+    count, percent = text.split(" (", 1)
+    return (f'<span class="hi-nowrap">{esc(count)}</span> '
+            f'<span class="hi-nowrap">({esc(percent)}</span>')
 
 
 class ComparisonView:

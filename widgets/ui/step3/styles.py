@@ -34,8 +34,16 @@ CSS = """
   color: #111; box-shadow: inset 0 0 0 2px #5a5a5a; }
 .hi-check-filter .widget-toggle-button { width: auto; }
 .hi-step3 .hi-upload-button { width: auto; }
-.hi-compare-table td:first-child { min-width: 12em; }
-.hi-compare-table td { overflow-wrap: anywhere; }
+.hi-compare-table { table-layout: fixed; width: 100%; border-collapse: collapse; }
+.hi-compare-table col.hi-col-what { width: 25%; }
+.hi-compare-table col.hi-col-exceptions, .hi-compare-table col.hi-col-others { width: 15%; }
+.hi-compare-table col.hi-col-difference { width: 13%; }
+.hi-compare-table col.hi-col-note { width: 32%; }
+.hi-compare-table th, .hi-compare-table td { overflow-wrap: break-word; word-break: normal;
+  vertical-align: top; padding: 0.3rem 0.4rem; }
+.hi-compare-table th { line-height: 1.2; }
+.hi-compare-table .hi-nowrap { white-space: nowrap; }
+.hi-compare-table .hi-chance { color: var(--hi-muted, #4a4a4a); font-size: 0.9em; }
 .hi-compare, .hi-progress-table { overflow-x: auto; max-width: 100%; }
 .hi-badge { display: inline-block; padding: 0.05rem 0.5rem; border-radius: 0.8rem;
   font-size: 0.9em; font-weight: 600; margin-left: 0.3rem; }
@@ -58,7 +66,7 @@ CSS = """
   padding: 0 0.4em; }
 .hi-check-grid .hi-exception-row { font-weight: 600; }
 .hi-pager { gap: 0.6rem; align-items: center; flex-wrap: wrap; }
-.hi-compare-table td.num, .hi-compare-table th.num { text-align: right; white-space: nowrap; }
+.hi-compare-table td.num, .hi-compare-table th.num { text-align: right; }
 .hi-compare-table tr.hi-spread td:first-child { font-weight: 600; }
 .hi-progress-grid { gap: 0.2rem 0.8rem; align-items: center; }
 .hi-progress-grid .hi-progress-head { font-weight: 600; }
