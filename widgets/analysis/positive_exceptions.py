@@ -36,38 +36,11 @@ import numpy as np
 import pandas as pd
 
 from widgets.analysis.baseline import count_words, fmt_number, plural
+from widgets.analysis.methods import METHODS  # kept light for screens; re-exported here
 from widgets.model import DIRECTIONS, MEASURE_KINDS, UNIT_FIELDS, AnalysisRun, Measure, ModelError
 
 #: Columns every result table starts with.
 RESULT_COLUMNS = ("unit_id", "score", "expected", "flagged", "explanation", "group")
-
-#: name -> (title, one plain line for a facilitator).
-METHODS: dict[str, tuple[str, str]] = {
-    "group-choice": (
-        "Group choice",
-        "The group picks the ones it knows that manage to avoid the problem.",
-    ),
-    "group-z": (
-        "Best in similar circumstances",
-        "Compares each one only with others in the same circumstances and picks those far "
-        "better than the rest of their group (2 standard deviations by default).",
-    ),
-    "group-iqr": (
-        "Best in similar circumstances (quartile rule)",
-        "Compares each one with others in the same circumstances and picks those well beyond "
-        "the usual range of their group; less thrown by a few extreme values.",
-    ),
-    "expected": (
-        "Better than expected",
-        "Works out what each one's circumstances would lead you to expect, and picks those "
-        "that did much better than expected: expected to struggle, but did not.",
-    ),
-    "funnel": (
-        "Rates with small numbers (funnel)",
-        "Compares each rate with the overall rate, allowing for size, so that a small group "
-        "is not picked just because of chance.",
-    ),
-}
 
 
 @dataclass

@@ -202,7 +202,7 @@ def plural(unit_name: str, n: float | None = 2) -> str:
     The one rule of the kit lives in :func:`widgets.analysis.baseline.plural` (imported here
     when first needed: it loads pandas).
     """
-    from widgets.analysis.baseline import plural as _plural
+    from widgets.words import plural as _plural
 
     return _plural(unit_name, None if n is None else (1 if n == 1 else 2))
 

@@ -504,7 +504,7 @@ class Store:
             _store_frame(conn, iid, frame, data)
             conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid)
                          .values(context_columns=_dumps(context)))
-            removed = _drop_missing_units(conn, iid, set(frame["unit_id"]))
+            removed = _drop_missing_units(conn, iid, frame["unit_id"])
             if removed:
                 detail["removed"] = removed  # logged by _write with the change
 
@@ -562,7 +562,7 @@ class Store:
                 raise NotFound(f"There is no unit called {unit_id!r}.")
             remaining = frame[keep].reset_index(drop=True)
             _save_frame(conn, iid, remaining, columns)
-            _drop_missing_units(conn, iid, set(remaining["unit_id"]))
+            _drop_missing_units(conn, iid, remaining["unit_id"])
 
     @staticmethod
     def _merge(frame, units: list[Unit], columns: list[str]):
@@ -933,11 +933,29 @@ def _load_frame(conn: Connection, iid: int):
     return frame, columns
 
 
-def _drop_missing_units(conn: Connection, iid: int, keep: set[str]) -> dict[str, Any]:
-    """Remove what refers to units that are no longer in the data; returns what went."""
+def _drop_missing_units(conn: Connection, iid: int, unit_ids) -> dict[str, Any]:
+    """Remove what refers to units that are no longer in the data; returns what went.
+
+    ``unit_ids`` is the new data's id column. Only the few ids that decisions, checks and
+    practices refer to are looked up in it (a set of 100,000 ids would cost more than the
+    write itself).
+    """
+    exceptions = conn.execute(select(s.exceptions).where(s.exceptions.c.inquiry_id == iid)).all()
+    checks = conn.execute(select(s.practice_checks)
+                          .where(s.practice_checks.c.inquiry_id == iid)).all()
+    practices = [(p.number, json.loads(p.from_units)) for p in conn.execute(
+        select(s.practices.c.number, s.practices.c.from_units)
+        .where(s.practices.c.inquiry_id == iid))]
+    referred = ({r.unit_id for r in exceptions} | {r.unit_id for r in checks}
+                | {u for _, links in practices for u in links})
+    if not referred:
+        return {}
+    import pandas as pd
+
+    ids = pd.Series(list(unit_ids), dtype=object) if not hasattr(unit_ids, "isin") else unit_ids
+    keep = set(ids[ids.isin(list(referred))].tolist())
     removed: dict[str, Any] = {}
-    gone = [r for r in conn.execute(select(s.exceptions).where(s.exceptions.c.inquiry_id == iid))
-            if r.unit_id not in keep]
+    gone = [r for r in exceptions if r.unit_id not in keep]
     if gone:
         removed["exceptions"] = [
             {"unit_id": r.unit_id, "status": r.status, "note": r.note,
@@ -945,25 +963,22 @@ def _drop_missing_units(conn: Connection, iid: int, keep: set[str]) -> dict[str,
         for r in gone:
             conn.execute(delete(s.exceptions).where(s.exceptions.c.inquiry_id == iid,
                                                     s.exceptions.c.unit_id == r.unit_id))
-    checks = [r for r in conn.execute(select(s.practice_checks)
-                                      .where(s.practice_checks.c.inquiry_id == iid))
-              if r.unit_id not in keep]
-    if checks:
+    gone_checks = [r for r in checks if r.unit_id not in keep]
+    if gone_checks:
         removed["practice_checks"] = [
             {"unit_id": r.unit_id, "practice_id": r.practice_id, "value": r.value}
-            for r in checks]
-        for r in checks:
+            for r in gone_checks]
+        for r in gone_checks:
             conn.execute(delete(s.practice_checks).where(
                 s.practice_checks.c.inquiry_id == iid, s.practice_checks.c.unit_id == r.unit_id,
                 s.practice_checks.c.practice_id == r.practice_id))
-    for p in conn.execute(select(s.practices).where(s.practices.c.inquiry_id == iid)).all():
-        links = json.loads(p.from_units)
+    for number, links in practices:
         kept = [u for u in links if u in keep]
         if kept != links:
             removed.setdefault("practice_links", []).append(
-                {"practice_id": p.number, "unit_ids": [u for u in links if u not in keep]})
+                {"practice_id": number, "unit_ids": [u for u in links if u not in keep]})
             conn.execute(update(s.practices).where(s.practices.c.inquiry_id == iid,
-                                                   s.practices.c.number == p.number)
+                                                   s.practices.c.number == number)
                          .values(from_units=_dumps(kept)))
     return removed
 

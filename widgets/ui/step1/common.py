@@ -14,6 +14,8 @@ from typing import Any
 
 import ipywidgets as ipw
 
+from widgets.words import plural  # re-exported for the step 1 sections
+
 #: Seconds after the last keystroke before a text field is saved.
 AUTOSAVE_DELAY = 1.0
 
@@ -22,27 +24,6 @@ LOCK = '<i class="fa fa-lock" aria-hidden="true"></i>'
 
 #: Words people see for the unit when the measure does not say yet.
 DEFAULT_UNIT = "unit"
-
-
-_IRREGULAR = {"child": "children", "person": "people", "man": "men", "woman": "women"}
-
-
-def plural(word: str) -> str:
-    """English plural of a unit name's last word (family -> families, young person -> young
-    people). The same rules as ``widgets.analysis.baseline.plural``, without importing
-    pandas at page load."""
-    head, _, last = word.rpartition(" ")
-    lower = last.lower()
-    if lower in _IRREGULAR:
-        new = _IRREGULAR[lower]
-        new = new.capitalize() if last[:1].isupper() else new
-    elif lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":
-        new = last[:-1] + "ies"
-    elif lower.endswith(("s", "x", "z", "ch", "sh")):
-        new = last + "es"
-    else:
-        new = last + "s"
-    return f"{head} {new}" if head else new
 
 
 def unit_words(unit_name: str | None) -> tuple[str, str]:

@@ -103,7 +103,7 @@ def combine_results(results: list[Any], existing: dict[str, ExceptionDecision]
 def check_usable(result, unit_name: str) -> None:
     """Raise a plain :class:`ModelError` for a run that could not compare anybody (every
     group of similar circumstances too small), so that nothing is stored."""
-    from widgets.analysis.baseline import plural
+    from widgets.words import plural
 
     table = result.table
     if "group_size" not in table.columns:
@@ -193,7 +193,7 @@ class Step2View:
         self.refresh()
 
     def _intro(self, inquiry) -> ipw.HTML:
-        from widgets.analysis.baseline import plural
+        from widgets.words import plural
 
         m = self.measure
         units = plural(self.unit_name)
@@ -219,7 +219,7 @@ class Step2View:
     def _frame(self):
         frame = self.store.units_frame(self.slug, include_private=False)
         if len(frame) == 0:
-            from widgets.analysis.baseline import plural
+            from widgets.words import plural
 
             raise ModelError(f"There are no {plural(self.unit_name)} in the data yet. Add "
                              "them in step 1 first.")

@@ -96,7 +96,7 @@ def decision_html(d: ExceptionDecision) -> str:
 def candidates_table_html(decisions: list[ExceptionDecision], found: dict[str, Found],
                           measure: Measure) -> str:
     """The candidate table as escaped HTML ('' explanation when not run this session)."""
-    from widgets.analysis.baseline import plural
+    from widgets.words import plural
 
     if not decisions:
         return (f"<p class='hi-empty'>No candidates yet: find positive exceptions above, or "
@@ -135,7 +135,7 @@ def candidates_table_html(decisions: list[ExceptionDecision], found: dict[str, F
 
 def score_legend(measure: Measure) -> str:
     """One line under the table that says what "Score" means."""
-    from widgets.analysis.baseline import plural
+    from widgets.words import plural
 
     units = html.escape(plural(measure.unit_name or "unit"))
     return (f"<p class='hi-method-line hi-score-legend'>Score: how far above similar {units}, "

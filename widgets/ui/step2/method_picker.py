@@ -74,9 +74,9 @@ def plain_words(text: str, unit_name: str = "") -> str:
 
 
 def method_words() -> dict[str, tuple[str, str]]:
-    """name -> (title, one plain line), from the analysis package (pandas loads with it),
+    """name -> (title, one plain line), from the analysis package's light list of methods,
     with the plain titles of :data:`PLAIN_TITLES`."""
-    from widgets.analysis.positive_exceptions import METHODS
+    from widgets.analysis.methods import METHODS
 
     return {name: (PLAIN_TITLES.get(name, title), line)
             for name, (title, line) in METHODS.items()}
@@ -272,7 +272,7 @@ class MethodPicker:
 
 
 def _plural(unit_name: str) -> str:
-    from widgets.analysis.baseline import plural
+    from widgets.words import plural
 
     return plural(unit_name or "unit")
 

@@ -38,7 +38,7 @@ def warnings_html(warnings: list[str], notes: list[str], unit_name: str = "") ->
 def summary_sentences(results: list[Any], measure: Measure, agreed: int | None) -> list[str]:
     """One sentence per method ("Better than expected picked 5 of 60 families.") and, with
     several methods, how many units more than one picked."""
-    from widgets.analysis.baseline import plural
+    from widgets.words import plural
 
     out = []
     for r in results:
