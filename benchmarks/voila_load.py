@@ -83,17 +83,27 @@ def wait_for(url: str, timeout: float = 60) -> None:
 
 def kernel_rss_mb(server: psutil.Process) -> float | None:
     """RSS of the newest kernel under the server (the page just loaded)."""
-    kernels = [p for p in server.children(recursive=True)
-               if "ipykernel" in " ".join(p.cmdline())]
-    if not kernels:
-        return None
-    newest = max(kernels, key=lambda p: p.create_time())
-    return newest.memory_info().rss / 2**20
+    kernels = []
+    for p in server.children(recursive=True):
+        try:  # kernels come and go (culled, preheated): skip any that just ended
+            if "ipykernel" in " ".join(p.cmdline()):
+                kernels.append((p.create_time(), p))
+        except psutil.Error:
+            continue
+    for _created, newest in sorted(kernels, key=lambda pair: pair[0], reverse=True):
+        try:
+            return newest.memory_info().rss / 2**20
+        except psutil.Error:
+            continue
+    return None
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--preheat", action="store_true",
+                        help="run Voila with preheated kernels (`hidden-insights app --preheat`)"
+                             " for every notebook, the bare one included")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -119,7 +129,8 @@ def main() -> int:
     port = free_port()
     env = {**os.environ, **voila_env(), "HIDDEN_INSIGHTS_DATA": str(data)}
     log = open(work / "voila.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen(voila_command(port=port, root=folder), env=env, stdout=log,
+    proc = subprocess.Popen(voila_command(port=port, root=folder, preheat=args.preheat),
+                            env=env, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
     times: dict[str, list[float]] = {n: [] for n in names}
     rss: dict[str, list[float]] = {n: [] for n in names}
