@@ -37,7 +37,8 @@ class Case:
     stored: dict[str, list] | None = field(default=None)
 
 
-def _xlsx(sheets: dict[str, list[list]]) -> bytes:
+def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
+    """A workbook with these sheets and rows (also used by test_data_import)."""
     book = openpyxl.Workbook()
     book.remove(book.active)
     for title, rows in sheets.items():
@@ -64,14 +65,14 @@ def _inquiry_json() -> dict:
     return json.loads(inquiry_file.dumps(examples.build("grub-hub")))
 
 
-def _inquiry_xlsx() -> bytes:
+def _inquiryxlsx_bytes() -> bytes:
     from widgets import examples
     from widgets.files import workbook
 
     return workbook.to_bytes(examples.build("grub-hub"))
 
 
-def _edit_xlsx(data: bytes, change: Callable) -> bytes:
+def _editxlsx_bytes(data: bytes, change: Callable) -> bytes:
     book = openpyxl.load_workbook(io.BytesIO(data))
     change(book)
     buffer = io.BytesIO()
@@ -109,7 +110,7 @@ BUILDERS: dict[str, tuple[str, Callable[[], bytes], dict]] = {
                     {"expect": ("not a table",)}),
     "zip_not_xlsx": ("data.xlsx", lambda: _zip({"readme.txt": b"hello"}),
                      {"expect": ("zip file",)}),
-    "truncated_xlsx": ("data.xlsx", lambda: _xlsx({"S": [["id", "outcome"], ["A", 1]]})[:900],
+    "truncated_xlsx": ("data.xlsx", lambda: xlsx_bytes({"S": [["id", "outcome"], ["A", 1]]})[:900],
                        {"expect": ("damaged",)}),
     "old_xls": ("data.xls", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
                 {"expect": (".xls",)}),
@@ -127,11 +128,11 @@ BUILDERS: dict[str, tuple[str, Callable[[], bytes], dict]] = {
                     {"expect": ("no rows of data",)}),
     "header_then_blank_lines": ("data.csv", lambda: b"id,outcome\n\n\n\n",
                                 {"expect": ("no rows of data",)}),
-    "xlsx_header_only": ("data.xlsx", lambda: _xlsx({"Data": [["id", "outcome"]]}),
+    "xlsx_header_only": ("data.xlsx", lambda: xlsx_bytes({"Data": [["id", "outcome"]]}),
                          {"expect": ("no rows of data",)}),
-    "xlsx_only_empty_sheets": ("data.xlsx", lambda: _xlsx({"A": [], "B": [[None, None]]}),
+    "xlsx_only_empty_sheets": ("data.xlsx", lambda: xlsx_bytes({"A": [], "B": [[None, None]]}),
                                {"expect": ("every sheet is empty",)}),
-    "xlsx_sheet_not_there": ("data.xlsx", lambda: _xlsx({"A": [["id", "outcome"], ["x", 1]]}),
+    "xlsx_sheet_not_there": ("data.xlsx", lambda: xlsx_bytes({"A": [["id", "outcome"], ["x", 1]]}),
                              {"sheet": "Families", "expect": ("no sheet called 'Families'",)}),
     # ------------------------------------------------------------ values that do not fit
     "duplicate_ids": ("data.csv", lambda: b"id,outcome\nA1,1\nA2,0\nA2,1\n",
@@ -170,7 +171,7 @@ BUILDERS: dict[str, tuple[str, Callable[[], bytes], dict]] = {
     "negative_count": ("data.csv", lambda: b"id,events\nA,-1\nB,3\n",
                        {"kind": "count", "mapping": {"unit_id": "id", "outcome": "events"},
                         "expect": ("Row 2", "column 'events'", "below 0")}),
-    "xlsx_text_outcome": ("data.xlsx", lambda: _xlsx({"S": [["id", "outcome"], ["A", 1],
+    "xlsx_text_outcome": ("data.xlsx", lambda: xlsx_bytes({"S": [["id", "outcome"], ["A", 1],
                                                             ["B", "#DIV/0!"]]}),
                           {"kind": "score", "expect": ("Row 3", "'#DIV/0!'")}),
     # ------------------------------------------------------------ hostile but valid: stored
@@ -183,7 +184,7 @@ BUILDERS: dict[str, tuple[str, Callable[[], bytes], dict]] = {
                           "stored": {"note": HTML_TEXT}}),
     "html_in_ids": ("data.csv", lambda: _rows(["a"], header="id,outcome,note").replace(
         b"U0", b"<b>U0</b>"), {"stored": {"unit_id": ["<b>U0</b>"]}}),
-    "xlsx_formula_cells": ("data.xlsx", lambda: _xlsx({"S": [
+    "xlsx_formula_cells": ("data.xlsx", lambda: xlsx_bytes({"S": [
         ["id", "outcome", "calc"], ["A", 1, "=SUM(B2:B3)"], ["B", 0, "=HYPERLINK(\"x\")"]]}),
         {"mapping": {"unit_id": "id", "outcome": "outcome", "context": ["calc"]},
          "stored": {"calc": ["=SUM(B2:B3)", "=HYPERLINK(\"x\")"]}}),
@@ -216,13 +217,13 @@ BUILDERS: dict[str, tuple[str, Callable[[], bytes], dict]] = {
     "json_missing_part": ("inquiry.json", lambda: _json_with(
         lambda d: d["inquiry"].pop("practices")),
         {"flow": "inquiry", "expect": ("no practices part",)}),
-    "xlsx_inquiry_missing_sheets": ("inquiry.xlsx", lambda: _edit_xlsx(
-        _inquiry_xlsx(), lambda b: (b.remove(b["Units"]), b.remove(b["History"]))),
+    "xlsx_inquiry_missing_sheets": ("inquiry.xlsx", lambda: _editxlsx_bytes(
+        _inquiryxlsx_bytes(), lambda b: (b.remove(b["Units"]), b.remove(b["History"]))),
         {"flow": "inquiry", "expect": ("no 'Units' sheet",)}),
-    "xlsx_inquiry_bad_number": ("inquiry.xlsx", lambda: _edit_xlsx(
-        _inquiry_xlsx(), lambda b: b["Units"].__setitem__("C5", "many")),
+    "xlsx_inquiry_bad_number": ("inquiry.xlsx", lambda: _editxlsx_bytes(
+        _inquiryxlsx_bytes(), lambda b: b["Units"].__setitem__("C5", "many")),
         {"flow": "inquiry", "expect": ("Sheet 'Units', row 5, column 'population'",)}),
-    "xlsx_data_as_inquiry": ("inquiry.xlsx", lambda: _xlsx({"S": [["id"], ["A"]]}),
+    "xlsx_data_as_inquiry": ("inquiry.xlsx", lambda: xlsx_bytes({"S": [["id"], ["A"]]}),
                              {"flow": "inquiry", "expect": ("not made by the kit",)}),
     "csv_as_inquiry": ("families.csv", lambda: b"id,outcome\nA,1\n",
                        {"flow": "inquiry", "expect": ("data table",)}),

@@ -8,6 +8,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from bad_inputs_corpus import xlsx_bytes
 
 from widgets.files import FileProblem
 from widgets.files.data_import import ColumnMapping, Preview, read_table, to_frame
@@ -20,16 +21,6 @@ CSV = (
 )
 
 
-def _xlsx(sheets: dict[str, list[list]]) -> bytes:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        ws = book.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _problem(call, *args, **kwargs) -> str:
@@ -310,7 +301,7 @@ def test_single_column():
 
 
 def test_xlsx_first_sheet_with_data_and_choosing_a_sheet():
-    data = _xlsx({
+    data = xlsx_bytes({
         "Cover": [],
         "Families": [["id", "outcome", "area"], ["F1", 1, "North"], ["F2", 0, "South"]],
         "Wards": [["ward", "events", "population"], ["W1", 3, 100], ["W2", 5, 80]],
@@ -355,15 +346,15 @@ def test_xlsx_values_formulas_dates_and_row_numbers():
 
 
 def test_xlsx_yes_no_booleans():
-    data = _xlsx({"S": [["id", "ok"], ["a", True], ["b", False], ["c", "yes"]]})
+    data = xlsx_bytes({"S": [["id", "ok"], ["a", True], ["b", False], ["c", "yes"]]})
     frame = to_frame(read_table(data, "b.xlsx"), ColumnMapping("id", "ok"), "yes_no")
     assert frame["outcome"].tolist() == [1.0, 0.0, 1.0]
 
 
 def test_xlsx_without_data():
-    assert _problem(read_table, _xlsx({"A": [], "B": []}), "e.xlsx") == (
+    assert _problem(read_table, xlsx_bytes({"A": [], "B": []}), "e.xlsx") == (
         "The workbook has no data: every sheet is empty.")
-    assert "no rows of data" in _problem(read_table, _xlsx({"A": [["id", "outcome"]]}),
+    assert "no rows of data" in _problem(read_table, xlsx_bytes({"A": [["id", "outcome"]]}),
                                          "h.xlsx")
 
 

@@ -38,6 +38,7 @@ from widgets.files import (
     quote,
     sniff_kind,
 )
+from widgets.files.spreadsheet_safety import cell_text
 from widgets.model import MEASURE_KINDS, UNIT_FIELDS
 
 if TYPE_CHECKING:  # pandas and numpy are imported where they are used (page load speed)
@@ -319,7 +320,7 @@ def _clean_names(raw: list[Any]) -> tuple[list[str], list[str]]:
     notes: list[str] = []
     seen: set[str] = set()
     for i, value in enumerate(raw):
-        text = "" if value is None else _cell_text(value)
+        text = "" if value is None else cell_text(value)
         text = " ".join(text.split())
         if not text:
             text = f"Column {_letter(i)}"
@@ -485,25 +486,8 @@ def _xlsx_column(values: list[Any]) -> pd.Series:
     if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
         return pd.Series([np.nan if v is None or v == "" else v for v in values],
                          dtype="float64")
-    return pd.Series([None if v is None or v == "" else _cell_text(v) for v in values],
+    return pd.Series([None if v is None or v == "" else cell_text(v) for v in values],
                      dtype="str")
-
-
-def _cell_text(value: Any) -> str:
-    """A cell value as text (numbers without a needless ".0", dates as 2026-03-31)."""
-    from datetime import date, datetime, time
-
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return str(value)
 
 
 # ---------------------------------------------------------------------- suggestions
@@ -691,7 +675,7 @@ def _ids(series: pd.Series, column: str, rows: np.ndarray) -> pd.Series:
     import pandas as pd
 
     if pd.api.types.is_bool_dtype(series):
-        series = series.map(_cell_text)
+        series = series.map(cell_text)
     if pd.api.types.is_integer_dtype(series):
         ids = series.astype("str")
     elif pd.api.types.is_float_dtype(series):
@@ -700,11 +684,11 @@ def _ids(series: pd.Series, column: str, rows: np.ndarray) -> pd.Series:
             pos = _first(missing)
             raise FileProblem(f"{_where(rows, pos, column)}: the id is empty; every unit "
                               "needs an id.")
-        ids = pd.Series([_cell_text(v) for v in series.tolist()], dtype="str")
+        ids = pd.Series([cell_text(v) for v in series.tolist()], dtype="str")
     else:
         text = series if pd.api.types.is_string_dtype(series) and series.dtype != object else (
             series.map(lambda v: v if v is None or isinstance(v, str) or v != v
-                       else _cell_text(v)).astype("str"))
+                       else cell_text(v)).astype("str"))
         ids = text.str.strip()
         empty = (ids.isna() | (ids == "")).to_numpy()
         if empty.any():
@@ -764,7 +748,7 @@ def _as_text(series: pd.Series) -> pd.Series:
         return series
     return series.map(
         lambda v: v if v is None or isinstance(v, str) or (isinstance(v, float) and v != v)
-        else _cell_text(v)
+        else cell_text(v)
     ).astype("str")
 
 

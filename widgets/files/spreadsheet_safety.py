@@ -23,6 +23,8 @@ Two reversible layers turn a piece of text into what is written in a workbook ce
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, time
+from typing import Any
 
 #: First characters that make a spreadsheet program treat a cell as a formula (OWASP), plus
 #: the quote itself so that the added quote can always be taken off again.
@@ -91,3 +93,19 @@ def from_cell(value: str | None) -> str | None:
     if value is None:
         return None
     return restore(unescape_xml(value))
+
+
+def cell_text(value: Any) -> str:
+    """A cell value a person may have typed a number or date into, as text (numbers without
+    a needless ".0", dates as 2026-03-31, booleans as a spreadsheet shows them)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import io
 import json
 import math
-from datetime import date, datetime, time
 from typing import Any
 
 from widgets.files import (
@@ -35,7 +34,7 @@ from widgets.files import (
     sniff_kind,
 )
 from widgets.files.inquiry_file import inquiry_from_dict, now
-from widgets.files.spreadsheet_safety import from_cell, neutralise, restore, to_cell
+from widgets.files.spreadsheet_safety import cell_text, from_cell, neutralise, restore, to_cell
 from widgets.model import Inquiry
 
 FORMAT = "hidden-insights-workbook"
@@ -343,7 +342,7 @@ class _Sheet:
         return f"{place}, column '{column}'" if column else place
 
     def columns(self, needed: tuple[str, ...]) -> dict[str, int]:
-        names = [from_cell(_plain(h)) if h is not None else None for h in self.header]
+        names = [from_cell(cell_text(h)) if h is not None else None for h in self.header]
         positions: dict[str, int] = {}
         for i, name in enumerate(names):
             if name is not None and name not in positions:
@@ -361,21 +360,6 @@ def _split_coordinate(coordinate: str) -> tuple[int, int]:
     return column_index_from_string(letters) - 1, row
 
 
-def _plain(value: Any) -> str:
-    """Text for a cell a person may have typed a number or date into."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return str(value)
-
-
 #: Where a cell is: (sheet, row, column), turned into words only when there is a problem.
 Place = tuple[str, int, str] | str
 
@@ -389,15 +373,15 @@ def _place(where: Place) -> str:
 
 def _read(value: Any, kind: str, where: Place) -> Any:
     if kind == "text":
-        return "" if value is None else from_cell(_plain(value))
+        return "" if value is None else from_cell(cell_text(value))
     if kind == "opt_text":
-        return None if value is None else from_cell(_plain(value))
+        return None if value is None else from_cell(cell_text(value))
     if kind in ("float?", "int?", "int"):
         return _read_number(value, kind, where)
     if kind in ("list", "dict"):
         if value is None or (isinstance(value, str) and not value.strip()):
             return [] if kind == "list" else {}
-        text = from_cell(_plain(value))
+        text = from_cell(cell_text(value))
         try:
             parsed = json.loads(text, parse_constant=lambda _name: None)
         except (ValueError, RecursionError):
@@ -412,7 +396,7 @@ def _read(value: Any, kind: str, where: Place) -> Any:
         return value
     if isinstance(value, str):
         return from_cell(value)
-    return _plain(value)
+    return cell_text(value)
 
 
 def _read_number(value: Any, kind: str, where: Place) -> Any:
@@ -500,7 +484,7 @@ def _read_fields(sheet: _Sheet) -> dict[str, str]:
         field = _at(values, positions["field"])
         if field is None:
             continue
-        out[from_cell(_plain(field))] = _read(_at(values, positions["value"]), "text", "")
+        out[from_cell(cell_text(field))] = _read(_at(values, positions["value"]), "text", "")
     return out
 
 
@@ -513,7 +497,7 @@ def _read_units(sheet: _Sheet) -> tuple[list[dict[str, Any]], list[str]]:
     for i, header in enumerate(sheet.header):
         if header is None:
             continue
-        name = from_cell(_plain(header))
+        name = from_cell(cell_text(header))
         if name in fixed and positions.get(name) == i:
             continue
         if name in seen or name in fixed:
@@ -549,8 +533,8 @@ def _read_long_text(book) -> dict[tuple[str, str], str]:
             return _at(values, positions[name])
 
         part = _read_number(at("part"), "int", (LONG_TEXT, number, "part"))
-        key = (_plain(at("sheet") or ""), _plain(at("cell") or ""))
-        pieces.setdefault(key, []).append((part, restore(_plain(at("text") or ""))))
+        key = (cell_text(at("sheet") or ""), cell_text(at("cell") or ""))
+        pieces.setdefault(key, []).append((part, restore(cell_text(at("text") or ""))))
     out: dict[tuple[str, str], str] = {}
     for key, parts in pieces.items():
         try:
