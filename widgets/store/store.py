@@ -211,6 +211,9 @@ class Store:
 
     def list_inquiries(self) -> list[InquirySummary]:
         """Every inquiry with a count of what it holds, most recently changed first."""
+        return self._summaries()
+
+    def _summaries(self, slug: str | None = None) -> list[InquirySummary]:
         i = s.inquiries
 
         def count(table, *where):
@@ -231,6 +234,8 @@ class Store:
             count(s.actions).label("actions"),
             count(s.progress).label("progress"),
         ).order_by(i.c.updated_at.desc())
+        if slug is not None:
+            q = q.where(i.c.slug == slug)
         with self.engine.connect() as conn:
             return [
                 InquirySummary(
@@ -246,9 +251,8 @@ class Store:
 
     def summary(self, slug: str) -> InquirySummary:
         """The start-page summary of one inquiry."""
-        for item in self.list_inquiries():
-            if item.slug == slug:
-                return item
+        for item in self._summaries(slug):
+            return item
         raise NotFound(f"There is no inquiry called {slug!r}.")
 
     def exists(self, slug: str) -> bool:
@@ -984,8 +988,10 @@ def _drop_missing_units(conn: Connection, iid: int, unit_ids) -> dict[str, Any]:
 
 
 def _unit_ids(conn: Connection, iid: int) -> set[str]:
-    frame, _ = _load_frame(conn, iid)
-    return set(frame["unit_id"])
+    """The ids of the stored units (only that column of the document is read)."""
+    data = conn.execute(select(s.unit_tables.c.data)
+                        .where(s.unit_tables.c.inquiry_id == iid)).scalar()
+    return units_table.read_ids(data)
 
 
 def _store_frame(conn: Connection, iid: int, frame, data: bytes) -> None:

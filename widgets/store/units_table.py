@@ -155,6 +155,16 @@ def from_bytes(data: bytes | None, context_columns: list[str]) -> pd.DataFrame:
     return table.to_pandas()
 
 
+def read_ids(data: bytes | None) -> set[str]:
+    """The unit ids of a stored document, reading only that column."""
+    if not data:
+        return set()
+    import pyarrow.feather as feather
+
+    return set(feather.read_table(io.BytesIO(data), columns=["unit_id"])
+               .column("unit_id").to_pylist())
+
+
 def to_units(frame: pd.DataFrame, context_columns: list[str]) -> list[Unit]:
     """Unit records from a stored frame (NaN becomes None)."""
     def clean(v):
