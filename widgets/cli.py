@@ -235,17 +235,25 @@ def cmd_example(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_column_options(parser: argparse.ArgumentParser, *, id_help: str,
+                       population_help: str, context_help: str) -> None:
+    """The options that map a data file's columns (--sheet, --id, --outcome, --population,
+    --context), shared by every subcommand that reads a data file."""
+    parser.add_argument("--sheet", help="the sheet to read from a workbook")
+    parser.add_argument("--id", dest="id_column", metavar="COL", help=id_help)
+    parser.add_argument("--outcome", metavar="COL", help="the column with the outcome")
+    parser.add_argument("--population", metavar="COL", help=population_help)
+    parser.add_argument("--context", metavar="COL", nargs="+", action="extend",
+                        help=context_help)
+
+
 def _import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("slug", help="the inquiry to put the data in")
     parser.add_argument("file", help="a .csv or .xlsx file, one row per unit")
-    parser.add_argument("--sheet", help="the sheet to read from a workbook")
-    parser.add_argument("--id", dest="id_column", metavar="COL",
-                        help="the column with each unit's id")
-    parser.add_argument("--outcome", metavar="COL", help="the column with the outcome")
-    parser.add_argument("--population", metavar="COL",
-                        help="the column with the population (for a rate)")
-    parser.add_argument("--context", metavar="COL", nargs="+", action="extend",
-                        help="the columns with the circumstances (instead of the suggested)")
+    add_column_options(
+        parser, id_help="the column with each unit's id",
+        population_help="the column with the population (for a rate)",
+        context_help="the columns with the circumstances (instead of the suggested)")
     parser.add_argument("--kind", choices=list(MEASURE_KINDS),
                         help="the kind of measure, if the inquiry's is not right yet "
                              "(a new inquiry's is yes_no); it is saved with the data")

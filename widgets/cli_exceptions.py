@@ -37,7 +37,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from widgets.cli import CliError, open_cli_store, printable, read_file, subcommand
+from widgets.cli import (
+    CliError,
+    add_column_options,
+    open_cli_store,
+    printable,
+    read_file,
+    subcommand,
+)
 from widgets.model import DIRECTIONS, MEASURE_KINDS, Measure
 
 #: Methods the command line offers ("group-choice" needs a group, not a terminal).
@@ -69,14 +76,10 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--method", required=True, metavar="NAME",
                         help="one of: " + ", ".join(CLI_METHODS))
     parser.add_argument("--data", metavar="FILE", help="a .csv or .xlsx file, one row per unit")
-    parser.add_argument("--sheet", help="the sheet to read from a workbook")
-    parser.add_argument("--id", dest="id_column", metavar="COL",
-                        help="the column with each unit's id (default: the one suggested)")
-    parser.add_argument("--outcome", metavar="COL", help="the column with the outcome")
-    parser.add_argument("--population", metavar="COL",
-                        help="the column with the population (makes it a rate)")
-    parser.add_argument("--context", metavar="COL", nargs="+", action="extend",
-                        help="the circumstances to compare on (default: all)")
+    add_column_options(
+        parser, id_help="the column with each unit's id (default: the one suggested)",
+        population_help="the column with the population (makes it a rate)",
+        context_help="the circumstances to compare on (default: all)")
     parser.add_argument("--better", choices=sorted(DIRECTIONS),
                         help="which way the outcome is better (needed with --data)")
     parser.add_argument("--kind", choices=list(MEASURE_KINDS),
