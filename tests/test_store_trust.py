@@ -437,3 +437,18 @@ def test_a_folder_that_is_not_yours_reads_but_does_not_write():
         assert sorted(p.name for p in data.iterdir()) == ["hidden-insights.sqlite"]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_newer_schema_in_a_read_only_folder_says_so(data_dir, monkeypatch):
+    """Opening reads the schema version without the write lock, so the message is the one
+    that helps (update the kit), not "cannot be written"."""
+    from widgets.store.migrations import SchemaTooNew
+
+    db = data_dir / "hidden-insights.sqlite"
+    Store(f"sqlite:///{db}").close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE schema_info SET value='99' WHERE key='schema_version'")
+    conn.close()
+    _not_writable(data_dir, monkeypatch)
+    with pytest.raises(SchemaTooNew):
+        Store(f"sqlite:///{db}")

@@ -237,8 +237,10 @@ class Store:
         # Look first without the write lock: opening (every page, every `list`) must not wait
         # behind a writer, and a read-only folder must open when its schema is current.
         with self._read() as conn:
-            current = schema_version(conn) == s.SCHEMA_VERSION
-        if not current:
+            version = schema_version(conn)
+            if version >= s.SCHEMA_VERSION:
+                migrate(conn)  # nothing to do, or SchemaTooNew: neither writes
+        if version < s.SCHEMA_VERSION:
             with self.engine.begin() as conn:
                 migrate(conn)
 
