@@ -48,13 +48,13 @@ def _kernel_id(server) -> str:
     return re.search(r'kernelId": "([0-9a-f-]{36})"', body).group(1)
 
 
-def _websocket_status(server, kernel: str, host: str) -> int:
-    """101 when the kernel's websocket opens with this Host (and a matching Origin)."""
+def _websocket_status(server, kernel: str, host: str, origin: str | None = None) -> int:
+    """101 when the kernel's websocket opens with this Host (and Origin: the same host)."""
     port = urlsplit(server.url).port
     try:
         ws = websocket.create_connection(
             f"ws://127.0.0.1:{port}/api/kernels/{kernel}/channels", host=host,
-            origin=f"http://{host}", timeout=60)
+            origin=origin or f"http://{host}", timeout=60)
     except websocket.WebSocketBadStatusException as e:
         return e.status_code
     status = ws.getstatus()
@@ -75,6 +75,9 @@ def test_a_foreign_host_gets_no_page_and_no_kernel(voila_server):
     assert _websocket_status(voila_server, kernel, f"evil.example:{port}") == 403
     assert _websocket_status(voila_server, kernel, f"127.0.0.1:{port}") == 101
     assert _websocket_status(voila_server, kernel, f"localhost:{port}") == 101
+    # A page elsewhere that names this computer's address: refused by the Origin check.
+    assert _websocket_status(voila_server, kernel, f"127.0.0.1:{port}",
+                             origin="http://evil.example") == 403
 
 
 @pytest.fixture(scope="module")
