@@ -200,3 +200,37 @@ def test_docstring_says_how_kernels_of_closed_pages_end():
     # Voila 0.5.13 does not shut kernels down when a page unloads; culling does it.
     assert "unloads" not in app.__doc__
     assert "culled" in app.__doc__ and "CULL_SETTINGS" in app.__doc__
+
+
+def test_command_answers_only_local_host_names(monkeypatch):
+    """Standalone Voila turns jupyter_server's Host check off; the command turns it on."""
+    from voila.app import Voila
+
+    monkeypatch.delenv(app.ALLOW_HOSTS_ENV, raising=False)
+    voila = Voila()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        voila.parse_command_line(app.voila_command()[3:])
+    assert voila.tornado_settings["allow_remote_access"] is False
+    assert voila.tornado_settings["local_hostnames"] == ["localhost"]
+
+
+def test_more_hosts_from_the_environment_and_the_option(monkeypatch):
+    monkeypatch.setenv(app.ALLOW_HOSTS_ENV, "Kit.Example, room.local")
+    assert app.allowed_hosts(["[fd00::5]:8866", "kit.example:8866"]) == [
+        "localhost", "kit.example", "room.local", "fd00::5"]
+    command = app.voila_command(allow_hosts=["192.168.1.20"])
+    # jupyter_server's own check refuses every address but loopback ones: our launcher.
+    assert command[:3] == [sys.executable, "-m", "widgets.voila_server"]
+    monkeypatch.delenv(app.ALLOW_HOSTS_ENV)
+    assert app.voila_command(allow_hosts=["kit.example", "127.0.0.2"])[2] == "voila"
+    for bad in ("evil example", "a/b", "", "x" * 300):
+        with pytest.raises(ValueError):
+            app.host_name(bad)
+
+
+def test_module_refuses_a_bad_allow_host(capsys):
+    with pytest.raises(SystemExit) as caught:
+        app.main(["--allow-host", "not a host"])
+    assert caught.value.code == 2
+    assert "not a host name or address" in capsys.readouterr().err

@@ -42,3 +42,46 @@ def test_from_git_without_remote_says_what_to_do(tmp_path):
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     with pytest.raises(SystemExit, match="no git remote"):
         binder_url_from_git(cwd=str(tmp_path))
+
+
+def _pins() -> dict[str, str]:
+    """binder/requirements.txt as {canonical name: version}."""
+    from pathlib import Path
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pins = {}
+    path = Path(__file__).resolve().parents[1] / "binder" / "requirements.txt"
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            req = Requirement(line)
+            (spec,) = req.specifier
+            assert spec.operator == "==", f"{line!r} is not pinned exactly"
+            pins[canonicalize_name(req.name)] = spec.version
+    return pins
+
+
+def test_binder_pins_a_notebook_that_accepts_the_pinned_jupyterlab():
+    """Binder's base image has notebook; pip refuses a pinned jupyterlab that the notebook
+    it ends with does not accept ("notebook 7.4.7 requires jupyterlab<4.5"), so notebook is
+    pinned too, to a release whose requirement on jupyterlab fits."""
+    import importlib.metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pins = _pins()
+    assert "notebook" in pins, "binder/requirements.txt must pin notebook"
+    installed = importlib.metadata.version("notebook")
+    assert installed == pins["notebook"], (
+        f"the installed notebook ({installed}) is not the pinned one ({pins['notebook']})")
+    needs = [Requirement(r) for r in importlib.metadata.requires("notebook") or []]
+    needs = {canonicalize_name(r.name): r for r in needs if r.marker is None}
+    for name in ("jupyterlab", "jupyter-server", "jupyterlab-server", "tornado"):
+        if name in needs and name in pins:
+            assert needs[name].specifier.contains(pins[name], prereleases=True), (
+                f"notebook {pins['notebook']} needs {needs[name]}, but {name} is pinned "
+                f"at {pins[name]}")
+    assert "jupyterlab" in needs

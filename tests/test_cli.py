@@ -231,7 +231,9 @@ def test_import_data_kind_sets_the_measure(capsys, db):
     assert "Stored 100 units" in out and "score" in out
     assert db.get(slug).measure.kind == "score"
     assert db.units(slug) == build("child-nutrition").units
-    assert [h.part for h in db.history(slug)[-2:]] == ["measure", "units"]
+    # One action: the kind and the units in one transaction and one history entry.
+    assert [h.part for h in db.history(slug)] == ["inquiry", "units"]
+    assert "the measure is now a score" in db.history(slug)[-1].change
     assert_mistake(run(capsys, "import-data", slug, path, "--kind", "guess"), "guess")
 
 

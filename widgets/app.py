@@ -6,15 +6,23 @@ Voila serves the folder at ``/`` (our template's folder page forwards to the sta
 each notebook at ``/voila/render/<name>.ipynb``. It binds to 127.0.0.1 unless told otherwise.
 Voila 0.5.13 does not shut a kernel down when its page closes: kernels with no page connected
 are culled after 2 idle minutes (see ``CULL_SETTINGS``).
+
+Voila itself accepts any ``Host`` header, so a page elsewhere whose name was made to point at
+this computer (DNS rebinding) could drive the app. The app answers only the names it serves:
+localhost and the loopback addresses, plus those given with ``--allow-host`` or in
+``HIDDEN_INSIGHTS_ALLOW_HOSTS`` (for a room on the local network: its address or name).
 """
 
 from __future__ import annotations
 
 import errno
+import ipaddress
 import os
+import re
 import socket
 import subprocess
 import sys
+from collections.abc import Iterable
 
 from widgets.paths import DATA_ENV, data_dir, notebooks_dir, templates_dir
 
@@ -36,6 +44,50 @@ CULL_SETTINGS = {
 
 #: Largest websocket message (an uploaded file plus a little): 100 MiB.
 WEBSOCKET_MAX_BYTES = 100 * 1024 * 1024
+
+#: More ``Host`` names or addresses to answer (comma-separated), beside localhost.
+ALLOW_HOSTS_ENV = "HIDDEN_INSIGHTS_ALLOW_HOSTS"
+#: Names always answered (loopback addresses, 127.0.0.1 and ::1, are answered too).
+LOCAL_HOSTNAMES = ("localhost",)
+_HOST_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+
+
+def host_name(value: str) -> str:
+    """A host name or address as the ``Host`` check compares it: lower case, without a
+    port or IPv6 brackets. Raises ValueError for anything else."""
+    text = str(value).strip().lower()
+    bracketed = re.fullmatch(r"\[([0-9a-f:.]+)\](:\d+)?", text)
+    if bracketed:
+        text = bracketed.group(1)
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]  # name:port
+    text = text.rstrip(".")  # "kit.example." is the same name
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        pass
+    if not _HOST_NAME.match(text) or len(text) > 253:
+        raise ValueError(f"{value!r} is not a host name or address")
+    return text
+
+
+def allowed_hosts(extra: Iterable[str] = ()) -> list[str]:
+    """The names and addresses the app answers besides the loopback addresses: localhost,
+    then ``HIDDEN_INSIGHTS_ALLOW_HOSTS``, then ``extra``."""
+    given = [h for h in re.split(r"[,\s]+", os.environ.get(ALLOW_HOSTS_ENV, "")) if h]
+    return list(dict.fromkeys(host_name(h) for h in [*LOCAL_HOSTNAMES, *given, *extra]))
+
+
+def _needs_address_check(hosts: Iterable[str]) -> bool:
+    """True when a host is an address other than a loopback one: jupyter_server's check lets
+    through only loopback addresses and names, so widgets.voila_server adds that."""
+    for host in hosts:
+        try:
+            if not ipaddress.ip_address(host).is_loopback:
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 def start_url(port: int = 8866, ip: str = "127.0.0.1") -> str:
@@ -82,26 +134,39 @@ def busy_port_message(port: int, how: str = "cli") -> str:
 
 
 def voila_command(port: int = 8866, open_browser: bool = False, ip: str = "127.0.0.1",
-                  root: str | os.PathLike | None = None, preheat: bool = False) -> list[str]:
+                  root: str | os.PathLike | None = None, preheat: bool = False,
+                  allow_hosts: Iterable[str] = ()) -> list[str]:
     """The command line that serves the notebooks folder (or ``root``) with Voila; run it
     with :func:`voila_env` added to the environment.
+
+    Requests whose ``Host`` is not localhost, a loopback address, or one of
+    :func:`allowed_hosts` (``allow_hosts`` included) are refused (403), pages and websockets
+    alike.
 
     ``preheat`` keeps one kernel per notebook started and imported ahead of the next visit
     (pages then appear about 1.5 s sooner). Our pages read ``?inquiry=`` through
     ``voila.utils.get_query_string``, which waits for the request, so this is safe; it costs
     one idle kernel per notebook (70–250 MB each), hence off by default.
     """
+    hosts = allowed_hosts(allow_hosts)
+    tornado_settings = {
+        # Uploads travel over the page's websocket; tornado's default limit (10 MiB) would
+        # drop the connection on a large inquiry file instead of letting us say it is too big.
+        "websocket_max_message_size": WEBSOCKET_MAX_BYTES,
+        # jupyter_server's Host check, which standalone Voila turns off.
+        "allow_remote_access": False,
+        "local_hostnames": hosts,
+    }
+    server = "widgets.voila_server" if _needs_address_check(hosts) else "voila"
     command = [
-        sys.executable, "-m", "voila", str(root or notebooks_dir()),
+        sys.executable, "-m", server, str(root or notebooks_dir()),
         f"--template={TEMPLATE}",
         f"--port={port}",
         f"--Voila.ip={ip}",
         "--Voila.port_retries=0",  # a clear failure beats a silently different port
         # No traceback ever reaches a page (our pages catch errors; this is the backstop).
         "--VoilaConfiguration.show_tracebacks=False",
-        # Uploads travel over the page's websocket; tornado's default limit (10 MiB) would
-        # drop the connection on a large inquiry file instead of letting us say it is too big.
-        f'--Voila.tornado_settings={{"websocket_max_message_size": {WEBSOCKET_MAX_BYTES}}}',
+        f"--Voila.tornado_settings={tornado_settings!r}",
     ]
     command += [f"--{key}={value}" for key, value in CULL_SETTINGS.items()]
     if preheat:
@@ -134,7 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--browser", action="store_true", help="open a browser window")
     parser.add_argument("--preheat", action="store_true",
                         help="keep one kernel per page ready (faster pages, more memory)")
+    parser.add_argument("--allow-host", metavar="NAME", action="append", default=[],
+                        help="also answer requests for this host name or address (the app "
+                             f"answers only localhost otherwise; or set {ALLOW_HOSTS_ENV})")
     args = parser.parse_args(argv)
+    try:
+        hosts = allowed_hosts(args.allow_host)
+    except ValueError as e:
+        parser.error(str(e))
     if port_in_use(args.port, args.ip):
         print(busy_port_message(args.port, "module"), file=sys.stderr, flush=True)
         return 2
@@ -143,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
           flush=True)
     try:
         return subprocess.call(voila_command(args.port, args.browser, args.ip,
-                                             preheat=args.preheat), env=env)
+                                             preheat=args.preheat, allow_hosts=hosts), env=env)
     except KeyboardInterrupt:
         return 0
 

@@ -85,11 +85,11 @@ class _UsageError(Exception):
 
 def _person_mistakes() -> tuple[type[BaseException], ...]:
     """Exception types that mean "the person asked for something that cannot be done"."""
-    from widgets.store import NotFound
+    from widgets.store import DataFolderProblem, NotFound
     from widgets.store.migrations import SchemaTooNew
 
     kinds: list[type[BaseException]] = [CliError, _UsageError, ModelError, NotFound,
-                                        SchemaTooNew]
+                                        SchemaTooNew, DataFolderProblem]
     try:
         from widgets.files import FileProblem
     except ImportError:  # the files module is optional for the commands that do not use it
@@ -97,6 +97,14 @@ def _person_mistakes() -> tuple[type[BaseException], ...]:
     else:
         kinds.append(FileProblem)
     return tuple(kinds)
+
+
+def _database_problem(exc: Exception) -> Exception:
+    """A database error that means a full, read-only or failing data folder, as the plain
+    DataFolderProblem (the store maps its own; this catches any that reach here raw)."""
+    from widgets.store import data_folder_problem
+
+    return data_folder_problem(exc, os_errors=False) or exc
 
 
 def _one_line(text: str) -> str:
@@ -322,12 +330,14 @@ def cmd_import_data(args: argparse.Namespace) -> int:
                                        or "(none)"))
         for note in [*(preview.notes or []), *frame.attrs.get("notes", [])]:
             print(f"Note: {printable(note)}")
-        if kind != inquiry.measure.kind:
-            store.set_measure(args.slug, replace(inquiry.measure, kind=kind), by=args.by)
-            print(f"The measure is now: {MEASURE_KINDS[kind]}.")
-        store.replace_units_frame(args.slug, frame, by=args.by, source=Path(args.file).name)
+        # A new kind and the units are stored in one action: both, or (a full disk) neither.
+        new_kind = kind if kind != inquiry.measure.kind else None
+        store.replace_units_frame(args.slug, frame, by=args.by, source=Path(args.file).name,
+                                  kind=new_kind)
     finally:
         store.close()
+    if new_kind:
+        print(f"The measure is now: {MEASURE_KINDS[kind]}.")
     print(f"Stored {len(frame):,} units in {args.slug}.")
     return 0
 
@@ -487,6 +497,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head`: not an error
         return 0
     except Exception as e:
+        e = _database_problem(e)
         if isinstance(e, _person_mistakes()):
             if debug:
                 traceback.print_exc()

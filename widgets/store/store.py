@@ -1,14 +1,20 @@
 """The inquiry store: every user action is one transaction, and every change is logged.
 
 SQLite (the default) runs in WAL mode with ``synchronous=FULL`` and takes the write lock at
-the start of each transaction (``BEGIN IMMEDIATE``), so several Voila kernels can write to
-one file at once without "database is locked" surprises and an acknowledged edit survives a
-killed process. The SQL is SQLAlchemy Core so a PostgreSQL URL works too.
+the start of each writing transaction (``BEGIN IMMEDIATE``), so several Voila kernels can
+write to one file at once without "database is locked" surprises and an acknowledged edit
+survives a killed process. Reads take no lock (a plain ``BEGIN``: WAL readers never wait for
+a writer), and a data folder this process may not write is opened read-only, so it can still
+be looked at. A full disk, a read-only folder or a disk error is a :class:`DataFolderProblem`
+with one plain sentence. The SQL is SQLAlchemy Core so a PostgreSQL URL works too.
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -17,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, delete, event, func, insert, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from widgets import model
 from widgets.model import (
@@ -45,7 +51,7 @@ from widgets.model import (
 )
 from widgets.paths import data_dir
 from widgets.store import schema as s
-from widgets.store.migrations import migrate
+from widgets.store.migrations import migrate, schema_version
 
 
 class _LazyModule:
@@ -70,6 +76,63 @@ MAX_TEXT = 20_000
 
 class NotFound(LookupError):
     """No inquiry (or part) with that name."""
+
+
+class DataFolderProblem(RuntimeError):
+    """The data folder is full, read-only, cannot be opened, or the disk failed.
+
+    Not a bug and not a mistake in what the person typed: the message says in one plain
+    sentence what is wrong with the folder. The action was rolled back, so nothing changed.
+    """
+
+    person_facing = True  # widgets.ui.errors shows the message, not an apology
+
+    FULL = "The data folder is full: free some space on its disk, then try again."
+    READ_ONLY = ("The data folder cannot be written (it is read-only, or you may not change "
+                 "it): you can look, but nothing can be saved there.")
+    CANNOT_OPEN = ("The data folder cannot be opened: check that it exists and that you may "
+                   "read and write it.")
+    DISK_ERROR = ("The data folder could not be read or written (a disk error): check the "
+                  "disk, then try again.")
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        super().__init__(getattr(self, kind))
+
+
+#: SQLite's primary result codes that mean "the folder", not "the kit" (sqlite3.h).
+_SQLITE_CODES = {13: "FULL", 8: "READ_ONLY", 14: "CANNOT_OPEN", 10: "DISK_ERROR"}
+#: The same, by message, for drivers that give no code.
+_SQLITE_MESSAGES = {"database or disk is full": "FULL",
+                    "attempt to write a readonly database": "READ_ONLY",
+                    "unable to open database file": "CANNOT_OPEN",
+                    "disk i/o error": "DISK_ERROR"}
+_OS_ERRORS = {errno.ENOSPC: "FULL", errno.EDQUOT: "FULL", errno.EROFS: "READ_ONLY",
+              errno.EACCES: "READ_ONLY", errno.EPERM: "READ_ONLY", errno.EIO: "DISK_ERROR"}
+
+
+def data_folder_problem(exc: BaseException | None, *,
+                        os_errors: bool = True) -> DataFolderProblem | None:
+    """The :class:`DataFolderProblem` that ``exc`` means (a database error from SQLite or
+    SQLAlchemy, or with ``os_errors`` an OSError about the folder), or None when it means
+    something else."""
+    if isinstance(exc, DataFolderProblem):
+        return exc
+    orig = getattr(exc, "orig", None)  # SQLAlchemy wraps the driver's exception
+    if orig is not None and orig is not exc:
+        return data_folder_problem(orig, os_errors=False)
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code is not None and (code & 0xFF) in _SQLITE_CODES:
+            return DataFolderProblem(_SQLITE_CODES[code & 0xFF])
+        message = str(exc).strip().casefold()
+        for text, kind in _SQLITE_MESSAGES.items():
+            if message.startswith(text):
+                return DataFolderProblem(kind)
+        return None
+    if os_errors and isinstance(exc, OSError) and exc.errno in _OS_ERRORS:
+        return DataFolderProblem(_OS_ERRORS[exc.errno])
+    return None
 
 
 @dataclass
@@ -104,7 +167,10 @@ def now() -> str:
 def default_url() -> str:
     """The SQLite file in the data folder (created if missing)."""
     folder = data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise data_folder_problem(e) or DataFolderProblem("CANNOT_OPEN") from e
     return f"sqlite:///{Path(folder, DB_FILENAME).resolve()}"
 
 
@@ -165,15 +231,30 @@ class Store:
 
     def __init__(self, url: str):
         self.url = url
+        #: True when the data folder may not be written here: reads work, writes say so.
+        self.read_only = url.startswith("sqlite") and _read_only_file(url) is not None
         self.engine: Engine = _make_engine(url)
-        with self.engine.begin() as conn:
-            migrate(conn)
+        # Look first without the write lock: opening (every page, every `list`) must not wait
+        # behind a writer, and a read-only folder must open when its schema is current.
+        with self._read() as conn:
+            version = schema_version(conn)
+            if version >= s.SCHEMA_VERSION:
+                migrate(conn)  # nothing to do, or SchemaTooNew: neither writes
+        if version < s.SCHEMA_VERSION:
+            with self.engine.begin() as conn:
+                migrate(conn)
 
     def close(self) -> None:
         """Release the database connections."""
         self.engine.dispose()
 
     # ------------------------------------------------------------------ transactions
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """A connection for reading: one consistent snapshot, without the write lock."""
+        with self.engine.connect() as conn:
+            yield conn.execution_options(**{_READ_ONLY: True})
 
     @contextmanager
     def _write(self, slug: str, part: str, change: str, by: str,
@@ -236,7 +317,7 @@ class Store:
         ).order_by(i.c.updated_at.desc())
         if slug is not None:
             q = q.where(i.c.slug == slug)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [
                 InquirySummary(
                     slug=r.slug, title=r.title, created_at=r.created_at,
@@ -257,7 +338,7 @@ class Store:
 
     def exists(self, slug: str) -> bool:
         """True when an inquiry with this slug is stored."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return conn.execute(
                 select(s.inquiries.c.id).where(s.inquiries.c.slug == slug)
             ).first() is not None
@@ -298,7 +379,12 @@ class Store:
             conn.execute(delete(s.inquiries).where(s.inquiries.c.id == iid))
 
     def mark_downloaded(self, slug: str) -> None:
-        """Remember that the group downloaded the inquiry file now (not a change; not logged)."""
+        """Remember that the group downloaded the inquiry file now (not a change; not logged).
+
+        A read-only data folder cannot remember it, and a download from it is still fine.
+        """
+        if self.read_only:
+            return
         with self.engine.begin() as conn:
             iid = self._inquiry_id(conn, slug)
             conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid)
@@ -308,7 +394,7 @@ class Store:
 
     def get(self, slug: str, *, include_units: bool = True) -> Inquiry:
         """The whole inquiry as model objects."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             r = conn.execute(select(s.inquiries).where(s.inquiries.c.slug == slug)).first()
             if r is None:
                 raise NotFound(f"There is no inquiry called {slug!r}.")
@@ -371,7 +457,7 @@ class Store:
 
     def units(self, slug: str) -> list[Unit]:
         """The units, in order."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             frame, columns = _load_frame(conn, self._inquiry_id(conn, slug))
         return units_table.to_units(frame, columns)
 
@@ -380,7 +466,7 @@ class Store:
 
         Real names (``private_name``) are left out unless asked for.
         """
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             frame, columns = _load_frame(conn, self._inquiry_id(conn, slug))
         if not include_private:
             frame = frame.drop(columns=["private_name"])
@@ -388,7 +474,7 @@ class Store:
 
     def history(self, slug: str) -> list[HistoryEntry]:
         """The change log, oldest first."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             iid = self._inquiry_id(conn, slug)
             rows = conn.execute(select(s.history).where(s.history.c.inquiry_id == iid)
                                 .order_by(s.history.c.number)).all()
@@ -397,14 +483,14 @@ class Store:
 
     def last_recorder(self, slug: str) -> str | None:
         """Who made the latest change (a page's "who is recording" starts with this name)."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             iid = self._inquiry_id(conn, slug)
             return conn.execute(select(s.history.c.by).where(s.history.c.inquiry_id == iid)
                                 .order_by(s.history.c.number.desc()).limit(1)).scalar()
 
     def updated_at(self, slug: str) -> str:
         """When the inquiry last changed (for the save status)."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             value = conn.execute(select(s.inquiries.c.updated_at)
                                  .where(s.inquiries.c.slug == slug)).scalar()
         if value is None:
@@ -487,11 +573,13 @@ class Store:
         self.replace_units_frame(slug, frame, by=by, source=source)
 
     def replace_units_frame(self, slug: str, frame, *, by: str = "facilitator",
-                            source: str = "") -> None:
+                            source: str = "", kind: str | None = None) -> None:
         """Replace the whole units table from a DataFrame (the fast path for imports).
 
         ``frame`` has ``unit_id``, ``outcome``, optionally ``population`` and
-        ``private_name``; every other column is a circumstance.
+        ``private_name``; every other column is a circumstance. ``kind`` (a key of
+        ``MEASURE_KINDS``) also sets the measure's kind, for data read as that kind: both
+        change in the one action, or neither does.
 
         Decisions about positive exceptions, practice checks and the "learnt from" links of
         practices that name a unit no longer in the data are removed in the same
@@ -504,7 +592,14 @@ class Store:
         if source:
             change += f" from {_text(source, 'The source', limit=300)}"
         detail: dict[str, Any] = {"units": len(frame), "columns": context}
+        if kind is not None:
+            kind = _choice(kind, MEASURE_KINDS, "The kind of measure")
+            change += f"; the measure is now {MEASURE_KINDS[kind]}"
+            detail["measure_kind"] = kind
         with self._write(slug, "units", change, by, detail) as (conn, iid):
+            if kind is not None:
+                conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid)
+                             .values(measure_kind=kind))
             _store_frame(conn, iid, frame, data)
             conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid)
                          .values(context_columns=_dumps(context)))
@@ -831,9 +926,49 @@ _CHILD_TABLES = (s.people, s.unit_tables, s.exceptions, s.practices, s.practice_
                  s.progress, s.reflections, s.analysis_runs, s.history)
 
 
+#: Execution option of the connections that only read (see Store._read).
+_READ_ONLY = "hidden_insights_read_only"
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL (None for a database in memory)."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).resolve()
+
+
+def _read_only_file(url: str) -> str | None:
+    """The ``file:`` URI to open an SQLite file read-only when this process may not write
+    its folder or the file (a copy on a read-only disk, another user's folder); else None.
+
+    Readers of a WAL database need its ``-shm`` file. When the database was closed cleanly
+    there is none and none can be made, so it is opened ``immutable`` (nobody can be writing
+    it then: a writer would have left the ``-wal`` and ``-shm`` files).
+    """
+    path = _sqlite_file(url)
+    if path is None or not path.is_file():
+        return None
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        return None
+    from urllib.parse import quote
+
+    shm = Path(f"{path}-shm")
+    immutable = not shm.exists() and not Path(f"{path}-wal").exists()
+    return f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+        read_only = _read_only_file(url)
+        options: dict[str, Any] = {}
+        if read_only:
+            def connect():
+                return sqlite3.connect(read_only, uri=True, timeout=60, check_same_thread=False)
+
+            options["creator"] = connect
+        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False},
+                               **options)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record):
@@ -848,11 +983,27 @@ def _make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=60000")
+            # Overwrite freed pages with zeros: a replaced or deleted real name (private_name)
+            # must not stay readable in the file. Set here, not left to how SQLite was built.
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Readers take no lock (WAL gives them a snapshot); writers take it at once.
+            read = conn.get_execution_options().get(_READ_ONLY)
+            conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
+
+        @event.listens_for(engine, "handle_error")
+        def _on_error(context):
+            # A full disk, a read-only folder or a disk error: one plain sentence.
+            problem = data_folder_problem(context.original_exception)
+            if problem is not None and problem.kind == "CANNOT_OPEN":
+                path = _sqlite_file(url)
+                folder = path.parent if path is not None else None
+                if folder is not None and folder.is_dir() and not os.access(folder, os.W_OK):
+                    problem = DataFolderProblem("READ_ONLY")  # no database in it, none can be made
+            return problem
 
         return engine
     return create_engine(url, pool_pre_ping=True)

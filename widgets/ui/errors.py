@@ -4,6 +4,9 @@
   :class:`widgets.model.ModelError`, :class:`widgets.store.NotFound`, ``FileProblem`` or
   another ``ValueError`` subclass defined in our package. Its message is shown beside the
   control that caused it (a :class:`Message`), and nothing was stored.
+* A full, read-only or failing data folder (:class:`widgets.store.DataFolderProblem`, or a
+  raw database error that means one) is not a bug either: its plain sentence is shown
+  ("The data folder is full: …"), and nothing was stored.
 * Anything else is a bug: the page shows a short apology in the :class:`ErrorBox`, and the
   traceback goes to the log (``hidden-insights.log`` in the data folder), never to the screen.
 
@@ -55,9 +58,19 @@ def _ensure_log_file() -> None:
         logger.setLevel(logging.INFO)
 
 
+def folder_problem(exc: BaseException) -> BaseException:
+    """``exc``, or the :class:`~widgets.store.DataFolderProblem` that a raw database error
+    means (a full disk, a read-only folder, a disk error)."""
+    from widgets.store import data_folder_problem
+
+    return data_folder_problem(exc, os_errors=False) or exc
+
+
 def is_person_error(exc: BaseException) -> bool:
     """True for a mistake a person can fix (its message is written for them)."""
     from widgets.store import NotFound
+
+    exc = folder_problem(exc)
 
     if isinstance(exc, ModelError | NotFound):
         return True
@@ -140,6 +153,7 @@ def run_and_report(fn: Callable[..., Any], args: tuple = (), kwargs: dict | None
     try:
         return True, fn(*args, **(kwargs or {})), None
     except Exception as exc:  # noqa: BLE001 - the point is that nothing escapes to the page
+        exc = folder_problem(exc)
         if is_person_error(exc):
             target = message if message is not None else errors
             if target is not None:
