@@ -56,6 +56,12 @@ def pytest_collection_modifyitems(items):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives Chromium against a real Voila server")
+    # Playwright's expect() waits 5 s by default: too short on a busy 2-core machine.
+    try:
+        from playwright.sync_api import expect
+    except ImportError:
+        return
+    expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
 
 def free_port() -> int:
