@@ -1,5 +1,6 @@
 """Step 1, section 4b: uploading a CSV or Excel file — preview, mapping, import."""
 
+import html
 import io
 
 import pytest
@@ -217,8 +218,8 @@ def test_the_60_pupil_file_imports_as_suggested(upload, store, slug):
     assert upload.outcome_guess.kind == "info"
     assert upload.outcome_guess.text.startswith("We guessed the outcome is 'has a plan'")
     assert upload.outcome_guess.text.endswith("Check it.")
-    note = upload.private_note.value
-    assert "‘Schüler’ stay private" in note and "Pupil 1, Pupil 2" in note and LOCK in note
+    note = html.unescape(upload.private_note.value)
+    assert "'Schüler' stay private" in note and "Pupil 1, Pupil 2" in note and LOCK in note
     assert upload.id_warning.text == "" and upload.answers_box.layout.display == "none"
     upload.import_button.click()  # nothing touched
     assert "Imported 60 rows" in upload.message.text
@@ -250,7 +251,7 @@ def test_names_chosen_as_ids_are_warned_about_and_asked_for(upload, store, slug)
     assert upload.private_note.value.count("No real names are kept") == 1
     upload.id_column.value = 0  # Schüler
     assert upload.id_warning.kind == "error"
-    assert "‘Schüler’ looks like real names" in upload.id_warning.text
+    assert "'Schüler' looks like real names" in upload.id_warning.text
     upload.import_button.click()
     assert upload.names_confirm.asking and "Use them as ids anyway?" in (
         upload.names_confirm.question.value)

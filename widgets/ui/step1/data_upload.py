@@ -12,7 +12,7 @@ import math
 
 import ipywidgets as ipw
 
-from widgets.files import FileProblem
+from widgets.files import FileProblem, quote
 from widgets.ui.errors import Message, run_safely
 from widgets.ui.step1.common import (
     LOCK,
@@ -277,7 +277,7 @@ class DataUpload:
         outcome = self._column(self.outcome_column)
         if self._looks_like_names(unit_id):
             self.id_warning.show(
-                f"‘{unit_id}’ looks like real names: as ids they would show on plots, in "
+                f"{quote(unit_id)} looks like real names: as ids they would show on plots, in "
                 "tables, exports and reports. Choose “make pseudonyms”, and keep the names "
                 "as real names (private) below.", "error")
         else:
@@ -288,7 +288,7 @@ class DataUpload:
         else:
             self.outcome_guess.clear()  # the person chose it
         if private is not None:
-            text = (f"The names in ‘{private}’ stay private: they show only in the table of "
+            text = (f"The names in {quote(private)} stay private: they show only in the table of "
                     f"{plural(one)} on this page, never as ids, on plots, in exports or in "
                     "reports.")
             if unit_id is None:
@@ -316,13 +316,13 @@ class DataUpload:
         children: list[ipw.Widget] = []
         if values is None:
             children = [ipw.HTML(html.escape(
-                f"‘{outcome}’ has more than {data_import.MAX_ANSWERS} different answers, so "
+                f"{quote(outcome)} has more than {data_import.MAX_ANSWERS} different answers, so "
                 "it does not look like yes/no answers: choose another column, or another "
                 "kind of measure above."))]
         elif any(yes_no_word(v) is None for v, _ in values):
             children = [ipw.HTML(
                 "<strong>Which values mean yes?</strong> "
-                + html.escape(f"Some answers in ‘{outcome}’ are not words the kit knows. "
+                + html.escape(f"Some answers in {quote(outcome)} are not words the kit knows. "
                               "Say what each one means:"))]
             for value, count in values:
                 meaning = yes_no_word(value)
@@ -330,9 +330,10 @@ class DataUpload:
                     options=MEANINGS, value=None if meaning is None else
                     ("yes" if meaning else "no"), style={"button_width": "7em"})
                 buttons.add_class("hi-yes-value")
-                label = ipw.HTML(html.escape(f"‘{value}’ ({count:,} "
+                label = ipw.HTML(html.escape(f"{quote(value)} ({count:,} "
                                              f"{'row' if count == 1 else 'rows'})"))
                 label.add_class("hi-yes-value-label")
+                label.layout.min_width = "10em"  # the buttons line up under each other
                 row = ipw.HBox([label, buttons])
                 row.add_class("hi-row")
                 children.append(row)
@@ -369,7 +370,7 @@ class DataUpload:
         if self._looks_like_names(unit_id):
             # Real names leave the kit only when the facilitator asks in so many words.
             self.names_confirm.ask(
-                f"‘{unit_id}’ looks like real names. As ids they would show on plots, in "
+                f"{quote(unit_id)} looks like real names. As ids they would show on plots, in "
                 "tables, exports and reports. Use them as ids anyway?", self._import_checked)
             return
         self._import_checked()
