@@ -333,3 +333,20 @@ def test_a_guess_from_unknown_words_says_so(upload, store, slug):
     assert upload.outcome_guess.text == (
         "We guessed the outcome is 'has a plan': its name is like the measure ('Pupils who "
         "have a plan') and its answers may mean yes or no. Check it.")
+
+
+def test_hostile_column_names_and_answers_are_escaped_in_the_mapping_notes(upload, store,
+                                                                          slug):
+    header = "<b>name</b>,<img src=x onerror=alert(1)>\n"
+    rows = "Ann Jones,<script>x</script>\nBob Smith,<i>no</i>\n"
+    upload.upload.receive((header + rows).encode(), "h.csv")
+    assert upload.private_column.value == 0 and upload.outcome_column.value == 1
+    shown = (upload.private_note.value + upload.outcome_guess.value
+             + "".join(w.value for w in upload.answers_box.children if hasattr(w, "value"))
+             + "".join(r.children[0].value for r in upload.answers_box.children[1:]))
+    assert "<b>" not in shown and "<img" not in shown and "<script" not in shown
+    assert "&lt;script&gt;" in shown and "&lt;b&gt;name&lt;/b&gt;" in shown
+    dict(upload.answers)["<script>x</script>"].value = "yes"
+    dict(upload.answers)["<i>no</i>"].value = "no"
+    upload.import_button.click()
+    assert [u.outcome for u in store.units(slug)] == [1.0, 0.0]

@@ -129,7 +129,8 @@ class DataUpload:
         self.import_button = ipw.Button(description="Import", button_style="primary",
                                         icon="check")
         self.import_button.add_class("hi-import")
-        self.import_button.on_click(lambda _b: self._import_clicked())
+        self.import_button.on_click(lambda _b: self.page.guard(
+            self._import_clicked, message=self.message, saves=False)())
         cancel = ipw.Button(description="Cancel")
         cancel.add_class("hi-import-cancel")
         cancel.on_click(lambda _b: (self.clear(), self.upload.message.clear()))
@@ -175,7 +176,8 @@ class DataUpload:
         from widgets.files import data_import
 
         self.preview = preview
-        measure = self.page.store.get(self.page.slug, include_units=False).measure
+        measure = self._measure = self.page.store.get(self.page.slug,
+                                                      include_units=False).measure
         cols = [(str(c), i) for i, c in enumerate(preview.columns)]
         index = {c: i for i, c in enumerate(preview.columns)}
         s = self.suggested = data_import.suggest_mapping(preview.frame, measure)
@@ -230,7 +232,8 @@ class DataUpload:
         follow the unit's name and the kind of measure."""
         if not self.built or self.preview is None:
             return
-        measure = self.page.store.get(self.page.slug, include_units=False).measure
+        measure = self._measure = self.page.store.get(self.page.slug,
+                                                      include_units=False).measure
         value = self.id_column.value
         self._quiet = True
         try:
@@ -271,7 +274,7 @@ class DataUpload:
     def _show_notes(self) -> None:
         """The words beside the mapping: what was guessed, what stays private, and a warning
         when the id chosen looks like real names."""
-        measure = self.page.store.get(self.page.slug, include_units=False).measure
+        measure = self._measure
         one = unit_words(measure.unit_name)[0]
         unit_id, private = self._column(self.id_column), self._column(self.private_column)
         outcome = self._column(self.outcome_column)
@@ -371,7 +374,8 @@ class DataUpload:
             # Real names leave the kit only when the facilitator asks in so many words.
             self.names_confirm.ask(
                 f"{quote(unit_id)} looks like real names. As ids they would show on plots, in "
-                "tables, exports and reports. Use them as ids anyway?", self._import_checked)
+                "tables, exports and reports. Use them as ids anyway?",
+                self.page.guard(self._import_checked, message=self.message, saves=False))
             return
         self._import_checked()
 
