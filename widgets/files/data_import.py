@@ -84,7 +84,7 @@ class ColumnMapping:
 
     ``unit_id=None`` means "no id column": units get pseudonyms ("Unit 1", "Unit 2", …).
     ``outcome_words`` says what the outcome column's own answers mean, for a yes/no
-    measure: ``{"klar": True, "nee": False, "weiß nicht": None}`` (None: not known);
+    measure: ``{"klar": True, "nö": False, "weiß nicht": None}`` (None: not known);
     compared trimmed and ignoring case. Answers it does not list are read as usual
     (yes/no, ja/nein, oui/non, 1/0…). ``guesses`` (only in a suggested mapping) says in
     plain words why parts were guessed, for the group to check.
@@ -624,14 +624,20 @@ def answer_values(series: pd.Series, limit: int = MAX_ANSWERS) -> list[tuple[str
     """The different answers in a column (trimmed; "Ja" and "ja" are one), each with how
     many rows give it, most common first; empty cells are left out. None when there are
     more than ``limit`` different answers (then the column is not yes/no answers)."""
-    text = _present_text(series)
-    keys = text.str.normalize("NFC").str.lower()
-    counts = keys.value_counts(sort=False)
-    if len(counts) > limit:
+    # Count the different values first, then tidy only those: a column has few of them.
+    counts = series.value_counts(sort=False, dropna=True)
+    if len(counts) > 50 * limit:
         return None
-    shown = text.groupby(keys, sort=False).first()  # as first written in the file
-    counts = counts.sort_values(ascending=False, kind="stable")
-    return [(str(shown[k]), int(n)) for k, n in counts.items()]
+    merged: dict[str, list] = {}  # key -> [text as first written, rows]
+    for value, n in zip(counts.index.tolist(), counts.to_numpy().tolist(), strict=True):
+        text = cell_text(value).strip()
+        if text.lower() in MISSING_WORDS:
+            continue
+        entry = merged.setdefault(answer_key(text), [text, 0])
+        entry[1] += int(n)
+    if len(merged) > limit:
+        return None
+    return sorted(((text, n) for text, n in merged.values()), key=lambda tn: -tn[1])
 
 
 def _fit(kind: str | None, series: pd.Series) -> int:
@@ -1030,21 +1036,21 @@ def _yes_no(series: pd.Series, column: str, rows: np.ndarray, notes: list[str],
         numbers = series.to_numpy(dtype="float64", na_value=np.nan)
         bad = ~np.isnan(numbers) & (numbers != 0) & (numbers != 1)
     else:
-        text = _as_text(series).str.strip()
-        lower = text.str.normalize("NFC").str.lower()
-        yes = lower.isin(YES_WORDS).to_numpy()
-        no = lower.isin(NO_WORDS).to_numpy()
-        unknown = np.zeros(len(series), dtype=bool)
-        if words:
-            said = {meaning: lower.isin([k for k, v in words.items() if v is meaning]
-                                        ).to_numpy() for meaning in (True, False, None)}
-            chosen = said[True] | said[False] | said[None]
-            yes, no = said[True] | (yes & ~chosen), said[False] | (no & ~chosen)
-            unknown = said[None]
-        missing = ((text.isna() | lower.isin(MISSING_WORDS)).to_numpy() | unknown) & ~yes & ~no
-        numbers = np.where(yes, 1.0, np.where(no, 0.0, np.nan))
-        bad = ~(yes | no | missing)
-        if (yes | no).any():
+        # Decide once per different answer (a column has few), then spread to the rows.
+        codes, uniques = pd.factorize(_as_text(series))
+        meanings = []
+        for value in uniques.tolist():
+            key = answer_key(value)
+            meaning = words[key] if key in words else (
+                True if key in YES_WORDS else False if key in NO_WORDS
+                else None if key in MISSING_WORDS else "bad")
+            meanings.append(meaning)
+        meanings.append(None)  # code -1: an empty cell
+        numbers = np.array([1.0 if m is True else 0.0 if m is False else np.nan
+                            for m in meanings])[codes]
+        answered = np.array([isinstance(m, bool) for m in meanings])[codes]
+        bad = np.array([m == "bad" for m in meanings])[codes]
+        if answered.any():
             notes.append(f"Yes/no answers in {quote(column)} were read as 1 (yes) and 0 (no).")
     if bad.any():
         pos = _first(bad)
