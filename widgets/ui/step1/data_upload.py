@@ -331,7 +331,8 @@ class DataUpload:
                 meaning = yes_no_word(value)
                 buttons = ipw.ToggleButtons(
                     options=MEANINGS, value=None if meaning is None else
-                    ("yes" if meaning else "no"), style={"button_width": "7em"})
+                    ("yes" if meaning else "no"), style={"button_width": "7em"},
+                    tooltips=[f"{quote(value)} means {label}" for label, _ in MEANINGS])
                 buttons.add_class("hi-yes-value")
                 label = ipw.HTML(html.escape(f"{quote(value)} ({count:,} "
                                              f"{'row' if count == 1 else 'rows'})"))
