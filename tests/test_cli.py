@@ -528,3 +528,22 @@ def test_unexpected_error_in_a_process_has_no_traceback(data_dir):
     assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
     assert "--debug" in done.stderr
 
+
+
+def test_import_data_keeps_names_private_and_guesses_the_outcome_from_the_measure(
+        capsys, db, tmp_path):
+    from pupils_csv import MEASURE, names, pupils_csv
+
+    slug = db.create_inquiry("Plans")
+    db.set_measure(slug, MEASURE)
+    path = tmp_path / "klasse.csv"
+    path.write_bytes(pupils_csv("ja", "nein"))
+    status, out, err = run(capsys, "import-data", slug, str(path))
+    assert status == 0, err
+    units = db.units(slug)
+    assert [u.unit_id for u in units][:2] == ["Pupil 1", "Pupil 2"]
+    assert [u.private_name for u in units] == names()
+    assert sum(u.outcome for u in units) == 15
+    assert db.get(slug).context_columns == ["free school meals", "estate"]
+    assert "Jürgen" not in out + err  # real names stay out of the terminal
+    assert "not shown, real names stay private: Schüler" in out

@@ -252,3 +252,19 @@ def test_an_empty_inquiry_is_a_plain_mistake(capsys, store):
     assert_mistake(run(capsys, "exceptions", slug, "--method", "expected"), "no wards")
     store.replace_units(slug, [Unit("a", 1.0, context={"k": "x"})], ["k"])
     assert_mistake(run(capsys, "exceptions", slug, "--method", "group-z"), "tells the")
+
+
+def test_real_names_in_a_data_file_stay_out_of_the_terminal(capsys, data_dir, tmp_path):
+    from pupils_csv import names, pupils_csv
+
+    path = tmp_path / "klasse.csv"
+    path.write_bytes(pupils_csv("ja", "nein"))
+    for output in ([], ["--json"]):
+        status, out, err = run(capsys, "exceptions", "--data", str(path), "--outcome",
+                               "has a plan", "--better", "higher", "--unit", "pupil",
+                               "--method", "group-z", *output)
+        assert status == 0, err
+        assert not [n for n in names() if n in out + err]
+        assert "Pupil 2" in out
+    rows = json.loads(out)
+    assert [r["id"] for r in rows] == [f"Pupil {i}" for i in range(1, 61)]

@@ -9,9 +9,19 @@ import openpyxl
 import pandas as pd
 import pytest
 from bad_inputs_corpus import xlsx_bytes
+from pupils_csv import MEASURE, names, pupils_csv
 
 from widgets.files import FileProblem
-from widgets.files.data_import import ColumnMapping, Preview, read_table, to_frame
+from widgets.files.data_import import (
+    ColumnMapping,
+    Preview,
+    answer_values,
+    looks_like_names,
+    read_table,
+    suggest_mapping,
+    to_frame,
+)
+from widgets.model import Measure
 
 CSV = (
     "family,stayed_together,income band,children,notes\n"
@@ -295,6 +305,163 @@ def test_single_column():
     assert preview.suggested == ColumnMapping(None, "score")
     assert to_frame(preview, preview.suggested, "score")["unit_id"].tolist() == ["Unit 1",
                                                                                  "Unit 2"]
+
+
+# ---------------------------------------------------------------------- names and the measure
+
+
+def test_the_60_pupil_file_gives_pseudonyms_private_names_and_the_measured_outcome():
+    preview = read_table(pupils_csv(), "Klasse 5b.csv")
+    assert preview.encoding == "Windows-1252" and preview.delimiter == ";"
+    assert preview.frame["Schüler"].iloc[0] == "Jürgen Müller"
+    suggested = suggest_mapping(preview.frame, MEASURE)
+    assert suggested == ColumnMapping(unit_id=None, outcome="has a plan", private_name="Schüler",
+                                      context=["free school meals", "estate"])
+    assert suggested.guesses["outcome"] == (
+        "We guessed the outcome is 'has a plan': its name is like the measure ('Pupils who "
+        "have a plan') and it holds yes/no answers. Check it.")
+    assert "Schüler" in suggested.guesses["private_name"]
+    # The suggestion imports as it is, untouched.
+    frame = to_frame(preview, suggested, MEASURE.kind, pseudonym_prefix="Pupil")
+    assert frame["unit_id"].tolist() == [f"Pupil {i}" for i in range(1, 61)]
+    assert frame["private_name"].tolist() == names()
+    assert frame["outcome"].sum() == 15 and frame["outcome"].tolist()[:2] == [0.0, 1.0]
+    assert list(frame.columns) == ["unit_id", "outcome", "population", "private_name",
+                                   "free school meals", "estate"]
+    public = set(frame["unit_id"]) | set(frame["free school meals"]) | set(frame["estate"])
+    assert not set(names()) & public
+    # Without the measure the names are still private, never ids.
+    assert preview.suggested.unit_id is None and preview.suggested.private_name == "Schüler"
+    assert "Schüler" not in preview.suggested.context
+
+
+def test_the_60_pupil_file_in_german_yes_no_words():
+    preview = read_table(pupils_csv("ja", "nein"), "Klasse 5b.csv")
+    suggested = suggest_mapping(preview.frame, MEASURE)
+    assert (suggested.unit_id, suggested.outcome, suggested.private_name) == (
+        None, "has a plan", "Schüler")
+    assert suggested.context == ["free school meals", "estate"]
+    frame = to_frame(preview, suggested, "yes_no", pseudonym_prefix="Pupil")
+    assert frame["outcome"].sum() == 15 and frame["outcome"].notna().all()
+    assert set(frame["free school meals"]) == {"ja", "nein"}  # a circumstance stays as written
+
+
+@pytest.mark.parametrize("header", ["name", "Name", "Schüler", "SCHUELER", "pupil", "Pupils",
+                                    "child", "family", "Full name", "Kind", "élève", "Nombre"])
+def test_a_column_of_names_is_never_the_id(header):
+    people = ["Anna Schäfer", "Ben O'Neill", "Chloé Dubois", "Dev Patel", "Eve",
+              "Jürgen Groß"]
+    rows = "".join(f"{p},{'yes' if i % 2 else 'no'},{['low', 'high'][i % 2]}\n"
+                   for i, p in enumerate(people))
+    data = f"{header},stayed together,income\n{rows}".encode()
+    suggested = read_table(data, "f.csv").suggested
+    assert suggested.unit_id is None and suggested.private_name == header
+    assert suggested.context == ["income"]
+
+
+def test_names_are_found_by_their_values_and_other_names_are_left_out():
+    rows = "".join(f"{p},{n},{i % 2}\n" for i, (p, n) in enumerate(
+        [("Anna Schäfer", "Schäfer"), ("Ben Jones", "Jones"), ("Cy Twombly", "Twombly")]))
+    suggested = read_table(f"Lead contact,Nachname,outcome\n{rows}".encode(), "f.csv").suggested
+    assert suggested.private_name == "Lead contact" and suggested.unit_id is None
+    assert suggested.context == []  # the second names column is not a circumstance
+    assert "'Nachname' also looks like names" in suggested.guesses["left_out"]
+
+
+@pytest.mark.parametrize("header, values, expected", [
+    ("family", ["F01", "F02", "F03"], False),               # codes: an id
+    ("pupil", ["P-1", "P-2", "P-3"], False),
+    ("ward", ["Abbey", "Castle", "Riverside"], False),      # places
+    ("school name", ["Hillside Primary", "St Mary's", "Oak Road Juniors"], False),
+    ("pupil id", ["Anna Schäfer", "Ben Jones", "Cy Twombly"], False),
+    ("housing", ["Social Rent", "Social Rent", "Owner"], False),
+    ("pupil", ["Anna", "Ben", "Cy"], True),
+    ("who", ["Anna Schäfer", "Ben Jones", "Cy Twombly"], True),
+])
+def test_what_looks_like_names(header, values, expected):
+    assert looks_like_names(pd.Series(values, dtype="str"), header) is expected
+
+
+def test_a_family_code_column_is_still_the_id():
+    data = b"family,stayed together,housing\nF01,yes,rent\nF02,no,own\n"
+    suggested = read_table(data, "f.csv").suggested
+    assert (suggested.unit_id, suggested.private_name) == ("family", None)
+
+
+@pytest.mark.parametrize("measure, outcome", [
+    (Measure("Pupils who have a plan", "pupil", "yes_no"), "has a plan"),
+    (Measure("free school meals", "pupil", "yes_no"), "free school meals"),
+    (Measure("Families who eat together", "family", "yes_no"), "free school meals"),
+    (Measure("", "pupil", "yes_no"), "free school meals"),
+    (Measure("visits to the food bank", "family", "count"), "food bank visits"),
+    (Measure("days at school", "pupil", "score"), "attendance days"),
+])
+def test_the_outcome_is_guessed_from_the_measure(measure, outcome):
+    frame = pd.DataFrame({
+        "free school meals": ["yes", "no", "yes"], "has a plan": ["no", "no", "yes"],
+        "food bank visits": [0, 3, 1], "attendance days": [150.5, 170.0, 120.0]})
+    suggested = suggest_mapping(frame, measure)
+    assert suggested.outcome == outcome
+    assert outcome not in suggested.context and len(suggested.context) == 3
+    assert suggested.guesses["outcome"].endswith("Check it.")
+
+
+def test_the_outcome_must_fit_the_kind_of_measure():
+    frame = pd.DataFrame({"attendance %": [95.0, 80.0, 99.5],
+                          "good attendance": ["ja", "nein", "ja"]})
+    assert suggest_mapping(frame, Measure("Pupils with good attendance", "pupil",
+                                          "yes_no")).outcome == "good attendance"
+    assert suggest_mapping(frame, Measure("Attendance", "pupil",
+                                          "score")).outcome == "attendance %"
+
+
+@pytest.mark.parametrize("yes, no", [
+    ("ja", "nein"), ("Ja", "Nein"), ("J", "N"), ("oui", "non"), ("sí", "no"), ("Si", "No"),
+    ("wahr", "falsch"), ("vrai", "faux"), ("1", "0"), ("TRUE", "FALSE"), ("y", "n"),
+    ("sim", "não"), ("tak", "nie"), ("ja", "nee"), ("evet", "hayır"),
+])
+def test_yes_no_words_in_other_languages(yes, no):
+    data = f"id,answer\nA,{yes}\nB,{no}\nC,\n".encode()
+    frame = _frame(data, "yes_no", unit_id="id", outcome="answer")
+    assert frame["outcome"].tolist()[:2] == [1.0, 0.0] and np.isnan(frame["outcome"][2])
+
+
+def test_the_groups_own_yes_no_words():
+    data = "id,plan\nA,klar\nB,nee\nC,KLAR\nD,weiß nicht\nE,ja\nF,\n".encode()
+    preview = read_table(data, "p.csv")
+    assert answer_values(preview.frame["plan"]) == [
+        ("klar", 2), ("nee", 1), ("weiß nicht", 1), ("ja", 1)]
+    assert _problem(to_frame, preview, ColumnMapping("id", "plan"), "yes_no") == (
+        "Row 2, column 'plan': 'klar' is not yes or no (use 1/0 or yes/no).")
+    words = {"klar": True, " Nee ": False, "weiß nicht": None}
+    frame = to_frame(preview, ColumnMapping("id", "plan", outcome_words=words), "yes_no")
+    assert frame["outcome"].tolist()[:3] == [1.0, 0.0, 1.0]
+    assert np.isnan(frame["outcome"][3]) and frame["outcome"][4] == 1.0
+    # the group's word wins over the kit's
+    frame = to_frame(preview, ColumnMapping("id", "plan", outcome_words={
+        **words, "ja": False}), "yes_no")
+    assert frame["outcome"][4] == 0.0
+    # an answer the group said nothing about is still refused
+    assert "'weiß nicht' is not yes or no" in _problem(
+        to_frame, preview, ColumnMapping("id", "plan", outcome_words={"klar": True,
+                                                                     "nee": False}), "yes_no")
+    for bad in ({"klar": "yes"}, {1: True}, ["klar"]):
+        assert "yes, no or not known" in _problem(
+            to_frame, preview, ColumnMapping("id", "plan", outcome_words=bad), "yes_no")
+
+
+def test_numbers_as_the_groups_yes_no_codes():
+    preview = read_table(b"id,plan\nA,1\nB,2\nC,1\n", "p.csv")
+    assert answer_values(preview.frame["plan"]) == [("1", 2), ("2", 1)]
+    frame = to_frame(preview, ColumnMapping("id", "plan", outcome_words={"1": True,
+                                                                          "2": False}),
+                     "yes_no")
+    assert frame["outcome"].tolist() == [1.0, 0.0, 1.0]
+
+
+def test_too_many_answers_are_no_yes_no_column():
+    assert answer_values(pd.Series([f"v{i}" for i in range(13)])) is None
+    assert len(answer_values(pd.Series([f"v{i}" for i in range(13)]), limit=20)) == 13
 
 
 # ---------------------------------------------------------------------- xlsx

@@ -11,6 +11,7 @@ from widgets.ui.step1.cells import (
     format_value,
     parse_circumstance,
     parse_outcome,
+    problem_text,
     read_row,
 )
 
@@ -21,6 +22,9 @@ def test_parsing_and_formatting():
     assert parse_outcome("1,5", "score") == 1.5 and parse_outcome("", "count") is None
     with pytest.raises(ValueError, match="not yes or no"):
         parse_outcome("maybe", "yes_no")
+    # yes and no as groups type them
+    assert [parse_outcome(w, "yes_no") for w in ("ja", "Nein", "oui", "non", "sí", "wahr")] == [
+        1.0, 0.0, 1.0, 0.0, 1.0, 1.0]
     with pytest.raises(ValueError, match="not a number"):
         parse_outcome("abc", "score")
     with pytest.raises(ValueError, match="below 0"):
@@ -43,17 +47,31 @@ def make_row(columns, values, index=0):
 def test_read_row_builds_the_unit():
     old = Unit("F1", 0.0, None, "Ann", {"housing": "rent", "children": 2.0})
     row = make_row(["unit_id", "outcome", "housing", "children"], [" F1 ", "yes", "own", "3"])
-    unit = read_row(row, old, "yes_no", ["housing", "children"])
+    unit, problems = read_row(row, old, "yes_no", ["housing", "children"])
     assert unit == Unit("F1", 1.0, None, "Ann", {"housing": "own", "children": 3.0})
+    assert problems == {}
     assert all(isinstance(w, ipw.Widget) for w in row.widgets())
 
 
-def test_read_row_names_the_row_and_column_and_marks_the_cell():
-    old = Unit("F7")
-    row = make_row(["unit_id", "outcome", "population"], ["F7", "4", "many"], index=6)
-    with pytest.raises(ValueError, match=r"Row 7 \(F7\), population: “many” is not a number"):
-        read_row(row, old, "rate", [])
+def test_read_row_keeps_the_cells_that_fit_and_marks_the_others():
+    old = Unit("F7", 2.0, 50.0, None, {"housing": "rent"})
+    row = make_row(["unit_id", "outcome", "population", "housing"], ["F7b", "4", "many", "own"],
+                   index=6)
+    unit, problems = read_row(row, old, "rate", ["housing"])
+    assert unit == Unit("F7b", 4.0, 50.0, None, {"housing": "own"})  # the old population
+    assert problems == {"population": "“many” is not a number."}
+    assert problem_text(7, "F7", "population", problems["population"]) == (
+        "Row 7 (F7), population: “many” is not a number.")
+    assert problem_text(1, "F1", "unit_id", "every row needs an id.") == (
+        "Row 1 (F1), id: every row needs an id.")
     assert "hi-cell-error" in row.cells["population"]._dom_classes
+    assert "hi-cell-error" not in row.cells["outcome"]._dom_classes
     row.cells["population"].value = "100"
-    assert read_row(row, old, "rate", []).population == 100.0
+    unit, problems = read_row(row, old, "rate", ["housing"])
+    assert unit.population == 100.0 and problems == {}
     assert "hi-cell-error" not in row.cells["population"]._dom_classes
+    row.cells["unit_id"].value = " "
+    row.cells["outcome"].value = "-1"
+    unit, problems = read_row(row, old, "rate", ["housing"])
+    assert (unit.unit_id, unit.outcome) == ("F7", 2.0)
+    assert set(problems) == {"unit_id", "outcome"}

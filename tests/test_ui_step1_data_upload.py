@@ -1,12 +1,14 @@
 """Step 1, section 4b: uploading a CSV or Excel file — preview, mapping, import."""
 
+import html
 import io
 
 import pytest
+from pupils_csv import MEASURE, names, pupils_csv
 
 from widgets.model import Measure
 from widgets.ui.page import StepPage
-from widgets.ui.step1.common import Events
+from widgets.ui.step1.common import LOCK, Events
 from widgets.ui.step1.data_upload import NONE, DataUpload, preview_html
 
 
@@ -19,8 +21,12 @@ def families_csv(n=60, yes_every=3, extra="") -> bytes:
 
 
 @pytest.fixture
-def upload(store, slug):
-    events = Events()
+def events():
+    return Events()
+
+
+@pytest.fixture
+def upload(store, slug, events):
     box = DataUpload(StepPage(1, slug=slug, store=store), events)
     assert not box.built and box.widget.children == ()
     box.ensure_built()
@@ -190,3 +196,157 @@ def test_preview_html_escapes_every_cell():
 
     text = preview_html(P())
     assert "&lt;a&gt;" in text and "&lt;script&gt;" in text and "<script>" not in text
+
+
+# ---------------------------------------------------------------------- issue 9: trust
+
+
+def _ticked(upload):
+    return [b.description for b in upload.context_boxes if b.value and not b.disabled]
+
+
+def test_the_60_pupil_file_imports_as_suggested(upload, store, slug):
+    store.set_measure(slug, MEASURE)
+    upload.upload.receive(pupils_csv(), "Klasse 5b.csv")
+    assert "Read 60 rows and 4 columns" in upload.upload.message.text
+    assert upload.id_column.value == NONE
+    assert upload.id_column.options[0][0] == "make pseudonyms (Pupil 1, Pupil 2, …)"
+    assert upload.private_column.value == 0  # Schüler
+    assert upload.outcome_column.value == 3  # has a plan
+    assert _ticked(upload) == ["free school meals", "estate"]
+    assert upload.context_boxes[0].disabled and upload.context_boxes[3].disabled
+    assert upload.outcome_guess.kind == "info"
+    assert upload.outcome_guess.text.startswith("We guessed the outcome is 'has a plan'")
+    assert upload.outcome_guess.text.endswith("Check it.")
+    note = html.unescape(upload.private_note.value)
+    assert "'Schüler' stay private" in note and "Pupil 1, Pupil 2" in note and LOCK in note
+    assert upload.id_warning.text == "" and upload.answers_box.layout.display == "none"
+    upload.import_button.click()  # nothing touched
+    assert "Imported 60 rows" in upload.message.text
+    units = store.units(slug)
+    assert [u.unit_id for u in units] == [f"Pupil {i}" for i in range(1, 61)]
+    assert [u.private_name for u in units] == names()
+    assert sum(u.outcome for u in units) == 15
+    assert store.get(slug).context_columns == ["free school meals", "estate"]
+    public = store.units_frame(slug)
+    assert "private_name" not in public.columns
+    assert not set(names()) & set(public.astype(str).to_numpy().ravel())
+
+
+def test_the_guess_is_a_guess_until_the_group_chooses(upload, store, slug):
+    store.set_measure(slug, MEASURE)
+    upload.upload.receive(pupils_csv(), "Klasse 5b.csv")
+    upload.outcome_column.value = 1  # free school meals
+    assert upload.outcome_guess.text == ""
+    assert upload.context_boxes[1].disabled and not upload.context_boxes[3].disabled
+    upload.outcome_column.value = 3
+    assert "We guessed" in upload.outcome_guess.text
+
+
+def test_names_chosen_as_ids_are_warned_about_and_asked_for(upload, store, slug):
+    store.set_measure(slug, MEASURE)
+    upload.upload.receive(pupils_csv(), "Klasse 5b.csv")
+    before = store.get(slug).to_dict()
+    upload.private_column.value = NONE
+    assert upload.private_note.value.count("No real names are kept") == 1
+    upload.id_column.value = 0  # Schüler
+    assert upload.id_warning.kind == "error"
+    assert "'Schüler' looks like real names" in upload.id_warning.text
+    upload.import_button.click()
+    assert upload.names_confirm.asking and "Use them as ids anyway?" in (
+        upload.names_confirm.question.value)
+    assert store.get(slug).to_dict() == before
+    upload.names_confirm.no.click()
+    assert store.get(slug).to_dict() == before and not upload.names_confirm.asking
+    upload.id_column.value = NONE
+    assert upload.id_warning.text == ""
+    upload.id_column.value = 0
+    upload.import_button.click()
+    upload.names_confirm.yes.click()  # the facilitator asked in so many words
+    assert store.units(slug)[0].unit_id == "Jürgen Müller"
+
+
+def test_german_yes_no_words_need_no_help(upload, store, slug):
+    store.set_measure(slug, MEASURE)
+    upload.upload.receive(pupils_csv("ja", "nein"), "Klasse 5b.csv")
+    assert upload.outcome_column.value == 3
+    assert upload.answers_box.layout.display == "none" and upload.answers == []
+    upload.import_button.click()
+    assert sum(u.outcome for u in store.units(slug)) == 15
+
+
+def test_the_group_says_which_values_mean_yes(upload, store, slug):
+    store.set_measure(slug, MEASURE)
+    upload.upload.receive(pupils_csv(plan_words=("klar", "nö")), "Klasse 5b.csv")
+    assert upload.outcome_column.value == 3  # two answers, in words the kit does not know
+    assert upload.answers_box.layout.display is None
+    assert "Which values mean yes?" in upload.answers_box.children[0].value
+    assert [(v, b.value) for v, b in upload.answers] == [("nö", None), ("klar", None)]
+    assert "(45 rows)" in upload.answers_box.children[1].children[0].value
+    before = store.get(slug).to_dict()
+    upload.import_button.click()
+    assert upload.message.kind == "error" and "'nö' is not yes or no" in upload.message.text
+    assert "Which values mean yes?" in upload.message.text
+    assert store.get(slug).to_dict() == before
+    dict(upload.answers)["klar"].value = "yes"
+    dict(upload.answers)["nö"].value = "no"
+    assert upload.mapping().outcome_words == {"klar": True, "nö": False}
+    upload.import_button.click()
+    assert "Imported 60 rows" in upload.message.text
+    assert sum(u.outcome for u in store.units(slug)) == 15
+
+
+def test_answers_not_known_and_answers_the_kit_knows(upload, store, slug):
+    data = ("id,plan\n" + "".join(f"U{i},{w}\n" for i, w in enumerate(
+        ["yes", "no", "weiß nicht", "yes"]))).encode()
+    upload.upload.receive(data, "p.csv")
+    assert [(v, b.value) for v, b in upload.answers] == [
+        ("yes", "yes"), ("no", "no"), ("weiß nicht", None)]
+    dict(upload.answers)["weiß nicht"].value = "unknown"
+    upload.import_button.click()
+    outcomes = [u.outcome for u in store.units(slug)]
+    assert outcomes[:2] == [1.0, 0.0] and outcomes[2] is None and outcomes[3] == 1.0
+
+
+def test_the_answers_follow_the_outcome_column_and_the_measure(upload, store, slug, events):
+    upload.upload.receive(pupils_csv(plan_words=("klar", "nö")), "Klasse 5b.csv")
+    upload.outcome_column.value = 3
+    assert upload.answers
+    upload.outcome_column.value = 1  # free school meals: yes/no
+    assert upload.answers == [] and upload.answers_box.layout.display == "none"
+    upload.outcome_column.value = 2  # estate: three places, in words the kit does not know
+    assert len(upload.answers) == 3
+    upload.outcome_column.value = 0  # Schüler: 60 different answers
+    assert upload.answers == [] and "does not look like yes/no" in (
+        upload.answers_box.children[0].value)
+    upload.outcome_column.value = 3
+    store.set_measure(slug, Measure("plan score", "pupil", "score"))
+    events.emit("measure")
+    assert upload.answers == [] and upload.answers_box.layout.display == "none"
+    assert upload.id_column.options[0][0] == "make pseudonyms (Pupil 1, Pupil 2, …)"
+    assert upload.outcome_column.value == 3  # the group's choices are kept
+
+
+def test_a_guess_from_unknown_words_says_so(upload, store, slug):
+    store.set_measure(slug, MEASURE)
+    upload.upload.receive(pupils_csv(plan_words=("klar", "nö")), "Klasse 5b.csv")
+    assert upload.outcome_guess.text == (
+        "We guessed the outcome is 'has a plan': its name is like the measure ('Pupils who "
+        "have a plan') and its answers may mean yes or no. Check it.")
+
+
+def test_hostile_column_names_and_answers_are_escaped_in_the_mapping_notes(upload, store,
+                                                                          slug):
+    header = "<b>name</b>,<img src=x onerror=alert(1)>\n"
+    rows = "Ann Jones,<script>x</script>\nBob Smith,<i>no</i>\n"
+    upload.upload.receive((header + rows).encode(), "h.csv")
+    assert upload.private_column.value == 0 and upload.outcome_column.value == 1
+    shown = (upload.private_note.value + upload.outcome_guess.value
+             + "".join(w.value for w in upload.answers_box.children if hasattr(w, "value"))
+             + "".join(r.children[0].value for r in upload.answers_box.children[1:]))
+    assert "<b>" not in shown and "<img" not in shown and "<script" not in shown
+    assert "&lt;script&gt;" in shown and "&lt;b&gt;name&lt;/b&gt;" in shown
+    dict(upload.answers)["<script>x</script>"].value = "yes"
+    dict(upload.answers)["<i>no</i>"].value = "no"
+    upload.import_button.click()
+    assert [u.outcome for u in store.units(slug)] == [1.0, 0.0]

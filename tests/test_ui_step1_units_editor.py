@@ -51,26 +51,96 @@ def test_add_edit_and_remove_rows(editor, store, slug):
     assert editor.page.status.state == "saved"
 
 
-def test_an_invalid_cell_gives_a_message_and_stores_nothing(editor, store, slug):
+def test_an_invalid_cell_gives_a_message_and_stores_nothing_of_itself(editor, store, slug):
     editor.add_units(2)
     before = store.get(slug).to_dict()
     cell(editor, 1, "unit_id").value = "Family 1"  # an id that is taken
-    assert editor.message.kind == "error" and "already a unit called" in editor.message.text
+    assert editor.cell_message.kind == "error"
+    assert "Row 2 (Family 2), id: There is already a unit called" in editor.cell_message.text
     cell(editor, 1, "unit_id").value = "  "
-    assert "Row 2 (Family 2), id" in editor.message.text and "needs an id" in editor.message.text
+    assert "Row 2 (Family 2), id: every row needs an id." in editor.cell_message.text
+    assert "already" not in editor.cell_message.text  # one problem per cell
     cell(editor, 1, "unit_id").value = "Family 2"
+    assert editor.cell_message.kind == ""
     cell(editor, 1, "outcome").value = "maybe"
-    assert "Row 2 (Family 2)" in editor.message.text and "not yes or no" in editor.message.text
+    assert editor.cell_message.text == (
+        "Row 2 (Family 2), outcome: “maybe” is not yes or no. The cell marked in red is not "
+        "saved until it is fixed; the rest of its row is saved.")
     assert "hi-cell-error" in cell(editor, 1, "outcome")._dom_classes
     assert editor.page.status.state == "failed"
     assert store.get(slug).to_dict() == before
-    cell(editor, 1, "unit_id").value = "Fam 2"  # the row is still wrong: still refused
-    assert "not yes or no" in editor.message.text
-    assert store.get(slug).to_dict() == before
     cell(editor, 1, "outcome").value = "no"
-    assert editor.message.kind == ""
+    assert editor.cell_message.kind == "" and editor.page.status.state == "saved"
     assert "hi-cell-error" not in cell(editor, 1, "outcome")._dom_classes
-    assert (store.units(slug)[1].unit_id, store.units(slug)[1].outcome) == ("Fam 2", 0.0)
+    assert store.units(slug)[1].outcome == 0.0
+
+
+def test_an_invalid_cell_keeps_the_rest_of_its_row_and_its_message(editor, store, slug):
+    editor.add_column("children")
+    editor.add_units(3)
+    cell(editor, 1, "outcome").value = "maybe"
+    message = editor.cell_message.text
+    assert message.startswith("Row 2 (Family 2), outcome: “maybe” is not yes or no.")
+    # The other cells typed in the same row are kept…
+    cell(editor, 1, "children").value = "3"
+    cell(editor, 1, "unit_id").value = "The Smiths"
+    unit = store.units(slug)[1]
+    assert (unit.unit_id, unit.outcome, unit.context["children"]) == ("The Smiths", None, 3.0)
+    assert cell(editor, 1, "outcome").value == "maybe"
+    assert "hi-cell-error" in cell(editor, 1, "outcome")._dom_classes
+    # …and the message stays while other rows are edited, added to or removed.
+    cell(editor, 0, "outcome").value = "ja"
+    cell(editor, 2, "children").value = "1"
+    assert store.units(slug)[0].outcome == 1.0 and store.units(slug)[2].context == {
+        "children": 1.0}
+    assert editor.cell_message.text.startswith(
+        "Row 2 (The Smiths), outcome: “maybe” is not yes or no.")
+    assert editor.page.status.state == "failed"
+    editor.add_units(1)
+    editor.rows[0].remove.click()
+    assert editor.cell_message.text.startswith("Row 1 (The Smiths), outcome: “maybe”")
+    assert cell(editor, 0, "outcome").value == "maybe"
+    # A second wrong cell is listed too, in the table's order.
+    cell(editor, 1, "children").value = "lots"
+    assert editor.cell_message.text.startswith("Row 1 (The Smiths), outcome:")
+    assert "Row 2 (Family 3), children" not in editor.cell_message.text  # it is text: fine
+    cell(editor, 1, "outcome").value = "perhaps"
+    texts = editor.problem_texts()
+    assert texts == ["Row 1 (The Smiths), outcome: “maybe” is not yes or no.",
+                     "Row 2 (Family 3), outcome: “perhaps” is not yes or no."]
+    assert "The cells marked in red are not saved" in editor.cell_message.text
+    # Fixed, one after the other.
+    cell(editor, 0, "outcome").value = "yes"
+    assert editor.problem_texts() == ["Row 2 (Family 3), outcome: “perhaps” is not yes or no."]
+    cell(editor, 1, "outcome").value = ""
+    assert editor.cell_message.kind == "" and editor.problems == {}
+    assert editor.page.status.state == "saved"
+    assert [u.outcome for u in store.units(slug)] == [1.0, None, None]
+
+
+def test_a_wrong_cell_is_kept_across_pages(store, slug, events):
+    frame = pd.DataFrame({"unit_id": [f"F{i}" for i in range(1, 5)],
+                          "outcome": [1.0, 0.0, 1.0, 0.0]})
+    store.replace_units_frame(slug, frame)
+    editor = make(store, slug, events, page_size=2)
+    cell(editor, 1, "outcome").value = "maybe"
+    editor.next.click()
+    assert cell(editor, 1, "outcome").value == "no"  # F4
+    assert "hi-cell-error" not in cell(editor, 1, "outcome")._dom_classes
+    assert editor.cell_message.text.startswith("Row 2 (F2), outcome: “maybe”")
+    editor.prev.click()
+    assert cell(editor, 1, "outcome").value == "maybe"
+    assert "hi-cell-error" in cell(editor, 1, "outcome")._dom_classes
+    cell(editor, 1, "outcome").value = "yes"
+    assert editor.cell_message.kind == "" and store.units(slug)[1].outcome == 1.0
+
+
+def test_wrong_cells_of_units_that_are_gone_are_forgotten(editor, store, slug, events):
+    editor.add_units(2)
+    cell(editor, 1, "outcome").value = "maybe"
+    store.replace_units_frame(slug, pd.DataFrame({"unit_id": ["A"], "outcome": [1.0]}))
+    events.emit("units")
+    assert editor.problems == {} and editor.cell_message.kind == ""
 
 
 def test_circumstance_columns(editor, store, slug):

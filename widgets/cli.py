@@ -280,7 +280,12 @@ def cmd_import_data(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from widgets.files import FileProblem
-    from widgets.files.data_import import read_table, to_frame
+    from widgets.files.data_import import (
+        looks_like_names,
+        read_table,
+        suggest_mapping,
+        to_frame,
+    )
 
     store = open_cli_store()
     try:
@@ -291,7 +296,9 @@ def cmd_import_data(args: argparse.Namespace) -> int:
                            "add --yes to replace them")
         data = read_file(args.file)
         preview = read_table(data, Path(args.file).name, sheet=args.sheet)
-        mapping = preview.suggested
+        # The outcome is guessed from the measure's wording and kind; names are never ids.
+        measure = replace(inquiry.measure, kind=args.kind or inquiry.measure.kind)
+        mapping = suggest_mapping(preview.frame, measure)
         overrides = {"unit_id": args.id_column, "outcome": args.outcome,
                      "population": args.population}
         overrides = {k: v for k, v in overrides.items() if v is not None}
@@ -311,14 +318,23 @@ def cmd_import_data(args: argparse.Namespace) -> int:
             mapping = replace(mapping, context=[c for c in mapping.context if c not in chosen])
         kind = args.kind or inquiry.measure.kind
         try:
-            frame = to_frame(preview, mapping, kind)
+            unit = " ".join(inquiry.measure.unit_name.split()) or "unit"
+            frame = to_frame(preview, mapping, kind, pseudonym_prefix=unit[:1].upper() + unit[1:])
         except FileProblem as e:
             raise CliError(f"{e} The measure of {args.slug!r} is {MEASURE_KINDS[kind]}; "
                            "choose another kind with --kind if that is wrong.") from None
         print(f"Preview of {printable(Path(args.file).name)} "
               f"({len(preview.frame):,} rows read):")
-        for line in preview.head(5).to_string(index=False).splitlines():
-            print(printable(line))
+        # Real names never reach the terminal: their columns are left out of the preview.
+        hidden = [c for c in preview.columns if c != mapping.unit_id and (
+            c == mapping.private_name or looks_like_names(preview.frame[c], c))]
+        shown = preview.head(5).drop(columns=hidden)
+        if len(shown.columns):
+            for line in shown.to_string(index=False).splitlines():
+                print(printable(line))
+        if hidden:
+            print("  (not shown, real names stay private: "
+                  + ", ".join(printable(c) for c in hidden) + ")")
         print("Columns used:")
         print(f"  unit id:        {printable(mapping.unit_id or '(none: numbered units)')}")
         print(f"  outcome:        {printable(mapping.outcome)}")

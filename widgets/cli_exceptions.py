@@ -149,7 +149,7 @@ def _check_column(column: str, columns: list[str]) -> None:
 
 def from_file(args: argparse.Namespace):
     """(units frame, measure, circumstances) from ``--data`` and the column options."""
-    from widgets.files.data_import import read_table, to_frame
+    from widgets.files.data_import import looks_like_names, read_table, to_frame
 
     if args.outcome is None:
         raise CliError("say which column holds the outcome: --outcome COL")
@@ -166,12 +166,15 @@ def from_file(args: argparse.Namespace):
         context = list(dict.fromkeys(args.context))
     else:
         taken = {id_column, args.outcome, args.population}
-        # An empty column (such as an exported table's unused population) compares nobody.
-        context = [c for c in columns if c not in taken and preview.frame[c].notna().any()]
+        # An empty column (such as an exported table's unused population) compares nobody;
+        # real names are nobody's circumstance, and never reach the terminal.
+        context = [c for c in columns if c not in taken and preview.frame[c].notna().any()
+                   and not looks_like_names(preview.frame[c], c)]
     kind = args.kind or infer_kind(preview.frame[args.outcome], args.population is not None)
     mapping = replace(preview.suggested, unit_id=id_column, outcome=args.outcome,
                       population=args.population, private_name=None, context=context)
-    frame = to_frame(preview, mapping, kind)
+    unit = " ".join(str(args.unit or "").split()) or "unit"
+    frame = to_frame(preview, mapping, kind, pseudonym_prefix=unit[:1].upper() + unit[1:])
     # to_frame renames a circumstance that shares a name with a fixed column.
     circumstances = [c for c in frame.columns
                      if c not in ("unit_id", "outcome", "population", "private_name")]

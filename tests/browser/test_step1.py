@@ -151,3 +151,58 @@ def test_type_into_the_table_and_a_bad_file_changes_nothing(page, open_notebook,
     wait_ready(page)
     page.locator(".hi-baseline-sentence", has_text="1 of 1 family").wait_for(
         timeout=PAGE_TIMEOUT_MS)
+
+
+def test_the_60_pupil_file_keeps_names_private_and_asks_what_the_answers_mean(
+        page, open_notebook, voila_server, external_requests):
+    from pupils_csv import MEASURE, pupils_csv
+
+    slug = new_inquiry_step1(page, open_notebook)
+    page.locator(".hi-measure-what textarea").fill(MEASURE.what)
+    page.locator(".hi-measure-unit-name input").fill(MEASURE.unit_name)
+    page.locator(".hi-measure-unit-name input").press("Tab")
+    store = voila_server.store()
+    try:  # the outcome is guessed from the stored measure
+        assert wait_until(lambda: store.get(slug).measure.what == MEASURE.what
+                          and store.get(slug).measure.unit_name == "pupil")
+    finally:
+        store.close()
+
+    open_way(page, "Upload")
+    with page.expect_file_chooser(timeout=ACTION_TIMEOUT_MS) as chooser:
+        page.locator(".hi-data-upload .hi-upload-button").click()
+    chooser.value.set_files(files=[{"name": "Klasse 5b.csv", "mimeType": "text/csv",
+                                    "buffer": pupils_csv(plan_words=("klar", "nö"))}])
+    page.locator(".hi-import", has_text="Import 60 rows").wait_for(timeout=ACTION_TIMEOUT_MS)
+    guess = page.locator(".hi-map-guess")
+    assert "We guessed the outcome is 'has a plan'" in guess.inner_text()
+    assert "Check it." in guess.inner_text()
+    def chosen(dropdown: str) -> str:  # the select's option text (spaces as no-break ones)
+        text = page.locator(f"{dropdown} select option:checked").inner_text()
+        return text.replace("\xa0", " ")
+
+    assert chosen(".hi-map-id").startswith("make pseudonyms (Pupil 1")
+    assert chosen(".hi-map-private") == "Schüler"
+    assert "stay private" in page.locator(".hi-map-private-note").inner_text()
+    answers = page.locator(".hi-map-yes-values")
+    assert "Which values mean yes?" in answers.inner_text()
+    for word, meaning in (("klar", "yes"), ("nö", "no")):
+        row = answers.locator(".hi-row", has_text=f"'{word}'")
+        row.locator("button", has_text=meaning).first.click()
+        row.locator("button.mod-active", has_text=meaning).wait_for(timeout=ACTION_TIMEOUT_MS)
+    page.locator(".hi-import").click()
+    page.locator(".hi-import-message", has_text="Imported 60 rows").wait_for(
+        timeout=ACTION_TIMEOUT_MS)
+    sentence = page.locator(".hi-baseline-sentence", has_text="15 of 60 pupils")
+    sentence.wait_for(timeout=ACTION_TIMEOUT_MS)
+    page.locator(".hi-baseline-plot img").wait_for(timeout=ACTION_TIMEOUT_MS)
+    assert "Jürgen" not in page.locator(".hi-baseline").inner_text()
+    store = voila_server.store()
+    try:
+        units = store.units(slug)
+    finally:
+        store.close()
+    assert [u.unit_id for u in units][:2] == ["Pupil 1", "Pupil 2"]
+    assert units[0].private_name == "Jürgen Müller"
+    assert "Traceback" not in page.content()
+    assert external_requests == []

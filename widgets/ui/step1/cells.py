@@ -1,8 +1,8 @@
 """The cells of the units table: how a typed value is read, and how a stored one is shown.
 
 Used by :mod:`widgets.ui.step1.units_editor`. A value that does not fit raises
-:class:`~widgets.model.ModelError` with a plain reason; :func:`read_row` adds the row and
-column, and marks the cell.
+:class:`~widgets.model.ModelError` with a plain reason; :func:`read_row` reads the cells that
+fit, marks the ones that do not and says why (:func:`problem_text` adds the row and column).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import re
 import ipywidgets as ipw
 
 from widgets.model import UNIT_FIELDS, ModelError, Unit
+from widgets.words import yes_no_word
 
-YES, NO = {"yes", "y", "1", "1.0", "true"}, {"no", "n", "0", "0.0", "false"}
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
 
@@ -45,11 +45,11 @@ def parse_number(text: str) -> float | None:
 def parse_outcome(text: str, kind: str) -> float | None:
     """A typed outcome for a measure of ``kind``; raises ModelError with a plain reason."""
     if kind == "yes_no":
-        word = text.strip().lower()
-        if not word:
+        if not text.strip():
             return None
-        if word in YES or word in NO:
-            return 1.0 if word in YES else 0.0
+        meaning = yes_no_word(text)  # yes/no, ja/nein, oui/non, 1/0…
+        if meaning is not None:
+            return 1.0 if meaning else 0.0
         raise ModelError(f"“{text[:40]}” is not yes or no.")
     try:
         number = parse_number(text)
@@ -97,14 +97,24 @@ class Row:
             w.close()
 
 
-def read_row(row: Row, old: Unit, kind: str, context: list[str]) -> Unit:
-    """The unit ``row``'s cells describe (``old`` is the stored unit, ``kind`` the measure's).
+#: How a column is named in a message about one of its cells.
+HEADS = {"unit_id": "id", "private_name": "real name"}
 
-    Raises ModelError naming the row and column, and marks the cell, when a value does not fit.
+
+def problem_text(number: int, unit_id: str, column: str, reason: str) -> str:
+    """"Row 2 (Family 2), outcome: “maybe” is not yes or no." for a cell that does not fit
+    (``number`` counts from 1, as the table shows)."""
+    return f"Row {number} ({unit_id}), {HEADS.get(column, column)}: {reason}"
+
+
+def read_row(row: Row, old: Unit, kind: str, context: list[str]) -> tuple[Unit, dict[str, str]]:
+    """The unit ``row``'s cells describe (``old`` is the stored unit, ``kind`` the measure's),
+    and the cells that do not fit, ``{column: plain reason}``.
+
+    A cell that does not fit keeps ``old``'s value in the unit and is marked; every other
+    cell is read as typed, so one wrong cell never throws away the rest of the row.
     """
-    for cell in row.cells.values():
-        cell.remove_class("hi-cell-error")
-    values, found = {}, {}
+    values, found, problems = {}, {}, {}
     for c, cell in row.cells.items():
         try:
             if c == "unit_id":
@@ -121,11 +131,13 @@ def read_row(row: Row, old: Unit, kind: str, context: list[str]) -> Unit:
                 value = parse_circumstance(cell.value)
         except ModelError as error:
             cell.add_class("hi-cell-error")
-            head = {"unit_id": "id", "private_name": "real name"}.get(c, c)
-            raise ModelError(f"Row {row.index + 1} ({old.unit_id}), {head}: {error} "
-                             "Nothing was saved.") from None
+            problems[c] = str(error)
+            continue
+        cell.remove_class("hi-cell-error")
         (values if c in UNIT_FIELDS else found)[c] = value
-    return Unit(unit_id=values["unit_id"], outcome=values.get("outcome"),
+    unit = Unit(unit_id=values.get("unit_id", old.unit_id),
+                outcome=values.get("outcome", old.outcome),
                 population=values.get("population", old.population),
                 private_name=values.get("private_name", old.private_name),
                 context={c: found.get(c, old.context.get(c)) for c in context})
+    return unit, problems

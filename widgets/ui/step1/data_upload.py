@@ -12,12 +12,13 @@ import math
 
 import ipywidgets as ipw
 
-from widgets.files import FileProblem
+from widgets.files import FileProblem, quote
 from widgets.ui.errors import Message, run_safely
 from widgets.ui.step1.common import (
     LOCK,
     Confirm,
     capitalised,
+    plural,
     replace_warning,
     stored_units,
     unit_words,
@@ -29,6 +30,10 @@ CHOOSE = "Choose a CSV or Excel file"
 PREVIEW_ROWS = 8
 CELL_CHARS = 60
 NONE = -1  # the dropdown value for "no column" / "make pseudonyms"
+#: What each answer of a yes/no outcome may mean, as the "Which values mean yes?" buttons
+#: offer it (label, value) and what the mapping carries (True yes, False no, None not known).
+MEANINGS = (("yes", "yes"), ("no", "no"), ("not known", "unknown"))
+_MEANING = {"yes": True, "no": False, "unknown": None}
 
 
 def preview_html(preview, rows: int = PREVIEW_ROWS) -> str:
@@ -63,6 +68,7 @@ class DataUpload:
         self.built = False
         self.widget = ipw.VBox([])
         self.widget.add_class("hi-data-upload")
+        events.listen("measure", page.guard(self._measure_changed, saves=False))
 
     def ensure_built(self) -> None:
         """Build the upload and mapping controls (once, when the panel is first opened)."""
@@ -71,6 +77,7 @@ class DataUpload:
         self.built = True
         page = self.page
         self.preview = None
+        self._names: dict[str, bool] = {}  # column -> looks like real names
         self._data, self._filename = b"", ""
         self._quiet = False
         self.upload = UploadBox(CHOOSE, ACCEPT, self.receive, errors=page.errors)
@@ -100,26 +107,45 @@ class DataUpload:
                          ("private", self.private_column)):
             dd.add_class(f"hi-map-{name}")
             dd.observe(lambda _c: self._roles_changed(), names="value")
+        self.suggested = None
+        self.id_warning = Message()  # the id chosen looks like real names
+        self.id_warning.add_class("hi-map-id-warning")
+        self.outcome_guess = Message()  # "We guessed the outcome is …: check it."
+        self.outcome_guess.add_class("hi-map-guess")
+        self.private_note = ipw.HTML()
+        self.private_note.add_class("hi-map-private-note")
+        # "Which values mean yes?": one row of buttons per answer of a yes/no outcome,
+        # shown when the kit does not know every answer's meaning.
+        self.answers: list[tuple[str, ipw.ToggleButtons]] = []
+        self._answers_for: tuple | None = None
+        self.answers_box = ipw.VBox([])
+        self.answers_box.add_class("hi-map-yes-values")
+        self.answers_box.layout.display = "none"
+        self.names_confirm = Confirm("Yes, use the names as ids")
+        self.names_confirm.add_class("hi-names-confirm")
         self.context_boxes: list[ipw.Checkbox] = []
         self.context_box = ipw.HBox([])
         self.context_box.add_class("hi-context-choice")
         self.import_button = ipw.Button(description="Import", button_style="primary",
                                         icon="check")
         self.import_button.add_class("hi-import")
-        self.import_button.on_click(lambda _b: self._import_clicked())
+        self.import_button.on_click(lambda _b: self.page.guard(
+            self._import_clicked, message=self.message, saves=False)())
         cancel = ipw.Button(description="Cancel")
         cancel.add_class("hi-import-cancel")
         cancel.on_click(lambda _b: (self.clear(), self.upload.message.clear()))
         self.confirm = Confirm()
         mapping = ipw.VBox([
             ipw.HTML("<strong>Which column is which?</strong>"), self.sheet, self.id_column,
-            self.outcome_column, self.population_column, self.private_column,
+            self.id_warning, self.outcome_column, self.outcome_guess, self.answers_box,
+            self.population_column, self.private_column, self.private_note,
             ipw.HTML("Circumstances to keep (tick the columns that describe each unit's "
                      "situation):"), self.context_box])
         mapping.add_class("hi-mapping")
         buttons = ipw.HBox([self.import_button, cancel])
         buttons.add_class("hi-row")
-        self.preview_box = ipw.VBox([self.table, self.notes, mapping, buttons, self.confirm])
+        self.preview_box = ipw.VBox([self.table, self.notes, mapping, buttons,
+                                     self.names_confirm, self.confirm])
         self.preview_box.add_class("hi-upload-preview")
         self.preview_box.layout.display = "none"
         self.widget.children = [
@@ -145,26 +171,30 @@ class DataUpload:
                 f"{self._filename}. Check the columns below, then import.")
 
     def show_preview(self, preview) -> None:
-        """Show the first rows and the column mapping, from the preview's suggestions."""
+        """Show the first rows and the column mapping, from a suggestion that knows the
+        measure (the outcome is guessed from its wording; names are never ids)."""
+        from widgets.files import data_import
+
         self.preview = preview
-        measure = self.page.store.get(self.page.slug, include_units=False).measure
-        one, _ = unit_words(measure.unit_name)
+        measure = self._measure = self.page.store.get(self.page.slug,
+                                                      include_units=False).measure
         cols = [(str(c), i) for i, c in enumerate(preview.columns)]
         index = {c: i for i, c in enumerate(preview.columns)}
-        s = preview.suggested
+        s = self.suggested = data_import.suggest_mapping(preview.frame, measure)
+        self._names = {}
+        self._answers_for = None
         self._quiet = True
         try:
             self.sheet.options = list(preview.sheets)
             self.sheet.value = preview.sheet if preview.sheets else None
             self.sheet.layout.display = None if len(preview.sheets) > 1 else "none"
-            pseudo = f"make pseudonyms ({capitalised(one)} 1, {capitalised(one)} 2, …)"
-            self.id_column.options = [(pseudo, NONE)] + cols
+            self.id_column.options = [(self._pseudonyms_label(measure), NONE)] + cols
             self.id_column.value = index.get(s.unit_id, NONE)
             self.outcome_column.options = cols
             self.outcome_column.value = index.get(s.outcome, 0)
             self.population_column.options = [("none", NONE)] + cols
             self.population_column.value = index.get(s.population, NONE)
-            self.private_column.options = [("none (recommended)", NONE)] + cols
+            self.private_column.options = [("none: keep no real names", NONE)] + cols
             self.private_column.value = index.get(s.private_name, NONE)
             old = self.context_boxes
             self.context_boxes = [ipw.Checkbox(value=c in s.context, description=str(c),
@@ -178,7 +208,8 @@ class DataUpload:
             self._quiet = False
         self._roles_changed()
         self.table.value = preview_html(preview)
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in preview.notes)
+        left_out = [s.guesses["left_out"]] if "left_out" in s.guesses else []
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in [*preview.notes, *left_out])
         self.notes.value = f'<ul class="hi-notes">{notes}</ul>' if notes else ""
         self.import_button.description = f"Import {preview.rows:,} rows"
         self.preview_box.layout.display = None
@@ -192,6 +223,28 @@ class DataUpload:
         if ok:
             self.upload.message.show(text, "ok")
 
+    def _pseudonyms_label(self, measure) -> str:
+        one = capitalised(unit_words(measure.unit_name)[0])
+        return f"make pseudonyms ({one} 1, {one} 2, …)"
+
+    def _measure_changed(self) -> None:
+        """The measure changed while a file is previewed: keep the person's choices, and
+        follow the unit's name and the kind of measure."""
+        if not self.built or self.preview is None:
+            return
+        measure = self._measure = self.page.store.get(self.page.slug,
+                                                      include_units=False).measure
+        value = self.id_column.value
+        self._quiet = True
+        try:
+            self.id_column.options = ([(self._pseudonyms_label(measure), NONE)]
+                                      + list(self.id_column.options[1:]))
+            self.id_column.value = value
+        finally:
+            self._quiet = False
+        self._answers_for = None
+        self._roles_changed()
+
     def _roles_changed(self) -> None:
         if self._quiet or self.preview is None:
             return
@@ -201,27 +254,133 @@ class DataUpload:
             box.disabled = i in taken
             if box.disabled:
                 box.value = False
+        self._show_notes()
+
+    def _column(self, dd) -> str | None:
+        cols = self.preview.columns
+        value = dd.value
+        return None if value in (None, NONE) or not 0 <= value < len(cols) else cols[value]
+
+    def _looks_like_names(self, column: str | None) -> bool:
+        from widgets.files import data_import
+
+        if column is None:
+            return False
+        if column not in self._names:
+            self._names[column] = data_import.looks_like_names(self.preview.frame[column],
+                                                               column)
+        return self._names[column]
+
+    def _show_notes(self) -> None:
+        """The words beside the mapping: what was guessed, what stays private, and a warning
+        when the id chosen looks like real names."""
+        measure = self._measure
+        one = unit_words(measure.unit_name)[0]
+        unit_id, private = self._column(self.id_column), self._column(self.private_column)
+        outcome = self._column(self.outcome_column)
+        if self._looks_like_names(unit_id):
+            self.id_warning.show(
+                f"{quote(unit_id)} looks like real names: as ids they would show on plots, in "
+                "tables, exports and reports. Choose “make pseudonyms”, and keep the names "
+                "as real names (private) below.", "error")
+        else:
+            self.id_warning.clear()
+        guess = self.suggested.guesses.get("outcome") if self.suggested else None
+        if guess and outcome == self.suggested.outcome:
+            self.outcome_guess.show(guess, "info")
+        else:
+            self.outcome_guess.clear()  # the person chose it
+        if private is not None:
+            text = (f"The names in {quote(private)} stay private: they show only in the table of "
+                    f"{plural(one)} on this page, never as ids, on plots, in exports or in "
+                    "reports.")
+            if unit_id is None:
+                text += (f" Each {one} gets a pseudonym instead ({capitalised(one)} 1, "
+                         f"{capitalised(one)} 2, …).")
+        else:
+            text = "No real names are kept."
+        self.private_note.value = (f'<span class="hi-private-note hi-lock">{LOCK} '
+                                   f"{html.escape(text)}</span>")
+        self._show_answers(measure, outcome)
+
+    def _show_answers(self, measure, outcome: str | None) -> None:
+        """ "Which values mean yes?" for a yes/no outcome whose answers the kit does not all
+        know (built again only when the outcome column or the kind of measure changes)."""
+        from widgets.files import data_import
+        from widgets.words import yes_no_word
+
+        key = (outcome, measure.kind)
+        if key == self._answers_for:
+            return
+        self._answers_for = key
+        old, self.answers = self.answers, []
+        values = (data_import.answer_values(self.preview.frame[outcome])
+                  if outcome is not None and measure.kind == "yes_no" else [])
+        children: list[ipw.Widget] = []
+        if values is None:
+            children = [ipw.HTML(html.escape(
+                f"{quote(outcome)} has more than {data_import.MAX_ANSWERS} different answers, so "
+                "it does not look like yes/no answers: choose another column, or another "
+                "kind of measure above."))]
+        elif any(yes_no_word(v) is None for v, _ in values):
+            children = [ipw.HTML(
+                "<strong>Which values mean yes?</strong> "
+                + html.escape(f"Some answers in {quote(outcome)} are not words the kit knows. "
+                              "Say what each one means:"))]
+            for value, count in values:
+                meaning = yes_no_word(value)
+                buttons = ipw.ToggleButtons(
+                    options=MEANINGS, value=None if meaning is None else
+                    ("yes" if meaning else "no"), style={"button_width": "7em"},
+                    tooltips=[f"{quote(value)} means {label}" for label, _ in MEANINGS])
+                buttons.add_class("hi-yes-value")
+                label = ipw.HTML(html.escape(f"{quote(value)} ({count:,} "
+                                             f"{'row' if count == 1 else 'rows'})"))
+                label.add_class("hi-yes-value-label")
+                label.layout.min_width = "10em"  # the buttons line up under each other
+                row = ipw.HBox([label, buttons])
+                row.add_class("hi-row")
+                children.append(row)
+                self.answers.append((value, buttons))
+        for widget in self.answers_box.children:
+            widget.close()
+        for _, buttons in old:
+            buttons.close()
+        self.answers_box.children = children
+        self.answers_box.layout.display = None if children else "none"
 
     def mapping(self):
-        """The :class:`ColumnMapping` the dropdowns and ticks describe."""
+        """The :class:`ColumnMapping` the dropdowns, ticks and answers describe."""
         from widgets.files.data_import import ColumnMapping
 
         cols = self.preview.columns
-
-        def col(dd):
-            return None if dd.value in (None, NONE) else cols[dd.value]
-
+        words = {value: _MEANING[b.value] for value, b in self.answers
+                 if b.value in _MEANING}
         return ColumnMapping(
-            unit_id=col(self.id_column), outcome=col(self.outcome_column),
-            population=col(self.population_column), private_name=col(self.private_column),
+            unit_id=self._column(self.id_column), outcome=self._column(self.outcome_column),
+            population=self._column(self.population_column),
+            private_name=self._column(self.private_column),
             context=[cols[i] for i, b in enumerate(self.context_boxes)
-                     if b.value and not b.disabled])
+                     if b.value and not b.disabled],
+            outcome_words=words)
 
     # ------------------------------------------------------------------ importing
 
     def _import_clicked(self) -> None:
         if self.preview is None:
             return
+        self.names_confirm.hide()
+        unit_id = self._column(self.id_column)
+        if self._looks_like_names(unit_id):
+            # Real names leave the kit only when the facilitator asks in so many words.
+            self.names_confirm.ask(
+                f"{quote(unit_id)} looks like real names. As ids they would show on plots, in "
+                "tables, exports and reports. Use them as ids anyway?",
+                self.page.guard(self._import_checked, message=self.message, saves=False))
+            return
+        self._import_checked()
+
+    def _import_checked(self) -> None:
         stored = stored_units(self.page.store, self.page.slug)
         run = self.page.guard(self.import_now, message=self.message)
         if stored:
@@ -253,8 +412,9 @@ class DataUpload:
                                              pseudonym_prefix=capitalised(one))
             except FileProblem as problem:
                 if measure.kind == "yes_no" and "yes or no" in str(problem):
-                    raise FileProblem(f"{problem} Is the measure yes/no? Its kind is set "
-                                      "above.") from None
+                    hint = ("Say what it means under “Which values mean yes?”." if self.answers
+                            else "Is the measure yes/no? Its kind is set above.")
+                    raise FileProblem(f"{problem} {hint}") from None
                 raise
             self._step(2, "Storing…")
             self.page.store.replace_units_frame(self.page.slug, frame, by=self.page.who,
@@ -282,6 +442,7 @@ class DataUpload:
         """Forget the previewed file (nothing was stored)."""
         self.preview = None
         self.confirm.hide()
+        self.names_confirm.hide()
         self.preview_box.layout.display = "none"
         self.table.value = self.notes.value = ""
         self.message.clear()

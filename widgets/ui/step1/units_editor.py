@@ -2,7 +2,9 @@
 
 Comfortable for about 50 units (more are paged, 50 at a time). Each row is saved when a cell
 is left (``store.update_unit``); a value that does not fit (a word where a number belongs)
-gives a message beside the table naming the row and column, and nothing is stored. Rows are
+is marked and not stored, and a message beside the table names its row and column until
+the cell is fixed — editing other cells or rows, or paging, does not lose it. The row's
+other cells are stored as typed. Rows are
 added and removed one at a time (``add_unit``/``remove_unit``); circumstance columns are
 added or removed by name. Real names, if the group keeps any, show in this table only, marked
 private with a lock.
@@ -16,17 +18,22 @@ from __future__ import annotations
 import html
 import math
 import threading
+from dataclasses import replace
 
 import ipywidgets as ipw
 
 from widgets.model import UNIT_FIELDS, ModelError, Unit
 from widgets.ui.errors import Message
-from widgets.ui.step1.cells import Row, format_value, read_row
+from widgets.ui.step1.cells import Row, format_value, problem_text, read_row
 from widgets.ui.step1.common import LOCK, Confirm, capitalised, locked, unit_words
 
 PAGE_SIZE = 50
 MAX_ADD = 100
 WIDTHS = {"unit_id": "10em", "outcome": "8em", "population": "8em", "private_name": "12em"}
+#: At most this many cells that do not fit are listed in the message.
+LISTED_PROBLEMS = 3
+
+
 class UnitsEditor:
     """The editable units table. ``widget`` is built lazily by :meth:`ensure_built`."""
 
@@ -41,7 +48,13 @@ class UnitsEditor:
         self._loading = False
         self._own_change = False
         self._lock = threading.RLock()
-        self.message = Message()
+        self.message = Message()  # what the last action (add, remove, a column) said
+        # Cells typed that do not fit, until they are fixed: (stored unit id, column) ->
+        # (the text typed, why it does not fit). Shown in their own message, which other
+        # actions do not clear.
+        self.problems: dict[tuple[str, str], tuple[str, str]] = {}
+        self.cell_message = Message()
+        self.cell_message.add_class("hi-cell-problems")
         self.widget = ipw.VBox([])
         self.widget.add_class("hi-units-editor")
         events.listen("units", self._outside_change)
@@ -93,8 +106,8 @@ class UnitsEditor:
         pager = ipw.HBox([self.prev, self.pager, self.next])
         for box in (add_row, col_row, self.drop_row, pager):
             box.add_class("hi-row")
-        self.widget.children = [self.message, pager, self.grid, self.private_note, add_row,
-                                col_row, self.drop_row, self.confirm]
+        self.widget.children = [self.message, self.cell_message, pager, self.grid,
+                                self.private_note, add_row, col_row, self.drop_row, self.confirm]
         self.reload()
 
     def _layout(self) -> list[str]:
@@ -141,6 +154,9 @@ class UnitsEditor:
             for row in self.rows:
                 row.close()
             self.rows, self.columns = [], columns
+        ids = {u.unit_id for u in self.units}
+        self.problems = {k: v for k, v in self.problems.items()
+                         if k[0] in ids and k[1] in columns}
         for header in getattr(self, "headers", []):
             header.close()
         self.headers = self._headers()
@@ -153,6 +169,7 @@ class UnitsEditor:
         self.drop_choice.options = list(self.context)
         self.drop_choice.value = self.context[0] if self.context else None
         self.drop_row.layout.display = None if self.context else "none"
+        self._show_problems()
 
     def _fill(self) -> None:
         start = self.page_number * self.page_size
@@ -168,6 +185,11 @@ class UnitsEditor:
                 values = {"unit_id": unit.unit_id, "outcome": unit.outcome,
                           "population": unit.population, "private_name": unit.private_name}
                 for c, cell in row.cells.items():
+                    pending = self.problems.get((unit.unit_id, c))
+                    if pending is not None:  # typed, did not fit: show it until fixed
+                        cell.value = pending[0]
+                        cell.add_class("hi-cell-error")
+                        continue
                     value = values[c] if c in UNIT_FIELDS else unit.context.get(c)
                     cell.value = format_value(value, yes_no and c == "outcome")
                     cell.remove_class("hi-cell-error")
@@ -211,25 +233,67 @@ class UnitsEditor:
     def _changed(self, row: Row) -> None:
         if not self._loading and row.index >= 0:
             self.page.guard(self.save_row, message=self.message)(row)
+            if self.problems:  # what was typed is not all stored
+                self.page.status.failed(self.problem_texts()[0])
 
     def _removed(self, row: Row) -> None:
         self.page.guard(self.remove, message=self.message)(row.index)
 
-    def read_row(self, row: Row) -> Unit:
-        """The unit a row's cells describe; ModelError names the row and column."""
+    def read_row(self, row: Row) -> tuple[Unit, dict[str, str]]:
+        """The unit a row's cells describe, and the cells that do not fit (column ->
+        reason); those keep their stored value in the unit."""
         return read_row(row, self.units[row.index], self.measure.kind, self.context)
 
     @locked
     def save_row(self, row: Row) -> None:
-        """Store the row (one ``update_unit``), if it changed."""
+        """Store what fits of the row (one ``update_unit``), if it changed; remember the
+        cells that do not fit, and show why, until they are fixed."""
         old = self.units[row.index]
-        unit = self.read_row(row)
-        if unit == old:
+        unit, problems = self.read_row(row)
+        if unit != old:
+            try:
+                self.page.store.update_unit(self.page.slug, old.unit_id, unit,
+                                            by=self.page.who)
+            except ModelError as error:
+                if unit.unit_id == old.unit_id:
+                    raise
+                # The new id is not allowed (taken): keep the old one, store the rest.
+                problems["unit_id"] = str(error)
+                row.cells["unit_id"].add_class("hi-cell-error")
+                unit = replace(unit, unit_id=old.unit_id)
+                if unit != old:
+                    self.page.store.update_unit(self.page.slug, old.unit_id, unit,
+                                                by=self.page.who)
+            self.units[row.index] = unit
+        self.problems = {k: v for k, v in self.problems.items() if k[0] != old.unit_id}
+        for c, reason in problems.items():
+            self.problems[(unit.unit_id, c)] = (row.cells[c].value, reason)
+        self._show_problems()
+        if unit != old:
+            row.remove.tooltip = f"Remove {unit.unit_id}"
+            self._tell()
+
+    def problem_texts(self) -> list[str]:
+        """One sentence per cell that does not fit, in the table's order."""
+        order = {u.unit_id: i for i, u in enumerate(self.units)}
+        columns = {c: i for i, c in enumerate(self.columns)}
+        keys = sorted(self.problems, key=lambda k: (order.get(k[0], len(order)),
+                                                    columns.get(k[1], len(columns))))
+        return [problem_text(order.get(uid, -1) + 1, uid, c, self.problems[(uid, c)][1])
+                for uid, c in keys]
+
+    def _show_problems(self) -> None:
+        texts = self.problem_texts()
+        if not texts:
+            self.cell_message.clear()
             return
-        self.page.store.update_unit(self.page.slug, old.unit_id, unit, by=self.page.who)
-        self.units[row.index] = unit
-        row.remove.tooltip = f"Remove {unit.unit_id}"
-        self._tell()
+        shown = " ".join(texts[:LISTED_PROBLEMS])
+        if len(texts) > LISTED_PROBLEMS:
+            shown += f" And {len(texts) - LISTED_PROBLEMS} more."
+        rest = ("The cell marked in red is not saved until it is fixed; the rest of its row "
+                "is saved." if len(texts) == 1 else "The cells marked in red are not saved "
+                "until they are fixed; the other cells are saved.")
+        self.cell_message.show(f"{shown} {rest}", "error")
 
     @locked
     def add_units(self, count: int) -> list[str]:
@@ -256,7 +320,9 @@ class UnitsEditor:
     @locked
     def remove(self, index: int) -> None:
         """Remove the unit at ``index`` (its decisions and checks go with it)."""
-        self.page.store.remove_unit(self.page.slug, self.units[index].unit_id, by=self.page.who)
+        unit_id = self.units[index].unit_id
+        self.page.store.remove_unit(self.page.slug, unit_id, by=self.page.who)
+        self.problems = {k: v for k, v in self.problems.items() if k[0] != unit_id}
         self.reload()
         self._tell()
 
