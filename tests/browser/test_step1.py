@@ -73,7 +73,8 @@ def test_define_measure_upload_and_reload(page, open_notebook, voila_server,
     page.locator(".hi-person-new-name input").fill("Lee")
     page.locator(".hi-person-new-name input").press("Enter")
     page.locator(".hi-person-name", has_text="Lee").wait_for(timeout=ACTION_TIMEOUT_MS)
-    assert "2 live with the issue, 1 professional" in page.locator(".hi-balance").inner_text()
+    page.locator(".hi-balance", has_text="2 live with the issue, 1 professional").wait_for(
+        timeout=ACTION_TIMEOUT_MS)
     page.locator(".hi-measure-what textarea").fill(WHAT)
     page.locator(".hi-measure-source input").fill("a survey at the school gate")
     page.locator(".hi-measure-date input").fill("2023-01-31")
