@@ -309,7 +309,10 @@ def cmd_import_data(args: argparse.Namespace) -> int:
                            "choose another kind with --kind if that is wrong.") from None
         print(f"Preview of {printable(Path(args.file).name)} "
               f"({len(preview.frame):,} rows read):")
-        for line in preview.head(5).to_string(index=False).splitlines():
+        shown = preview.head(5)
+        if mapping.private_name in shown.columns:  # real names never reach the terminal
+            shown = shown.drop(columns=[mapping.private_name])
+        for line in shown.to_string(index=False).splitlines():
             print(printable(line))
         print("Columns used:")
         print(f"  unit id:        {printable(mapping.unit_id or '(none: numbered units)')}")
@@ -317,7 +320,8 @@ def cmd_import_data(args: argparse.Namespace) -> int:
         if mapping.population:
             print(f"  population:     {printable(mapping.population)}")
         if mapping.private_name:
-            print(f"  private name:   {printable(mapping.private_name)}")
+            print(f"  private name:   {printable(mapping.private_name)} (kept private, "
+                  "not shown)")
         print("  circumstances:  " + (", ".join(printable(c) for c in mapping.context)
                                        or "(none)"))
         for note in [*(preview.notes or []), *frame.attrs.get("notes", [])]:

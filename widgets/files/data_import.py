@@ -39,7 +39,7 @@ from widgets.files import (
     sniff_kind,
 )
 from widgets.files.spreadsheet_safety import cell_text
-from widgets.model import MEASURE_KINDS, UNIT_FIELDS
+from widgets.model import MEASURE_KINDS, UNIT_FIELDS, clean_unit_ids, first_repeat
 
 if TYPE_CHECKING:  # pandas and numpy are imported where they are used (page load speed)
     import numpy as np
@@ -55,6 +55,11 @@ NO_WORDS = frozenset({"no", "n", "false", "0", "0.0"})
 _DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars (|)"}
 _SAMPLE_BYTES = 32 * 1024
+#: The most columns a data file may have. Far more than a units table needs; above it a
+#: file is refused before its names are read (100,000 columns once took minutes).
+MAX_COLUMNS = 1_000
+#: Lines named one by one in a note about lines in another encoding.
+_LINES_NAMED = 3
 _SAMPLE_ROWS = 200
 _SNIFF_CHARS = 8 * 1024
 
@@ -157,9 +162,17 @@ def _display_name(filename: Any) -> str:
 
 
 def _decode(data: bytes) -> tuple[bytes, str, list[str]]:
-    """The file as UTF-8 bytes without a BOM, the encoding's name and notes."""
+    """The file as UTF-8 bytes without a BOM, the encoding's name and notes.
+
+    The bytes returned are always valid UTF-8. A UTF-8 file with a few lines in
+    Windows-1252 (two files pasted together) has those lines read as Windows-1252, and a
+    note names them; a file with no UTF-8 text at all is read as Windows-1252.
+    """
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:], "UTF-8 with BOM", []
+        if _is_utf8(data):
+            return data[3:], "UTF-8 with BOM", []
+        body, notes = _mixed_lines(data[3:], utf8_seen=True)
+        return body, "UTF-8 with BOM", notes
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")
@@ -181,14 +194,57 @@ def _decode(data: bytes) -> tuple[bytes, str, list[str]]:
         raise FileProblem(not_a_table_message("binary"))
     if len(_CONTROL_BYTES_RE.findall(head)) > max(2, len(head) // 100):
         raise FileProblem(not_a_table_message("binary"))
-    if data.isascii():
+    if data.isascii() or _is_utf8(data):
         return data, "UTF-8", []
-    sample = codecs.getincrementaldecoder("utf-8")()
-    try:
-        sample.decode(data[:_SAMPLE_BYTES], final=len(data) <= _SAMPLE_BYTES)
-        return data, "UTF-8", []  # pandas checks the rest while it reads
-    except UnicodeDecodeError:
+    body, notes = _mixed_lines(data, utf8_seen=False)
+    if body is None:
         return _windows_1252(data)
+    return body, "UTF-8", notes
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _mixed_lines(data: bytes, utf8_seen: bool) -> tuple[bytes | None, list[str]]:
+    """A file that is not all UTF-8, with each line that is not UTF-8 read as Windows-1252,
+    and a note naming those lines; ``(None, [])`` when no line holds UTF-8 text (and
+    ``utf8_seen`` is false), so that the whole file is Windows-1252."""
+    lines = data.splitlines(keepends=True)  # only \r, \n and \r\n: the same as the reader
+    other: list[int] = []
+    for number, line in enumerate(lines):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_seen = True
+        except UnicodeDecodeError:
+            other.append(number)
+    if not utf8_seen:
+        return None, []
+    for number in other:
+        try:
+            lines[number] = lines[number].decode("cp1252").encode("utf-8")
+        except UnicodeDecodeError:
+            raise FileProblem(
+                f"Line {number + 1:,} of the file cannot be read: it is not UTF-8 like the "
+                "rest of the file, nor Windows-1252. Save the file as 'CSV UTF-8' and try again."
+            ) from None
+    named = ", ".join(f"{n + 1:,}" for n in other[:_LINES_NAMED])
+    if len(other) == 1:
+        note = (f"Line {named} is not UTF-8 like the rest of the file; it was read as "
+                "Windows-1252: check that its accented letters look right.")
+    else:
+        more = len(other) - _LINES_NAMED
+        named = (f"{named} and {more:,} more" if more > 0
+                 else named.rsplit(", ", 1)[0] + " and " + named.rsplit(", ", 1)[1])
+        note = (f"Lines {named} are not UTF-8 like the rest of the file; they were read as "
+                "Windows-1252: check that their accented letters look right.")
+    return b"".join(lines), [note]
 
 
 def _windows_1252(data: bytes) -> tuple[bytes, str, list[str]]:
@@ -215,13 +271,18 @@ def _read_csv(data: bytes, name: str) -> Preview:
     body = body[cut:]
     if _is_blank(body):
         raise FileProblem("The file is empty.")
-    sample_bytes = body[:_SAMPLE_BYTES]
-    sample_text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample_bytes)
-    delimiter = _sniff_delimiter(sample_text[:_SNIFF_CHARS],
-                                 truncated=len(sample_text) > _SNIFF_CHARS
-                                 or len(body) > _SAMPLE_BYTES)
-    records = _sample_records(sample_text, delimiter, truncated=len(body) > _SAMPLE_BYTES)
     header_row = skipped + 1
+    sniff_text = _text(body[:_SAMPLE_BYTES])
+    delimiter = _sniff_delimiter(sniff_text[:_SNIFF_CHARS],
+                                 truncated=len(sniff_text) > _SNIFF_CHARS
+                                 or len(body) > _SAMPLE_BYTES)
+    # The whole header, however long; its width is checked before any name is looked at.
+    header, header_end = _header(body, delimiter, header_row)
+    if len(header) > MAX_COLUMNS:
+        raise FileProblem(_too_wide(len(header)))
+    sample_bytes = body[:header_end + _SAMPLE_BYTES]
+    records = _sample_records(_text(sample_bytes), delimiter,
+                              truncated=len(body) > len(sample_bytes))
     names, name_notes = _clean_names(records[0] if records else [])
     notes += name_notes
     if len(records) > 1 and not any(any(v.strip() for v in r) for r in records[1:]):
@@ -246,15 +307,7 @@ def _read_csv(data: bytes, name: str) -> Preview:
             )
 
     try:
-        try:
-            frame = parse(body)
-        except UnicodeDecodeError:
-            # Valid UTF-8 at the start, not further on: the file is Windows-1252 after all.
-            source = data[3:] if data.startswith(codecs.BOM_UTF8) else data
-            body, encoding, enc_notes = _windows_1252(source)
-            body = body[cut:]  # the blank lines before the header are the same bytes
-            notes += enc_notes
-            frame = parse(body)
+        frame = parse(body)  # _decode gave valid UTF-8
     except pd.errors.ParserError as error:
         raise FileProblem(_parser_message(str(error), header_row, len(names))) from None
     except pd.errors.ParserWarning:
@@ -274,6 +327,38 @@ def _read_csv(data: bytes, name: str) -> Preview:
         notes=notes, kind="csv", filename=name, encoding=encoding, delimiter=delimiter,
         decimal_comma=decimal_comma,
     )
+
+
+def _text(data: bytes) -> str:
+    """The start of a file as text (a character cut in half at the end is left out)."""
+    return codecs.getincrementaldecoder("utf-8")("replace").decode(data)
+
+
+def _header(body: bytes, delimiter: str, header_row: int) -> tuple[list[str], int]:
+    """The first record of the file (the column names, however long the line) and the byte
+    where it ends. Reads a growing start of the file, so a short header costs little."""
+    size = _SAMPLE_BYTES
+    while True:
+        chunk = body[:size]
+        text = _text(chunk)
+        stream = io.StringIO(text, newline="")
+        try:
+            record = next(csv.reader(stream, delimiter=delimiter), [])
+        except csv.Error:  # a name over 128 KB: a quote left open swallows the file
+            raise FileProblem(
+                f"Row {header_row}: a column name is far too long, or a quotation mark (\") "
+                "is opened but never closed."
+            ) from None
+        end = stream.tell()
+        # The record is whole once the reader stopped before the end of what it was given.
+        if end < len(text) or len(chunk) == len(body):
+            return record, len(text[:end].encode("utf-8"))
+        size *= 4
+
+
+def _too_wide(width: int) -> str:
+    return (f"The file has {width:,} columns; the kit reads at most {MAX_COLUMNS:,}. Keep only "
+            "the columns the group needs, and try again.")
 
 
 def _sample_records(text: str, delimiter: str, truncated: bool) -> list[list[str]]:
@@ -315,27 +400,50 @@ def _letter(index: int) -> str:
 
 
 def _clean_names(raw: list[Any]) -> tuple[list[str], list[str]]:
-    """Column names from a header row: trimmed, unique, and a name for empty ones."""
+    """Column names from a header row: trimmed, unique, and a name for empty ones.
+
+    A repeated name gets a number ("score (2)"); one note per repeated name. Linear in the
+    number of columns: each name remembers the next number to try.
+    """
+    if len(raw) > MAX_COLUMNS:  # the readers check first; this keeps the rule in one place
+        raise FileProblem(_too_wide(len(raw)))
     names: list[str] = []
-    notes: list[str] = []
     seen: set[str] = set()
+    next_number: dict[str, int] = {}
+    renamed: dict[str, list[str]] = {}
     for i, value in enumerate(raw):
         text = "" if value is None else cell_text(value)
         text = " ".join(text.split())
         if not text:
             text = f"Column {_letter(i)}"
-        base, k = text, 2
-        while text in seen:
+        base = text
+        if text in seen:
+            k = next_number.get(base, 2)
+            while f"{base} ({k})" in seen:
+                k += 1
             text = f"{base} ({k})"
-            k += 1
-        if text != base:
-            notes.append(f"Two columns are called {quote(base)}; the second is shown as "
-                         f"{quote(text)}.")
+            next_number[base] = k + 1
+            renamed.setdefault(base, []).append(text)
         seen.add(text)
         names.append(text)
     if not names:
         names = ["Column A"]
-    return names, notes
+    return names, _renamed_notes(renamed)
+
+
+def _renamed_notes(renamed: dict[str, list[str]]) -> list[str]:
+    notes = []
+    for base, shown in list(renamed.items())[:5]:
+        if len(shown) == 1:
+            notes.append(f"Two columns are called {quote(base)}; the second is shown as "
+                         f"{quote(shown[0])}.")
+        else:
+            notes.append(f"{len(shown) + 1} columns are called {quote(base)}; the others are "
+                         f"shown as {quote(shown[0])}, {quote(shown[1])} and so on.")
+    if len(renamed) > 5:
+        notes.append(f"{len(renamed) - 5} more names are used for more than one column; "
+                     "they are numbered the same way.")
+    return notes
 
 
 def _has_decimal_commas(records: list[list[str]], width: int) -> bool:
@@ -367,8 +475,8 @@ def _text_columns(records: list[list[str]], names: list[str]) -> list[str]:
 
 
 def _ragged(row: int, values: int, width: int) -> str:
-    columns = "1 column" if width == 1 else f"{width} columns"
-    return f"Row {row} has {values} values but the first row names only {columns}."
+    columns = "1 column" if width == 1 else f"{width:,} columns"
+    return f"Row {row} has {values:,} values but the first row names only {columns}."
 
 
 def _parser_message(message: str, header_row: int, width: int) -> str:
@@ -460,6 +568,12 @@ def _sheet_rows(ws) -> tuple[int, list[Any], list[tuple[int, list[Any]]]] | None
         values = list(values)
         while values and not _filled(values[-1]):
             values.pop()
+        if len(values) > MAX_COLUMNS:  # before reading on: a sheet may be 16,384 wide
+            if header is None:
+                raise FileProblem(_too_wide(len(values)))
+            raise FileProblem(
+                f"Row {number} has a value in column {_letter(len(values) - 1)}, beyond the "
+                f"{MAX_COLUMNS:,} columns the kit reads; move or delete it, and try again.")
         if header is None:
             header_row, header = number, values
         else:
@@ -689,23 +803,34 @@ def _ids(series: pd.Series, column: str, rows: np.ndarray) -> pd.Series:
         text = series if pd.api.types.is_string_dtype(series) and series.dtype != object else (
             series.map(lambda v: v if v is None or isinstance(v, str) or v != v
                        else cell_text(v)).astype("str"))
-        ids = text.str.strip()
-        empty = (ids.isna() | (ids == "")).to_numpy()
-        if empty.any():
-            pos = _first(empty)
+        missing = text.isna().to_numpy()
+        if missing.any():
+            pos = _first(missing)
             raise FileProblem(f"{_where(rows, pos, column)}: the id is empty; every unit "
                               "needs an id.")
-    ids = ids.reset_index(drop=True)
-    if _all_different(ids):
+        ids = text
+    # One rule for ids everywhere (widgets.model.clean_unit_id): "Family\u00a01" is kept as
+    # "Family 1", and ids that only look different ("Ｆamily 1") are refused as the same.
+    ids, keys = clean_unit_ids(ids.reset_index(drop=True))
+    empty = (ids == "").to_numpy()
+    if empty.any():
+        pos = _first(empty)
+        raise FileProblem(f"{_where(rows, pos, column)}: the id is empty; every unit "
+                          "needs an id.")
+    if _all_different(keys):
         return ids
-    duplicated = ids.duplicated().to_numpy()
-    if duplicated.any():
-        pos = _first(duplicated)
-        value = ids.iloc[pos]
-        earlier = _first((ids == value).to_numpy())
+    repeat = first_repeat(keys)
+    if repeat:
+        pos, earlier = repeat
+        value, other = ids.iloc[pos], ids.iloc[earlier]
+        if value == other:
+            raise FileProblem(
+                f"{_where(rows, pos, column)}: the id {quote(value)} is used twice "
+                f"(also in row {int(rows[earlier])}); each unit needs its own id."
+            )
         raise FileProblem(
-            f"{_where(rows, pos, column)}: the id {quote(value)} is used twice "
-            f"(also in row {int(rows[earlier])}); each unit needs its own id."
+            f"{_where(rows, pos, column)}: the id {quote(value)} looks the same as "
+            f"{quote(other)} in row {int(rows[earlier])}; each unit needs its own id."
         )
     return ids
 
