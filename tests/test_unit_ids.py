@@ -50,6 +50,24 @@ def test_the_rule_is_stable_for_any_text(text):
     assert unit_id_key(clean) == unit_id_key(text) == unit_id_key(unit_id_key(text))
 
 
+@given(st.lists(st.text(st.characters(exclude_categories=("Cs",)), max_size=8)
+                | st.lists(st.sampled_from(["A", " ", "\u00a0", "\u200b", "e", "\u0301",
+                                            "\uff21", "\t", "\u3000"]), max_size=5)
+                .map("".join), max_size=6))
+def test_a_series_follows_the_same_rule(values):
+    clean, keys = clean_unit_ids(pd.Series(values, dtype="str"))
+    assert clean.tolist() == [clean_unit_id(v) for v in values]
+    assert keys.tolist() == [unit_id_key(v) for v in values]
+
+
+def test_every_kind_of_space_is_one_space():
+    spaces = [chr(i) for i in range(0x110000) if chr(i).isspace()]
+    assert len(spaces) > 20
+    ids = [f"A{c}{c}1{c}" for c in spaces]
+    assert [clean_unit_id(i) for i in ids] == ["A 1"] * len(spaces)
+    assert clean_unit_ids(pd.Series(ids, dtype="str"))[0].tolist() == ["A 1"] * len(spaces)
+
+
 def test_an_invisible_character_between_a_letter_and_its_accent():
     assert clean_unit_id("Jose\u200b\u0301") == "Jos\u00e9"
 

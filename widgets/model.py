@@ -78,10 +78,18 @@ class ModelError(ValueError):
 
 #: Characters that show nothing, removed from unit ids (zero-width space, non-joiner and
 #: joiner, word joiner, byte order mark, soft hyphen): "Family\u200b1" is "Family1".
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
+#: Every space but the plain one: exactly what str.isspace() and str.split() see as space.
+_OTHER_SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029"
+                 "\u202f\u205f\u3000")
 #: An id that every rule below leaves as it is: printable ASCII words, single spaces.
 _PLAIN_ID = r"[!-~]+(?: [!-~]+)*"
 _PLAIN_ID_RE = re.compile(_PLAIN_ID)
+#: Something the rule changes besides the form of accents (also run by pyarrow's RE2, so
+#: the characters are listed rather than written ``\s``).
+_UNSETTLED = rf"[{_OTHER_SPACES}{_INVISIBLE_CHARS}]|  |^ | $"
+_ODD_CHAR_RE = re.compile(rf"[{_OTHER_SPACES}{_INVISIBLE_CHARS}]")
 
 
 def clean_unit_id(text: str) -> str:
@@ -90,7 +98,7 @@ def clean_unit_id(text: str) -> str:
     no space at either end. "José" typed with a separate accent is "José"; "Family\u00a01"
     is "Family 1". Applied wherever ids come in (imports, the store, inquiry files), so two
     ids that look the same are the same text."""
-    if _PLAIN_ID_RE.fullmatch(text):
+    if (text.isascii() and _PLAIN_ID_RE.fullmatch(text)) or _settled(text, "NFC"):
         return text
     # invisible characters first: one between a letter and its accent would block NFC
     text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
@@ -102,23 +110,41 @@ def unit_id_key(text: str) -> str:
     too (NFKC), so the full-width "Ｆamily 1" counts as the same id as "Family 1". The id
     kept is the clean one; the key only finds ids that look the same."""
     text = clean_unit_id(text)
-    if text.isascii():
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
         return text
     return " ".join(unicodedata.normalize("NFKC", text).translate(_INVISIBLE).split())
 
 
+def _settled(text: str, form: str) -> bool:
+    # True when the rule leaves ``text`` as it is (form NFC: its clean form; NFKC: its key).
+    return (unicodedata.is_normalized(form, text) and not _ODD_CHAR_RE.search(text)
+            and "  " not in text and text[:1] != " " and text[-1:] != " ")
+
+
 def clean_unit_ids(ids):
     """:func:`clean_unit_id` and :func:`unit_id_key` of a pandas Series of text ids:
-    ``(clean ids, keys)``, both Series on the same index. Plain ASCII ids (the usual case)
-    are checked in one vectorised pass and kept as they are."""
+    ``(clean ids, keys)``, both Series on the same index. The usual ids (plain ASCII, or
+    already in their final form) are found by vectorised passes and kept as they are; only
+    ids that change are worked on one by one."""
+    import numpy as np
+
     plain = ids.str.fullmatch(_PLAIN_ID, na=False).to_numpy(dtype=bool)
     if plain.all():
         return ids, ids
-    odd = ~plain
-    cleaned = ids.copy()
-    cleaned[odd] = [clean_unit_id(v) for v in ids[odd].tolist()]
-    keys = cleaned.copy()
-    keys[odd] = [unit_id_key(v) for v in cleaned[odd].tolist()]
+    odd = np.flatnonzero(~plain)
+    rest = ids.iloc[odd]
+    spaced = rest.str.contains(_UNSETTLED, regex=True, na=False).tolist()
+    values = rest.tolist()
+    normal = unicodedata.is_normalized
+    changing = [i for i, (v, sp) in enumerate(zip(values, spaced, strict=True))
+                if sp or not normal("NFKC", v)]
+    if not changing:
+        return ids, ids
+    where = odd[changing]
+    clean = [clean_unit_id(values[i]) for i in changing]
+    cleaned, keys = ids.copy(), ids.copy()
+    cleaned.iloc[where] = clean
+    keys.iloc[where] = [unit_id_key(v) for v in clean]
     return cleaned, keys
 
 
@@ -138,9 +164,7 @@ def first_repeat(keys) -> tuple[int, int] | None:
 def _clean_id(value: Any) -> Any:
     # Every record that names a unit keeps its id in the same clean form, so a decision or a
     # practice check still finds its unit. Anything but text is left for the checks to refuse.
-    if isinstance(value, str) and not _PLAIN_ID_RE.fullmatch(value):
-        return clean_unit_id(value)
-    return value
+    return clean_unit_id(value) if isinstance(value, str) else value
 
 
 def slugify(title: str) -> str:

@@ -20,6 +20,7 @@ row 1) and the column.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import io
@@ -67,6 +68,11 @@ _DECIMAL_COMMA_RE = r"^[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+),\d+$"
 _PLAIN_INT_RE = re.compile(r"^[+-]?\d+$")
 _DOT_DECIMAL_RE = re.compile(r"^[+-]?\d*\.\d+$")
 _CONTROL_BYTES_RE = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Line ends as the reader sees them; bytes that are not UTF-8 (escaped as lone surrogates);
+# a letter that only UTF-8 can have written (neither ASCII nor an escaped byte).
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+_ESCAPED_RE = re.compile("[\udc80-\udcff]+")
+_UTF8_LETTER_RE = re.compile("[^\x00-\x7f\udc80-\udcff]")
 _KEEP_AS_TEXT_RE = re.compile(r"^(?:0\d+|\+\d+|\d{16,})$")  # 007, +44…, long numbers
 
 # Column names that suggest a role (compared after lower-casing, "_" for anything else).
@@ -212,28 +218,31 @@ def _is_utf8(data: bytes) -> bool:
 
 def _mixed_lines(data: bytes, utf8_seen: bool) -> tuple[bytes | None, list[str]]:
     """A file that is not all UTF-8, with each line that is not UTF-8 read as Windows-1252,
-    and a note naming those lines; ``(None, [])`` when no line holds UTF-8 text (and
-    ``utf8_seen`` is false), so that the whole file is Windows-1252."""
-    lines = data.splitlines(keepends=True)  # only \r, \n and \r\n: the same as the reader
-    other: list[int] = []
-    for number, line in enumerate(lines):
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-            utf8_seen = True
-        except UnicodeDecodeError:
-            other.append(number)
-    if not utf8_seen:
+    and a note naming those lines; ``(None, [])`` when the file holds no UTF-8 text besides
+    plain ASCII (and ``utf8_seen`` is false), so that the whole file is Windows-1252."""
+    # Bytes that are not UTF-8 become lone surrogates (U+DC80..U+DCFF), found in one pass.
+    text = data.decode("utf-8", "surrogateescape")
+    if not utf8_seen and not _UTF8_LETTER_RE.search(text):
         return None, []
-    for number in other:
+    starts = [0] + [m.end() for m in _LINE_BREAK_RE.finditer(text)]
+    other: list[int] = []  # line numbers, from 0
+    for found in _ESCAPED_RE.finditer(text):
+        line = bisect.bisect_right(starts, found.start()) - 1
+        if not other or other[-1] != line:
+            other.append(line)
+    parts, done = [], 0
+    for line in other:
+        begin, end = starts[line], (starts[line + 1] if line + 1 < len(starts) else len(text))
+        raw = text[begin:end].encode("utf-8", "surrogateescape")
         try:
-            lines[number] = lines[number].decode("cp1252").encode("utf-8")
+            parts += [text[done:begin], raw.decode("cp1252")]
         except UnicodeDecodeError:
             raise FileProblem(
-                f"Line {number + 1:,} of the file cannot be read: it is not UTF-8 like the "
+                f"Line {line + 1:,} of the file cannot be read: it is not UTF-8 like the "
                 "rest of the file, nor Windows-1252. Save the file as 'CSV UTF-8' and try again."
             ) from None
+        done = end
+    parts.append(text[done:])
     named = ", ".join(f"{n + 1:,}" for n in other[:_LINES_NAMED])
     if len(other) == 1:
         note = (f"Line {named} is not UTF-8 like the rest of the file; it was read as "
@@ -244,7 +253,7 @@ def _mixed_lines(data: bytes, utf8_seen: bool) -> tuple[bytes | None, list[str]]
                  else named.rsplit(", ", 1)[0] + " and " + named.rsplit(", ", 1)[1])
         note = (f"Lines {named} are not UTF-8 like the rest of the file; they were read as "
                 "Windows-1252: check that their accented letters look right.")
-    return b"".join(lines), [note]
+    return "".join(parts).encode("utf-8"), [note]
 
 
 def _windows_1252(data: bytes) -> tuple[bytes, str, list[str]]:
