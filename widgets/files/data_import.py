@@ -8,9 +8,13 @@
    and gives the units DataFrame that ``Store.replace_units_frame`` stores.
 
 CSV files may use commas, semicolons, tabs or bars; UTF-8 (with or without BOM), UTF-16 (with
-a BOM, or recognisably without) or Windows-1252; decimal commas ("1,5" in a file separated by
-semicolons). Excel files: any sheet (the first with data unless one is chosen). Text is kept
-exactly as it is in the file: a cell that holds a formula or HTML is just text, never run.
+a BOM, or recognisably without) or Windows-1252 (a UTF-8 file with a few Windows-1252 lines
+pasted in has those lines read as such, and a note names them); decimal commas ("1,5" in a
+file separated by semicolons). Excel files: any sheet (the first with data unless one is
+chosen). At most :data:`MAX_COLUMNS` columns; the header is read whole, however long. Text is
+kept exactly as it is in the file: a cell that holds a formula or HTML is just text, never
+run. Unit ids are the exception: they are kept in the kit's one clean form
+(:func:`widgets.model.clean_unit_id`), and two that look the same are refused.
 
 Reading uses pandas' C parser on the bytes, and the checks are vectorised, so importing a big
 file costs about as much as reading it with pandas. Every problem raises
