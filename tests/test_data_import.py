@@ -116,13 +116,31 @@ def test_several_windows_1252_lines_are_named():
                      "read as Windows-1252: check that their accented letters look right."]
     notes = read_table(_mixed([5, 6, 7, 8, 2000]), "m.csv").notes
     assert notes[0].startswith("Lines 5, 6, 7 and 2 more are not UTF-8")
+    half = read_table(_mixed(list(range(3, 2502, 2))), "m.csv")  # 1,250 lines of each
+    assert half.encoding == "UTF-8" and half.notes[0].startswith(
+        "Lines 3, 5, 7 and 1,247 more are not UTF-8")
+    assert half.frame["place"].tolist() == ["Montréal"] * 2500
 
 
 def test_a_line_in_no_known_encoding_is_named():
     data = _mixed([]).replace(b"U2000,1,Montr\xc3\xa9al", b"U2000,1,Montr\x81al")
     assert _problem(read_table, data, "m.csv") == (
-        "Line 2,002 of the file cannot be read: it is not UTF-8 like the rest of the file, "
-        "nor Windows-1252. Save the file as 'CSV UTF-8' and try again.")
+        "Line 2,002 of the file cannot be read: it is neither UTF-8 nor Windows-1252. Save "
+        "the file as 'CSV UTF-8' and try again.")
+
+
+def test_one_utf8_line_in_a_windows_1252_file_is_named():
+    data = _mixed(list(range(1, 2502)))  # every line Windows-1252…
+    lines = data.split(b"\r\n")
+    lines[99] = "U98,1,Montréal".encode()  # …but line 100
+    preview = read_table(b"\r\n".join(lines), "m.csv")
+    assert preview.encoding == "Windows-1252"
+    assert preview.frame["place"].tolist() == ["Montréal"] * 2500
+    assert preview.notes == ["Line 100 is not Windows-1252 like the rest of the file; it was "
+                             "read as UTF-8: check that its accented letters look right."]
+    lines[1999] = b"U1998,1,Montr\x81al"
+    assert _problem(read_table, b"\r\n".join(lines), "m.csv").startswith(
+        "Line 2,000 of the file cannot be read: it is neither UTF-8 nor Windows-1252.")
 
 
 # ---------------------------------------------------------------------- numbers
