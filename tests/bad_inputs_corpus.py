@@ -96,6 +96,31 @@ def _rows(values: list[str], header: str = "id,outcome,note") -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def _wide(width: int, name: str = "a") -> bytes:
+    return (",".join([name] * width) + "\n" + ",".join(["1"] * width) + "\n").encode()
+
+
+#: A header line longer than the 32 KB sample, with fewer columns than the limit.
+LONG_NAMES = ["id", "outcome"] + [f"circumstance {i} " + "x" * 60 for i in range(600)]
+
+
+def _long_header() -> bytes:
+    rows = "".join(f"U{r},{r % 2}," + ",".join(f"v{r}" for _ in LONG_NAMES[2:]) + "\n"
+                   for r in range(3))
+    return (",".join(LONG_NAMES) + "\n" + rows).encode()
+
+
+def _mixed_encoding() -> bytes:
+    # UTF-8 throughout, but one line (after 40 KB) pasted in from a Windows-1252 file
+    lines = ["id,outcome,place"] + [f"U{i},1,Montréal" for i in range(2500)]
+    return b"".join(line.encode("cp1252" if n == 2341 else "utf-8") + b"\n"
+                    for n, line in enumerate(lines, start=1))
+
+
+def _look_alike(first: str, second: str) -> bytes:
+    return f"id,outcome\n{first},1\nOther,0\n{second},1\n".encode()
+
+
 #: name -> (filename, builder of the bytes, what must happen)
 BUILDERS: dict[str, tuple[str, Callable[[], bytes], dict]] = {
     # ------------------------------------------------------------ not a table at all
@@ -117,6 +142,15 @@ BUILDERS: dict[str, tuple[str, Callable[[], bytes], dict]] = {
     "pdf": ("data.csv", lambda: b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", {"expect": ("PDF",)}),
     "wrong_encoding": ("data.csv", lambda: b"id,outcome\nA\x81\x8d\x90,1\n",
                        {"expect": ("cannot be read",)}),
+    "columns_100k_named_a": ("wide.csv", lambda: _wide(100_000),
+                             {"expect": ("100,000 columns", "at most 1,000")}),
+    "columns_1m": ("wide.csv", lambda: _wide(1_000_000, "column"),
+                   {"expect": ("1,000,000 columns", "at most 1,000")}),
+    "header_3000_columns": ("wide.csv", lambda: (",".join(
+        f"column name number {i:05d}" for i in range(3000)) + "\n" + "1," * 2999 + "1\n").encode(),
+        {"expect": ("3,000 columns", "at most 1,000")}),
+    "xlsx_too_many_columns": ("wide.xlsx", lambda: xlsx_bytes(
+        {"S": [[f"c{i}" for i in range(1_200)], [1] * 1_200]}), {"expect": ("1,200 columns",)}),
     "too_big": ("huge.csv", lambda: b"id,outcome\n" + b"A,1\n" * (20 * 1024 * 1024 // 4),
                 {"expect": ("The file is 20.0 MB; the largest file the kit reads is 10 MB.",)}),
     # ------------------------------------------------------------ broken tables
@@ -135,6 +169,19 @@ BUILDERS: dict[str, tuple[str, Callable[[], bytes], dict]] = {
     "xlsx_sheet_not_there": ("data.xlsx", lambda: xlsx_bytes({"A": [["id", "outcome"], ["x", 1]]}),
                              {"sheet": "Families", "expect": ("no sheet called 'Families'",)}),
     # ------------------------------------------------------------ values that do not fit
+    "look_alike_ids_nbsp": ("data.csv", lambda: _look_alike("Family 1", "Family\u00a01"),
+                            {"expect": ("Row 4", "column 'id'", "'Family 1' is used twice",
+                                        "row 2")}),
+    "look_alike_ids_zero_width": ("data.csv", lambda: _look_alike("Family1", "Family\u200b1"),
+                                  {"expect": ("Row 4", "'Family1' is used twice", "row 2")}),
+    "look_alike_ids_full_width": ("data.csv", lambda: _look_alike("Family 1", "\uff26amily 1"),
+                                  {"expect": ("Row 4", "column 'id'", "looks the same as",
+                                              "'Family 1' in row 2")}),
+    "look_alike_ids_decomposed": ("data.csv", lambda: _look_alike("Jos\u00e9", "Jose\u0301"),
+                                  {"expect": ("Row 4", "'Jos\u00e9' is used twice", "row 2")}),
+    "xlsx_look_alike_ids": ("data.xlsx", lambda: xlsx_bytes(
+        {"S": [["id", "outcome"], ["Family 1", 1], ["\uff26amily\u00a01", 0]]}),
+        {"expect": ("Row 3", "looks the same as 'Family 1' in row 2")}),
     "duplicate_ids": ("data.csv", lambda: b"id,outcome\nA1,1\nA2,0\nA2,1\n",
                       {"expect": ("Row 4", "column 'id'", "'A2'", "row 3")}),
     "empty_id": ("data.csv", lambda: b"id,outcome\nA1,1\n,0\nA3,1\n",
@@ -188,6 +235,19 @@ BUILDERS: dict[str, tuple[str, Callable[[], bytes], dict]] = {
         ["id", "outcome", "calc"], ["A", 1, "=SUM(B2:B3)"], ["B", 0, "=HYPERLINK(\"x\")"]]}),
         {"mapping": {"unit_id": "id", "outcome": "outcome", "context": ["calc"]},
          "stored": {"calc": ["=SUM(B2:B3)", "=HYPERLINK(\"x\")"]}}),
+    "header_over_32kb": ("long.csv", _long_header,
+                         {"mapping": {"unit_id": "id", "outcome": "outcome",
+                                      "context": [LONG_NAMES[-1]]},
+                          "stored": {"unit_id": ["U0", "U1", "U2"],
+                                     LONG_NAMES[-1]: ["v0", "v1", "v2"]}}),
+    "mixed_encoding": ("mixed.csv", _mixed_encoding,
+                       {"mapping": {"unit_id": "id", "outcome": "outcome", "context": ["place"]},
+                        "stored": {"place": ["Montréal"] * 2500}}),
+    "look_alike_ids_kept_clean": ("data.csv",
+                                  lambda: "id,outcome\n Family\u00a0\u00a01 ,1\nJose\u0301,0\n"
+                                  .encode(),
+                                  {"mapping": {"unit_id": "id", "outcome": "outcome"},
+                                   "stored": {"unit_id": ["Family 1", "Jos\u00e9"]}}),
     "utf16_without_bom": ("data.csv",
                           lambda: "id,outcome,place\nAmélie,1,Zürich\nBo,0,Łódź\n".encode(
                               "utf-16-le"),

@@ -39,6 +39,8 @@ from widgets.model import (
     ProgressEntry,
     Reflection,
     Unit,
+    clean_unit_id,
+    unit_id_key,
 )
 
 #: Texts that must survive files exactly: formula starts, quotes, escapes, controls, HTML.
@@ -64,6 +66,12 @@ def texts(max_size: int = 20, allow_nul: bool = True) -> st.SearchStrategy[str]:
 def names(allow_nul: bool = True) -> st.SearchStrategy[str]:
     """Text with something visible in it (titles, unit ids, practice descriptions)."""
     return texts(allow_nul=allow_nul).filter(lambda t: t.strip() != "")
+
+
+def unit_ids(allow_nul: bool = True) -> st.SearchStrategy[str]:
+    """Unit ids: text that is still there once the kit keeps it clean (model.clean_unit_id);
+    draw lists of them with ``unique_by=unit_id_key``, as the kit refuses look-alikes."""
+    return names(allow_nul=allow_nul).filter(lambda t: clean_unit_id(t) != "")
 
 
 finite_floats = st.floats(allow_nan=False, allow_infinity=False)
@@ -96,7 +104,7 @@ def _context_names(allow_nul: bool = True) -> st.SearchStrategy[list[str]]:
 
 @st.composite
 def _units(draw, columns: list[str], max_units: int = 6) -> list[Unit]:
-    ids = draw(st.lists(names(), unique=True, max_size=max_units))
+    ids = draw(st.lists(unit_ids(), unique_by=unit_id_key, max_size=max_units))
     scalar = st.one_of(st.none(), texts(12), finite_floats, ints, st.booleans())
     return [
         Unit(
@@ -132,7 +140,7 @@ def inquiries(draw, max_items: int = 4, max_units: int = 6) -> Inquiry:
         context_columns=columns,
         units=draw(_units(columns, max_units)),
         exceptions=draw(st.lists(st.builds(
-            ExceptionDecision, names(), st.sampled_from(list(EXCEPTION_STATUSES)),
+            ExceptionDecision, unit_ids(), st.sampled_from(list(EXCEPTION_STATUSES)),
             st.lists(t, max_size=3), st.none() | finite_floats, t, t, t), **items)),
         practices=draw(st.lists(st.builds(
             Practice, t, t, t, st.sampled_from(list(ACCESSIBILITY)), st.lists(t, max_size=3),
@@ -165,7 +173,8 @@ def storable_inquiries(draw, max_items: int = 3, max_units: int = 6) -> Inquiry:
     columns = draw(_context_names(allow_nul=False))
     numeric = {c: draw(st.booleans()) for c in columns}
     safe_floats = st.floats(allow_nan=False, allow_infinity=False, width=64)
-    unit_ids = draw(st.lists(visible, unique=True, max_size=max_units))
+    visible_id = unit_ids(allow_nul=False)
+    ids = draw(st.lists(visible_id, unique_by=unit_id_key, max_size=max_units))
     units = [
         Unit(
             unit_id=u,
@@ -174,7 +183,7 @@ def storable_inquiries(draw, max_items: int = 3, max_units: int = 6) -> Inquiry:
             private_name=draw(st.none() | t),
             context={c: draw(st.none() | (safe_floats if numeric[c] else t)) for c in columns},
         )
-        for u in unit_ids
+        for u in ids
     ]
 
     def numbered(entries):
@@ -185,7 +194,7 @@ def storable_inquiries(draw, max_items: int = 3, max_units: int = 6) -> Inquiry:
     group = numbered(draw(st.lists(st.builds(
         Person, short, st.sampled_from(list(ROLES))), **items)))
     exceptions = draw(st.lists(st.builds(
-        ExceptionDecision, visible, st.sampled_from(list(EXCEPTION_STATUSES)),
+        ExceptionDecision, visible_id, st.sampled_from(list(EXCEPTION_STATUSES)),
         st.lists(t, max_size=3), st.none() | safe_floats, t, t, t),
         unique_by=lambda e: e.unit_id, **items))
     exceptions.sort(key=lambda e: e.unit_id)
@@ -193,7 +202,7 @@ def storable_inquiries(draw, max_items: int = 3, max_units: int = 6) -> Inquiry:
         Practice, short, t, t, st.sampled_from(list(ACCESSIBILITY)),
         st.lists(short, max_size=3)), **items)))
     checks = draw(st.lists(st.builds(
-        PracticeCheck, visible, st.integers(1, 5), st.sampled_from(list(CHECK_VALUES))),
+        PracticeCheck, visible_id, st.integers(1, 5), st.sampled_from(list(CHECK_VALUES))),
         unique_by=lambda c: (c.unit_id, c.practice_id), **items))
     checks.sort(key=lambda c: (c.practice_id, c.unit_id))
     actions = numbered(draw(st.lists(st.builds(

@@ -37,6 +37,7 @@ def test_corpus_is_big_enough(tmp_path):
     assert all(c.path.exists() for c in cases)
 
 
+@pytest.mark.timeout(120)  # each file is answered within seconds (1M columns once took minutes)
 @pytest.mark.parametrize("name", list(BUILDERS))
 def test_bad_input(name, tmp_path, store, slug):
     case = make_case(name, tmp_path)

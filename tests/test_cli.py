@@ -256,6 +256,19 @@ def test_import_data_options_override_the_mapping(capsys, db, tmp_path):
     assert "people" in out
 
 
+def test_import_data_preview_leaves_out_the_real_names(capsys, db, tmp_path):
+    slug = _yes_no_inquiry(db)
+    path = tmp_path / "families.csv"
+    path.write_text("family,name,stayed together,area\n"
+                    "F1,Alice Smithson,yes,north\nF2,Bob Jonesworth,no,south\n", encoding="utf-8")
+    status, out, err = run(capsys, "import-data", slug, str(path))
+    assert status == 0, err
+    assert "Alice" not in out + err and "Jonesworth" not in out + err
+    assert "north" in out and "F1" in out  # the rest of the preview is shown
+    assert "private name:   name (kept private, not shown)" in out
+    assert [u.private_name for u in db.units(slug)] == ["Alice Smithson", "Bob Jonesworth"]
+
+
 def test_import_data_from_a_workbook_sheet(capsys, db, tmp_path):
     import openpyxl
 

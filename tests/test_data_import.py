@@ -100,6 +100,59 @@ def test_undecodable_text():
     assert "cannot be read" in _problem(read_table, b"id,outcome\nA\x81\x8d\x90,1\n", "x.csv")
 
 
+def _mixed(lines_1252: list[int], rows: int = 2500, bom: bool = False) -> bytes:
+    """A UTF-8 file of "Montréal" rows with some lines (numbered as in the file) in
+    Windows-1252, as when two exports are pasted together."""
+    lines = ["id,outcome,place"] + [f"U{i},1,Montréal" for i in range(rows)]
+    data = b"".join((line.encode("cp1252" if n in lines_1252 else "utf-8") + b"\r\n")
+                    for n, line in enumerate(lines, start=1))
+    return (b"\xef\xbb\xbf" if bom else b"") + data
+
+
+def test_one_windows_1252_line_in_a_utf8_file_is_named():
+    data = _mixed([2341])
+    assert data.index("Montréal".encode("cp1252")) > 40 * 1024
+    preview = read_table(data, "mixed.csv")
+    assert preview.encoding == "UTF-8"
+    assert preview.frame["place"].tolist() == ["Montréal"] * 2500  # not "MontrÃ©al"
+    assert preview.notes == ["Line 2,341 is not UTF-8 like the rest of the file; it was read "
+                             "as Windows-1252: check that its accented letters look right."]
+    assert read_table(_mixed([2], bom=True), "m.csv").frame["place"].iloc[0] == "Montréal"
+
+
+def test_several_windows_1252_lines_are_named():
+    notes = read_table(_mixed([5, 2400, 9]), "m.csv").notes
+    assert notes == ["Lines 5, 9 and 2,400 are not UTF-8 like the rest of the file; they were "
+                     "read as Windows-1252: check that their accented letters look right."]
+    notes = read_table(_mixed([5, 6, 7, 8, 2000]), "m.csv").notes
+    assert notes[0].startswith("Lines 5, 6, 7 and 2 more are not UTF-8")
+    half = read_table(_mixed(list(range(3, 2502, 2))), "m.csv")  # 1,250 lines of each
+    assert half.encoding == "UTF-8" and half.notes[0].startswith(
+        "Lines 3, 5, 7 and 1,247 more are not UTF-8")
+    assert half.frame["place"].tolist() == ["Montréal"] * 2500
+
+
+def test_a_line_in_no_known_encoding_is_named():
+    data = _mixed([]).replace(b"U2000,1,Montr\xc3\xa9al", b"U2000,1,Montr\x81al")
+    assert _problem(read_table, data, "m.csv") == (
+        "Line 2,002 of the file cannot be read: it is neither UTF-8 nor Windows-1252. Save "
+        "the file as 'CSV UTF-8' and try again.")
+
+
+def test_one_utf8_line_in_a_windows_1252_file_is_named():
+    data = _mixed(list(range(1, 2502)))  # every line Windows-1252…
+    lines = data.split(b"\r\n")
+    lines[99] = "U98,1,Montréal".encode()  # …but line 100
+    preview = read_table(b"\r\n".join(lines), "m.csv")
+    assert preview.encoding == "Windows-1252"
+    assert preview.frame["place"].tolist() == ["Montréal"] * 2500
+    assert preview.notes == ["Line 100 is not Windows-1252 like the rest of the file; it was "
+                             "read as UTF-8: check that its accented letters look right."]
+    lines[1999] = b"U1998,1,Montr\x81al"
+    assert _problem(read_table, b"\r\n".join(lines), "m.csv").startswith(
+        "Line 2,000 of the file cannot be read: it is neither UTF-8 nor Windows-1252.")
+
+
 # ---------------------------------------------------------------------- numbers
 
 
@@ -141,6 +194,45 @@ def test_ids_keep_leading_zeros_and_are_text():
 def test_ids_are_trimmed():
     frame = _frame(b"id,outcome\n A ,1\nB,0\n", "yes_no", unit_id="id", outcome="outcome")
     assert frame["unit_id"].tolist() == ["A", "B"]
+
+
+def test_ids_are_kept_in_one_clean_form():
+    text = ("id,outcome\n Family\u00a0\u00a01 ,1\nJose\u0301,0\nFam\u200bily 2,1\n"
+            "\uff26amily 3,0\nWard\t7,1\n")
+    frame = _frame(text.encode(), "yes_no", unit_id="id", outcome="outcome")
+    # composed accents, one plain space, no invisible characters; full-width letters are
+    # kept as typed (only compared as look-alikes)
+    assert frame["unit_id"].tolist() == ["Family 1", "Jos\u00e9", "Family 2", "\uff26amily 3",
+                                         "Ward 7"]
+    book = xlsx_bytes({"S": [["id", "outcome"], ["Family\u00a01", 1], ["Jose\u0301", 0]]})
+    frame = _frame(book, "yes_no", name="x.xlsx", unit_id="id", outcome="outcome")
+    assert frame["unit_id"].tolist() == ["Family 1", "Jos\u00e9"]
+
+
+@pytest.mark.parametrize("first, second, message", [
+    ("Family 1", "Family\u00a01", "the id 'Family 1' is used twice (also in row 2)"),
+    ("Family1", "Family\u200b1", "the id 'Family1' is used twice (also in row 2)"),
+    ("Family 1", "Family \u200b1", "the id 'Family 1' is used twice (also in row 2)"),
+    ("Jos\u00e9", "Jose\u0301", "the id 'Jos\u00e9' is used twice (also in row 2)"),
+    ("Family 1", "\uff26amily 1", "the id '\uff26amily 1' looks the same as 'Family 1' in row 2"),
+    ("\uff26amily\u00a01", "Family 1", "the id 'Family 1' looks the same as '\uff26amily 1' in "
+     "row 2"),
+])
+def test_look_alike_ids_are_refused_naming_both_rows(first, second, message):
+    data = f"id,outcome\n{first},1\nOther,0\n{second},1\n".encode()
+    assert _problem(_frame, data, "yes_no", unit_id="id", outcome="outcome") == (
+        f"Row 4, column 'id': {message}; each unit needs its own id.")
+    book = xlsx_bytes({"S": [["id", "outcome"], [first, 1], ["Other", 0], [second, 1]]})
+    assert _problem(_frame, book, "yes_no", name="x.xlsx", unit_id="id",
+                    outcome="outcome").startswith(f"Row 4, column 'id': {message};")
+
+
+def test_ids_that_only_look_alike_in_a_big_file():
+    ids = [f"F{i:05d}" for i in range(20_000)]
+    ids[15_000] = "\uff26" + ids[3][1:]
+    data = ("id,outcome\n" + "".join(f"{u},1\n" for u in ids)).encode()
+    assert _problem(_frame, data, "yes_no", unit_id="id", outcome="outcome").startswith(
+        "Row 15002, column 'id': the id '\uff2600003' looks the same as 'F00003' in row 5;")
 
 
 # ---------------------------------------------------------------------- the units frame
@@ -275,6 +367,79 @@ def test_unnamed_and_repeated_columns():
     assert any("Two columns are called 'score'" in n for n in preview.notes)
     preview = read_table(b"id,score,\nA,1,\nB,2,\n", "x.csv")
     assert preview.columns == ["id", "score"]  # the empty trailing column is dropped
+
+
+def test_a_name_used_many_times_is_numbered_with_one_note():
+    header = ",".join(["id", "outcome"] + ["a"] * 900 + ["a (3)", "b", "b"])
+    data = (header + "\n" + ",".join(["X", "1"] + ["0"] * 903) + "\n").encode()
+    preview = read_table(data, "x.csv")
+    names = preview.columns
+    assert names[2:5] == ["a", "a (2)", "a (3)"] and len(set(names)) == len(names) == 905
+    assert names[-3:] == ["a (3) (2)", "b", "b (2)"]  # a name already taken gets a number too
+    assert preview.notes == [
+        "900 columns are called 'a'; the others are shown as 'a (2)', 'a (3)' and so on.",
+        "Two columns are called 'a (3)'; the second is shown as 'a (3) (2)'.",
+        "Two columns are called 'b'; the second is shown as 'b (2)'."]
+    many = ",".join(f"c{i},c{i}" for i in range(10))
+    notes = read_table(f"{many}\n{','.join(['1'] * 20)}\n".encode(), "x.csv").notes
+    assert len(notes) == 6 and notes[-1] == (
+        "5 more names are used for more than one column; they are numbered the same way.")
+
+
+@pytest.mark.timeout(60)  # 1,000,000 columns once ran past 6 minutes
+@pytest.mark.parametrize("width", [1_001, 3_000, 100_000, 1_000_000])
+def test_too_many_columns_are_refused_before_reading_names(width):
+    data = (",".join(["a"] * width) + "\n" + ",".join(["1"] * width) + "\n").encode()
+    assert _problem(read_table, data, "wide.csv") == (
+        f"The file has {width:,} columns; the kit reads at most 1,000. Keep only the columns "
+        "the group needs, and try again.")
+
+
+def test_a_thousand_columns_are_read():
+    header = ",".join(f"c{i}" for i in range(1_000))
+    preview = read_table(f"{header}\n{','.join(['1'] * 1_000)}\n".encode(), "x.csv")
+    assert len(preview.columns) == 1_000
+
+
+def test_a_header_longer_than_the_sample_is_read_whole():
+    names = ["id", "outcome"] + [f"circumstance {i} " + "x" * 60 for i in range(600)]
+    header = ";".join(names)
+    assert len(header) > 40 * 1024
+    rows = "".join(f"U{r};{r % 2};" + ";".join(f"{r}-{i}" for i in range(600)) + "\n"
+                   for r in range(3))
+    preview = read_table((header + "\n" + rows).encode(), "long.csv")
+    assert preview.delimiter == ";" and preview.columns == names
+    assert preview.frame[names[-1]].tolist() == ["0-599", "1-599", "2-599"]
+    frame = to_frame(preview, ColumnMapping("id", "outcome", context=[names[-1]]), "yes_no")
+    assert frame["unit_id"].tolist() == ["U0", "U1", "U2"]
+
+
+def test_a_header_with_a_quoted_line_break_longer_than_the_sample():
+    names = [f"name {i}" + "y" * 50 for i in range(700)]
+    names[650] = "two\nlines"
+    header = ",".join(f'"{n}"' for n in names)
+    data = (header + "\n" + ",".join("1" for _ in names) + "\n").encode()
+    preview = read_table(data, "q.csv")
+    assert len(preview.columns) == 700 and preview.columns[650] == "two lines"
+    assert preview.rows == 1
+
+
+def test_a_column_name_too_long_to_be_true():
+    data = ('id,"' + "x" * 200_000 + '"\nA,1\n').encode()
+    assert _problem(read_table, data, "x.csv") == (
+        "Row 1: a column name is far too long, or a quotation mark (\") is opened but never "
+        "closed.")
+
+
+def test_a_sheet_with_too_many_columns():
+    book = xlsx_bytes({"S": [[f"c{i}" for i in range(1_001)], [1] * 1_001]})
+    assert _problem(read_table, book, "wide.xlsx") == (
+        "The file has 1,001 columns; the kit reads at most 1,000. Keep only the columns "
+        "the group needs, and try again.")
+    book = xlsx_bytes({"S": [["id", "outcome"], ["A", 1], ["B", 0] + [None] * 1_497 + ["x"]]})
+    assert _problem(read_table, book, "stray.xlsx") == (
+        "Row 3 has a value in column BER, beyond the 1,000 columns the kit reads; move or "
+        "delete it, and try again.")
 
 
 # ---------------------------------------------------------------------- suggestions

@@ -49,7 +49,8 @@ def _example(private: bool = True) -> Inquiry:
 
 def _hostile() -> Inquiry:
     columns = ["=area", "@note"]
-    units = [Unit(f"{text}", 1.0, 2.0, f"name {n}", {"=area": text, "@note": text})
+    # numbered: ids are kept clean, so "\t=1" and "\r=1" would both be the id "=1"
+    units = [Unit(f"{text}{n}", 1.0, 2.0, f"name {n}", {"=area": text, "@note": text})
              for n, text in enumerate(HOSTILE)]
     return Inquiry(
         title="=TITLE()", context_columns=columns, units=units,

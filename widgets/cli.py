@@ -341,7 +341,8 @@ def cmd_import_data(args: argparse.Namespace) -> int:
         if mapping.population:
             print(f"  population:     {printable(mapping.population)}")
         if mapping.private_name:
-            print(f"  private name:   {printable(mapping.private_name)}")
+            print(f"  private name:   {printable(mapping.private_name)} (kept private, "
+                  "not shown)")
         print("  circumstances:  " + (", ".join(printable(c) for c in mapping.context)
                                        or "(none)"))
         for note in [*(preview.notes or []), *frame.attrs.get("notes", [])]:

@@ -76,6 +76,97 @@ class ModelError(ValueError):
     """A value a person gave does not fit the inquiry (shown to them as a plain message)."""
 
 
+#: Characters that show nothing, removed from unit ids (zero-width space, non-joiner and
+#: joiner, word joiner, byte order mark, soft hyphen): "Family\u200b1" is "Family1".
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
+#: Every space but the plain one: exactly what str.isspace() and str.split() see as space.
+_OTHER_SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029"
+                 "\u202f\u205f\u3000")
+#: An id that every rule below leaves as it is: printable ASCII words, single spaces.
+_PLAIN_ID = r"[!-~]+(?: [!-~]+)*"
+_PLAIN_ID_RE = re.compile(_PLAIN_ID)
+#: Something the rule changes besides the form of accents (also run by pyarrow's RE2, so
+#: the characters are listed rather than written ``\s``).
+_UNSETTLED = rf"[{_OTHER_SPACES}{_INVISIBLE_CHARS}]|  |^ | $"
+_ODD_CHAR_RE = re.compile(rf"[{_OTHER_SPACES}{_INVISIBLE_CHARS}]")
+
+
+def clean_unit_id(text: str) -> str:
+    """A unit id in the form the kit keeps: composed accents (NFC), no invisible
+    characters, every run of spaces (non-breaking, tabs, ideographic…) one plain space, and
+    no space at either end. "José" typed with a separate accent is "José"; "Family\u00a01"
+    is "Family 1". Applied wherever ids come in (imports, the store, inquiry files), so two
+    ids that look the same are the same text."""
+    if (text.isascii() and _PLAIN_ID_RE.fullmatch(text)) or _settled(text, "NFC"):
+        return text
+    # invisible characters first: one between a letter and its accent would block NFC
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    return " ".join(text.split())
+
+
+def unit_id_key(text: str) -> str:
+    """What two ids are compared by: :func:`clean_unit_id`, with compatibility forms folded
+    too (NFKC), so the full-width "Ｆamily 1" counts as the same id as "Family 1". The id
+    kept is the clean one; the key only finds ids that look the same."""
+    text = clean_unit_id(text)
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_INVISIBLE).split())
+
+
+def _settled(text: str, form: str) -> bool:
+    # True when the rule leaves ``text`` as it is (form NFC: its clean form; NFKC: its key).
+    return (unicodedata.is_normalized(form, text) and not _ODD_CHAR_RE.search(text)
+            and "  " not in text and text[:1] != " " and text[-1:] != " ")
+
+
+def clean_unit_ids(ids):
+    """:func:`clean_unit_id` and :func:`unit_id_key` of a pandas Series of text ids:
+    ``(clean ids, keys)``, both Series on the same index. The usual ids (plain ASCII, or
+    already in their final form) are found by vectorised passes and kept as they are; only
+    ids that change are worked on one by one."""
+    import numpy as np
+
+    plain = ids.str.fullmatch(_PLAIN_ID, na=False).to_numpy(dtype=bool)
+    if plain.all():
+        return ids, ids
+    odd = np.flatnonzero(~plain)
+    rest = ids.iloc[odd]
+    spaced = rest.str.contains(_UNSETTLED, regex=True, na=False).tolist()
+    values = rest.tolist()
+    normal = unicodedata.is_normalized
+    changing = [i for i, (v, sp) in enumerate(zip(values, spaced, strict=True))
+                if sp or not normal("NFKC", v)]
+    if not changing:
+        return ids, ids
+    where = odd[changing]
+    clean = [clean_unit_id(values[i]) for i in changing]
+    cleaned, keys = ids.copy(), ids.copy()
+    cleaned.iloc[where] = clean
+    keys.iloc[where] = [unit_id_key(v) for v in clean]
+    return cleaned, keys
+
+
+def first_repeat(keys) -> tuple[int, int] | None:
+    """``(position, earlier position)`` of the first id in a Series of
+    :func:`unit_id_key` keys that repeats an earlier one, or None when all differ."""
+    import numpy as np
+
+    if keys.is_unique:
+        return None
+    repeated = keys.duplicated().to_numpy()
+    pos = int(np.flatnonzero(repeated)[0])
+    earlier = int(np.flatnonzero((keys == keys.iloc[pos]).to_numpy())[0])
+    return pos, earlier
+
+
+def _clean_id(value: Any) -> Any:
+    # Every record that names a unit keeps its id in the same clean form, so a decision or a
+    # practice check still finds its unit. Anything but text is left for the checks to refuse.
+    return clean_unit_id(value) if isinstance(value, str) else value
+
+
 def slugify(title: str) -> str:
     """A URL-safe slug from a title: lower case ASCII words joined by dashes."""
     text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
@@ -145,6 +236,9 @@ class ExceptionDecision:
     decided_by: str = ""
     decided_at: str = ""
 
+    def __post_init__(self) -> None:
+        self.unit_id = _clean_id(self.unit_id)
+
 
 @dataclass
 class Practice:
@@ -157,6 +251,10 @@ class Practice:
     from_units: list[str] = field(default_factory=list)
     id: int | None = None
 
+    def __post_init__(self) -> None:
+        if isinstance(self.from_units, list):
+            self.from_units = [_clean_id(u) for u in self.from_units]
+
 
 @dataclass
 class PracticeCheck:
@@ -165,6 +263,9 @@ class PracticeCheck:
     unit_id: str
     practice_id: int
     value: str = "unknown"
+
+    def __post_init__(self) -> None:
+        self.unit_id = _clean_id(self.unit_id)
 
 
 @dataclass
@@ -228,9 +329,9 @@ class HistoryEntry:
 class Unit:
     """One row of data: a pseudonymous id, the outcome and the circumstances.
 
-    ``context`` maps a circumstance's column name to its value (text or number).
-    ``private_name`` holds a real name if a group keeps one; it never leaves the kit in
-    exports or reports unless asked.
+    ``unit_id`` is kept as :func:`clean_unit_id` gives it. ``context`` maps a
+    circumstance's column name to its value (text or number). ``private_name`` holds a real
+    name if a group keeps one; it never leaves the kit in exports or reports unless asked.
     """
 
     unit_id: str
@@ -238,6 +339,9 @@ class Unit:
     population: float | None = None
     private_name: str | None = None
     context: dict[str, str | float | int | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.unit_id = _clean_id(self.unit_id)
 
 
 @dataclass

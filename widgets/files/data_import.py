@@ -8,9 +8,13 @@
    and gives the units DataFrame that ``Store.replace_units_frame`` stores.
 
 CSV files may use commas, semicolons, tabs or bars; UTF-8 (with or without BOM), UTF-16 (with
-a BOM, or recognisably without) or Windows-1252; decimal commas ("1,5" in a file separated by
-semicolons). Excel files: any sheet (the first with data unless one is chosen). Text is kept
-exactly as it is in the file: a cell that holds a formula or HTML is just text, never run.
+a BOM, or recognisably without) or Windows-1252 (a UTF-8 file with a few Windows-1252 lines
+pasted in has those lines read as such, and a note names them); decimal commas ("1,5" in a
+file separated by semicolons). Excel files: any sheet (the first with data unless one is
+chosen). At most :data:`MAX_COLUMNS` columns; the header is read whole, however long. Text is
+kept exactly as it is in the file: a cell that holds a formula or HTML is just text, never
+run. Unit ids are the exception: they are kept in the kit's one clean form
+(:func:`widgets.model.clean_unit_id`), and two that look the same are refused.
 
 Reading uses pandas' C parser on the bytes, and the checks are vectorised, so importing a big
 file costs about as much as reading it with pandas. Every problem raises
@@ -20,6 +24,7 @@ row 1) and the column.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import io
@@ -40,7 +45,7 @@ from widgets.files import (
     sniff_kind,
 )
 from widgets.files.spreadsheet_safety import cell_text
-from widgets.model import MEASURE_KINDS, UNIT_FIELDS, Measure
+from widgets.model import MEASURE_KINDS, UNIT_FIELDS, Measure, clean_unit_ids, first_repeat
 from widgets.words import NO_WORDS, YES_WORDS, answer_key
 
 if TYPE_CHECKING:  # pandas and numpy are imported where they are used (page load speed)
@@ -55,6 +60,11 @@ MISSING_WORDS = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "--", ".
 _DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars (|)"}
 _SAMPLE_BYTES = 32 * 1024
+#: The most columns a data file may have. Far more than a units table needs; above it a
+#: file is refused before its names are read (100,000 columns once took minutes).
+MAX_COLUMNS = 1_000
+#: Lines named one by one in a note about lines in another encoding.
+_LINES_NAMED = 3
 _SAMPLE_ROWS = 200
 _SNIFF_CHARS = 8 * 1024
 
@@ -62,6 +72,14 @@ _DECIMAL_COMMA_RE = r"^[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+),\d+$"
 _PLAIN_INT_RE = re.compile(r"^[+-]?\d+$")
 _DOT_DECIMAL_RE = re.compile(r"^[+-]?\d*\.\d+$")
 _CONTROL_BYTES_RE = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Line ends as the reader sees them; bytes that are not UTF-8 (escaped as lone surrogates);
+# a letter that only UTF-8 can have written (neither ASCII nor an escaped byte).
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+_ESCAPED_RE = re.compile("[\udc80-\udcff]+")
+_UTF8_LETTER_RE = re.compile("[^\x00-\x7f\udc80-\udcff]")
+_LINE_BREAK_BYTES_RE = re.compile(rb"\r\n|\r|\n")
+#: Lines of one encoding counted before deciding which encoding most of a file is in.
+_ENOUGH_LINES = 1_000
 _KEEP_AS_TEXT_RE = re.compile(r"^(?:0\d+|\+\d+|\d{16,})$")  # 007, +44…, long numbers
 
 # Column names that suggest a role (compared after lower-casing, "_" for anything else).
@@ -164,9 +182,18 @@ def _display_name(filename: Any) -> str:
 
 
 def _decode(data: bytes) -> tuple[bytes, str, list[str]]:
-    """The file as UTF-8 bytes without a BOM, the encoding's name and notes."""
+    """The file as UTF-8 bytes without a BOM, the encoding's name and notes.
+
+    The bytes returned are always valid UTF-8. A file with lines in both UTF-8 and
+    Windows-1252 (two files pasted together) has each line read in its own encoding, and a
+    note names the lines that differ from most; a file with no UTF-8 text at all is read as
+    Windows-1252.
+    """
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:], "UTF-8 with BOM", []
+        if _is_utf8(data):
+            return data[3:], "UTF-8 with BOM", []
+        body, _, notes = _mixed_lines(data[3:], declared=True)  # never None when declared
+        return body, "UTF-8 with BOM", notes
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")
@@ -188,14 +215,99 @@ def _decode(data: bytes) -> tuple[bytes, str, list[str]]:
         raise FileProblem(not_a_table_message("binary"))
     if len(_CONTROL_BYTES_RE.findall(head)) > max(2, len(head) // 100):
         raise FileProblem(not_a_table_message("binary"))
-    if data.isascii():
+    if data.isascii() or _is_utf8(data):
         return data, "UTF-8", []
-    sample = codecs.getincrementaldecoder("utf-8")()
+    return _mixed_lines(data, declared=False) or _windows_1252(data)
+
+
+def _is_utf8(data: bytes) -> bool:
     try:
-        sample.decode(data[:_SAMPLE_BYTES], final=len(data) <= _SAMPLE_BYTES)
-        return data, "UTF-8", []  # pandas checks the rest while it reads
+        data.decode("utf-8")
     except UnicodeDecodeError:
-        return _windows_1252(data)
+        return False
+    return True
+
+
+def _mixed_lines(data: bytes, declared: bool) -> tuple[bytes, str, list[str]] | None:
+    """A file that is not all UTF-8 read line by line: each line with bytes that are not
+    UTF-8 as Windows-1252, every other line as UTF-8; its encoding's name (that of most
+    lines, or UTF-8 when the file ``declared`` it with a BOM) and a note naming the lines in
+    the other one. None when no line holds UTF-8 beyond ASCII: the file is Windows-1252."""
+    # Bytes that are not UTF-8 become lone surrogates (U+DC80..U+DCFF), found in one pass.
+    text = data.decode("utf-8", "surrogateescape")
+    starts = [0] + [m.end() for m in _LINE_BREAK_RE.finditer(text)]
+    # Only the lines in the less used encoding are listed in full (they are few).
+    utf8 = _lines_with(_UTF8_LETTER_RE, text, starts, _ENOUGH_LINES)
+    if not utf8 and not declared:
+        return None
+    other = _lines_with(_ESCAPED_RE, text, starts, _ENOUGH_LINES)
+    if len(utf8) == len(other) == _ENOUGH_LINES:
+        utf8 = _lines_with(_UTF8_LETTER_RE, text, starts)
+        other = _lines_with(_ESCAPED_RE, text, starts)
+    if declared or len(utf8) >= len(other):
+        if len(other) == _ENOUGH_LINES:
+            other = _lines_with(_ESCAPED_RE, text, starts)
+        body = _join_lines(text, starts, other, in_1252=True)
+        return body, "UTF-8", [_lines_note(other, "not UTF-8", "Windows-1252")]
+    body = _join_lines(text, starts, utf8, in_1252=False)
+    return body, "Windows-1252", [_lines_note(utf8, "not Windows-1252", "UTF-8")]
+
+
+def _lines_with(pattern: re.Pattern, text: str, starts: list[int],
+                most: int | None = None) -> list[int]:
+    """The lines (numbered from 0) where ``pattern`` is found, up to ``most`` of them; one
+    search per such line. A UTF-8 letter counts only on a line without bytes that are not
+    UTF-8 (that line is Windows-1252)."""
+    lines: list[int] = []
+    pos = 0
+    while (most is None or len(lines) < most) and (
+            found := pattern.search(text, pos)) is not None:
+        line = bisect.bisect_right(starts, found.start()) - 1
+        end = starts[line + 1] if line + 1 < len(starts) else len(text)
+        if pattern is _ESCAPED_RE or not _ESCAPED_RE.search(text, starts[line], end):
+            lines.append(line)
+        pos = end
+    return lines
+
+
+def _join_lines(text: str, starts: list[int], lines: list[int], in_1252: bool) -> bytes:
+    """The file as UTF-8: ``lines`` read as Windows-1252 (``in_1252``) and the rest as UTF-8,
+    or ``lines`` as UTF-8 and the rest as Windows-1252."""
+    parts, done = [], 0
+
+    def windows_1252(begin: int, end: int) -> str:
+        raw = text[begin:end].encode("utf-8", "surrogateescape")  # the bytes of the file
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError as error:
+            line = bisect.bisect_right(starts, begin) + len(
+                _LINE_BREAK_BYTES_RE.findall(raw, 0, error.start))
+            raise FileProblem(
+                f"Line {line:,} of the file cannot be read: it is neither UTF-8 nor "
+                "Windows-1252. Save the file as 'CSV UTF-8' and try again."
+            ) from None
+
+    for line in lines:
+        begin, end = starts[line], (starts[line + 1] if line + 1 < len(starts) else len(text))
+        if in_1252:
+            parts += [text[done:begin], windows_1252(begin, end)]
+        else:
+            parts += [windows_1252(done, begin), text[begin:end]]
+        done = end
+    parts.append(windows_1252(done, len(text)) if not in_1252 else text[done:])
+    return "".join(parts).encode("utf-8")
+
+
+def _lines_note(lines: list[int], unlike: str, read_as: str) -> str:
+    named = [f"{n + 1:,}" for n in lines[:_LINES_NAMED]]
+    if len(lines) == 1:
+        return (f"Line {named[0]} is {unlike} like the rest of the file; it was read as "
+                f"{read_as}: check that its accented letters look right.")
+    more = len(lines) - len(named)
+    listed = (", ".join(named) + f" and {more:,} more" if more
+              else ", ".join(named[:-1]) + " and " + named[-1])
+    return (f"Lines {listed} are {unlike} like the rest of the file; they were read as "
+            f"{read_as}: check that their accented letters look right.")
 
 
 def _windows_1252(data: bytes) -> tuple[bytes, str, list[str]]:
@@ -222,13 +334,18 @@ def _read_csv(data: bytes, name: str) -> Preview:
     body = body[cut:]
     if _is_blank(body):
         raise FileProblem("The file is empty.")
-    sample_bytes = body[:_SAMPLE_BYTES]
-    sample_text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample_bytes)
-    delimiter = _sniff_delimiter(sample_text[:_SNIFF_CHARS],
-                                 truncated=len(sample_text) > _SNIFF_CHARS
-                                 or len(body) > _SAMPLE_BYTES)
-    records = _sample_records(sample_text, delimiter, truncated=len(body) > _SAMPLE_BYTES)
     header_row = skipped + 1
+    sniff_text = _text(body[:_SAMPLE_BYTES])
+    delimiter = _sniff_delimiter(sniff_text[:_SNIFF_CHARS],
+                                 truncated=len(sniff_text) > _SNIFF_CHARS
+                                 or len(body) > _SAMPLE_BYTES)
+    # The whole header, however long; its width is checked before any name is looked at.
+    header, header_end = _header(body, delimiter, header_row)
+    if len(header) > MAX_COLUMNS:
+        raise FileProblem(_too_wide(len(header)))
+    sample_bytes = body[:header_end + _SAMPLE_BYTES]
+    records = _sample_records(_text(sample_bytes), delimiter,
+                              truncated=len(body) > len(sample_bytes))
     names, name_notes = _clean_names(records[0] if records else [])
     notes += name_notes
     if len(records) > 1 and not any(any(v.strip() for v in r) for r in records[1:]):
@@ -253,15 +370,7 @@ def _read_csv(data: bytes, name: str) -> Preview:
             )
 
     try:
-        try:
-            frame = parse(body)
-        except UnicodeDecodeError:
-            # Valid UTF-8 at the start, not further on: the file is Windows-1252 after all.
-            source = data[3:] if data.startswith(codecs.BOM_UTF8) else data
-            body, encoding, enc_notes = _windows_1252(source)
-            body = body[cut:]  # the blank lines before the header are the same bytes
-            notes += enc_notes
-            frame = parse(body)
+        frame = parse(body)  # _decode gave valid UTF-8
     except pd.errors.ParserError as error:
         raise FileProblem(_parser_message(str(error), header_row, len(names))) from None
     except pd.errors.ParserWarning:
@@ -281,6 +390,38 @@ def _read_csv(data: bytes, name: str) -> Preview:
         notes=notes, kind="csv", filename=name, encoding=encoding, delimiter=delimiter,
         decimal_comma=decimal_comma,
     )
+
+
+def _text(data: bytes) -> str:
+    """The start of a file as text (a character cut in half at the end is left out)."""
+    return codecs.getincrementaldecoder("utf-8")("replace").decode(data)
+
+
+def _header(body: bytes, delimiter: str, header_row: int) -> tuple[list[str], int]:
+    """The first record of the file (the column names, however long the line) and the byte
+    where it ends. Reads a growing start of the file, so a short header costs little."""
+    size = _SAMPLE_BYTES
+    while True:
+        chunk = body[:size]
+        text = _text(chunk)
+        stream = io.StringIO(text, newline="")
+        try:
+            record = next(csv.reader(stream, delimiter=delimiter), [])
+        except csv.Error:  # a name over 128 KB: a quote left open swallows the file
+            raise FileProblem(
+                f"Row {header_row}: a column name is far too long, or a quotation mark (\") "
+                "is opened but never closed."
+            ) from None
+        end = stream.tell()
+        # The record is whole once the reader stopped before the end of what it was given.
+        if end < len(text) or len(chunk) == len(body):
+            return record, len(text[:end].encode("utf-8"))
+        size *= 4
+
+
+def _too_wide(width: int) -> str:
+    return (f"The file has {width:,} columns; the kit reads at most {MAX_COLUMNS:,}. Keep only "
+            "the columns the group needs, and try again.")
 
 
 def _sample_records(text: str, delimiter: str, truncated: bool) -> list[list[str]]:
@@ -322,27 +463,50 @@ def _letter(index: int) -> str:
 
 
 def _clean_names(raw: list[Any]) -> tuple[list[str], list[str]]:
-    """Column names from a header row: trimmed, unique, and a name for empty ones."""
+    """Column names from a header row: trimmed, unique, and a name for empty ones.
+
+    A repeated name gets a number ("score (2)"); one note per repeated name. Linear in the
+    number of columns: each name remembers the next number to try.
+    """
+    if len(raw) > MAX_COLUMNS:  # the readers check first; this keeps the rule in one place
+        raise FileProblem(_too_wide(len(raw)))
     names: list[str] = []
-    notes: list[str] = []
     seen: set[str] = set()
+    next_number: dict[str, int] = {}
+    renamed: dict[str, list[str]] = {}
     for i, value in enumerate(raw):
         text = "" if value is None else cell_text(value)
         text = " ".join(text.split())
         if not text:
             text = f"Column {_letter(i)}"
-        base, k = text, 2
-        while text in seen:
+        base = text
+        if text in seen:
+            k = next_number.get(base, 2)
+            while f"{base} ({k})" in seen:
+                k += 1
             text = f"{base} ({k})"
-            k += 1
-        if text != base:
-            notes.append(f"Two columns are called {quote(base)}; the second is shown as "
-                         f"{quote(text)}.")
+            next_number[base] = k + 1
+            renamed.setdefault(base, []).append(text)
         seen.add(text)
         names.append(text)
     if not names:
         names = ["Column A"]
-    return names, notes
+    return names, _renamed_notes(renamed)
+
+
+def _renamed_notes(renamed: dict[str, list[str]]) -> list[str]:
+    notes = []
+    for base, shown in list(renamed.items())[:5]:
+        if len(shown) == 1:
+            notes.append(f"Two columns are called {quote(base)}; the second is shown as "
+                         f"{quote(shown[0])}.")
+        else:
+            notes.append(f"{len(shown) + 1} columns are called {quote(base)}; the others are "
+                         f"shown as {quote(shown[0])}, {quote(shown[1])} and so on.")
+    if len(renamed) > 5:
+        notes.append(f"{len(renamed) - 5} more names are used for more than one column; "
+                     "they are numbered the same way.")
+    return notes
 
 
 def _has_decimal_commas(records: list[list[str]], width: int) -> bool:
@@ -374,8 +538,8 @@ def _text_columns(records: list[list[str]], names: list[str]) -> list[str]:
 
 
 def _ragged(row: int, values: int, width: int) -> str:
-    columns = "1 column" if width == 1 else f"{width} columns"
-    return f"Row {row} has {values} values but the first row names only {columns}."
+    columns = "1 column" if width == 1 else f"{width:,} columns"
+    return f"Row {row} has {values:,} values but the first row names only {columns}."
 
 
 def _parser_message(message: str, header_row: int, width: int) -> str:
@@ -467,6 +631,12 @@ def _sheet_rows(ws) -> tuple[int, list[Any], list[tuple[int, list[Any]]]] | None
         values = list(values)
         while values and not _filled(values[-1]):
             values.pop()
+        if len(values) > MAX_COLUMNS:  # before reading on: a sheet may be 16,384 wide
+            if header is None:
+                raise FileProblem(_too_wide(len(values)))
+            raise FileProblem(
+                f"Row {number} has a value in column {_letter(len(values) - 1)}, beyond the "
+                f"{MAX_COLUMNS:,} columns the kit reads; move or delete it, and try again.")
         if header is None:
             header_row, header = number, values
         else:
@@ -921,23 +1091,34 @@ def _ids(series: pd.Series, column: str, rows: np.ndarray) -> pd.Series:
         text = series if pd.api.types.is_string_dtype(series) and series.dtype != object else (
             series.map(lambda v: v if v is None or isinstance(v, str) or v != v
                        else cell_text(v)).astype("str"))
-        ids = text.str.strip()
-        empty = (ids.isna() | (ids == "")).to_numpy()
-        if empty.any():
-            pos = _first(empty)
+        missing = text.isna().to_numpy()
+        if missing.any():
+            pos = _first(missing)
             raise FileProblem(f"{_where(rows, pos, column)}: the id is empty; every unit "
                               "needs an id.")
-    ids = ids.reset_index(drop=True)
-    if _all_different(ids):
+        ids = text
+    # One rule for ids everywhere (widgets.model.clean_unit_id): "Family\u00a01" is kept as
+    # "Family 1", and ids that only look different ("Ｆamily 1") are refused as the same.
+    ids, keys = clean_unit_ids(ids.reset_index(drop=True))
+    empty = (ids == "").to_numpy()
+    if empty.any():
+        pos = _first(empty)
+        raise FileProblem(f"{_where(rows, pos, column)}: the id is empty; every unit "
+                          "needs an id.")
+    if _all_different(keys):
         return ids
-    duplicated = ids.duplicated().to_numpy()
-    if duplicated.any():
-        pos = _first(duplicated)
-        value = ids.iloc[pos]
-        earlier = _first((ids == value).to_numpy())
+    repeat = first_repeat(keys)
+    if repeat:
+        pos, earlier = repeat
+        value, other = ids.iloc[pos], ids.iloc[earlier]
+        if value == other:
+            raise FileProblem(
+                f"{_where(rows, pos, column)}: the id {quote(value)} is used twice "
+                f"(also in row {int(rows[earlier])}); each unit needs its own id."
+            )
         raise FileProblem(
-            f"{_where(rows, pos, column)}: the id {quote(value)} is used twice "
-            f"(also in row {int(rows[earlier])}); each unit needs its own id."
+            f"{_where(rows, pos, column)}: the id {quote(value)} looks the same as "
+            f"{quote(other)} in row {int(rows[earlier])}; each unit needs its own id."
         )
     return ids
 

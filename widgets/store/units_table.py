@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from widgets.model import UNIT_FIELDS, ModelError, Unit
+from widgets.model import UNIT_FIELDS, ModelError, Unit, clean_unit_ids, first_repeat
 
 FORMAT = "arrow-feather-v2"
 #: LZ4: cheap to compress, and a smaller document is quicker to write and sync to disk.
@@ -83,8 +83,9 @@ def _text_of(value: Any) -> str:
 def normalise(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Check a units frame and bring it to the stored shape; returns it and the circumstances.
 
-    Raises :class:`ModelError` with a plain message for missing or duplicate ids and for
-    outcomes or populations that are not numbers.
+    Ids are cleaned (:func:`~widgets.model.clean_unit_id`). Raises :class:`ModelError` with a
+    plain message for missing ids, for ids used twice or that look the same as another
+    (:func:`~widgets.model.unit_id_key`), and for outcomes or populations that are not numbers.
     """
     if "unit_id" not in frame.columns:
         raise ModelError("The data needs a column that names each unit.")
@@ -99,12 +100,19 @@ def normalise(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         raise ModelError(f"Row {int(np.flatnonzero(ids.isna().to_numpy())[0]) + 1} has no id.")
     ids = (ids.astype("str") if pd.api.types.is_string_dtype(ids) or not len(ids)
            else ids.map(_text_of))  # an empty column may come as float64
-    blank = ids.str.strip() == ""
+    ids, keys = clean_unit_ids(ids)
+    blank = ids == ""
     if blank.any():
         raise ModelError(f"Row {int(np.flatnonzero(blank.to_numpy())[0]) + 1} has no id.")
-    if not ids.is_unique:
-        dup = ids.duplicated()
-        raise ModelError(f"The id {ids[dup].iloc[0]!r} is used twice. Each unit needs its own id.")
+    repeat = first_repeat(keys)
+    if repeat:
+        pos, earlier = repeat
+        first, second = ids.iloc[earlier], ids.iloc[pos]
+        if first == second:
+            raise ModelError(f"The id {second!r} is used twice (rows {earlier + 1} and "
+                             f"{pos + 1}). Each unit needs its own id.")
+        raise ModelError(f"The ids {first!r} (row {earlier + 1}) and {second!r} (row "
+                         f"{pos + 1}) look the same. Each unit needs its own id.")
     n = len(frame)
     # Build from Series (not numpy arrays) so Arrow-backed text is never copied to objects.
     columns: dict[str, pd.Series] = {"unit_id": ids.astype("str")}
