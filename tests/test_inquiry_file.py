@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from strategies import inquiries, storable_inquiries
 
 from widgets import examples
-from widgets.files import FileProblem, inquiry_file, load_inquiry
+from widgets.files import FileProblem, inquiry_file, load_inquiry, workbook
 from widgets.model import Inquiry, Practice, ProgressEntry, Unit
 
 # Whole inquiries take a while to generate on a busy machine; that is not a failure.
@@ -25,7 +25,7 @@ def _example() -> Inquiry:
 
 
 def _document(inquiry: Inquiry) -> dict:
-    return json.loads(inquiry_file.dumps(inquiry))
+    return json.loads(inquiry_file.dumps(inquiry, include_private=True))
 
 
 def _problem(text: str) -> str:
@@ -41,30 +41,30 @@ def _problem(text: str) -> str:
 
 def test_example_round_trip_is_exact():
     inquiry = _example()
-    assert inquiry_file.loads(inquiry_file.dumps(inquiry)) == inquiry
-    assert inquiry_file.from_bytes(inquiry_file.to_bytes(inquiry)) == inquiry
+    assert inquiry_file.loads(inquiry_file.dumps(inquiry, include_private=True)) == inquiry
+    assert inquiry_file.from_bytes(inquiry_file.to_bytes(inquiry, include_private=True)) == inquiry
 
 
 def test_file_is_versioned_and_readable():
     inquiry = _example()
-    text = inquiry_file.dumps(inquiry)
+    text = inquiry_file.dumps(inquiry, include_private=True)
     document = json.loads(text)
     assert document["format"] == "hidden-insights-inquiry"
     assert document["version"] == 1
     assert document["exported_at"].endswith("+00:00")
     assert document["inquiry"] == json.loads(json.dumps(inquiry.to_dict()))
     assert "\n" in text  # indented, so a person can read it
-    assert inquiry_file.to_bytes(inquiry).decode("utf-8") .startswith("{")
+    assert inquiry_file.to_bytes(inquiry, include_private=True).decode("utf-8") .startswith("{")
 
 
 def test_empty_inquiry_round_trip():
     inquiry = Inquiry(title="Nothing yet")
-    assert inquiry_file.loads(inquiry_file.dumps(inquiry)) == inquiry
+    assert inquiry_file.loads(inquiry_file.dumps(inquiry, include_private=True)) == inquiry
 
 
 def test_non_ascii_is_kept_readable():
     inquiry = Inquiry(title="Café 日本 🙂")
-    assert "Café 日本 🙂" in inquiry_file.to_bytes(inquiry).decode("utf-8")
+    assert "Café 日本 🙂" in inquiry_file.to_bytes(inquiry, include_private=True).decode("utf-8")
 
 
 def test_nan_and_infinity_become_none():
@@ -72,7 +72,7 @@ def test_nan_and_infinity_become_none():
                                              context={"x": float("-inf")})],
                       context_columns=["x"],
                       progress=[ProgressEntry("2026-01-01", outcome=float("nan"))])
-    text = inquiry_file.dumps(inquiry)
+    text = inquiry_file.dumps(inquiry, include_private=True)
     assert "NaN" not in text and "Infinity" not in text
     loaded = inquiry_file.loads(text)
     assert loaded.units[0] == Unit("a", None, None, context={"x": None})
@@ -84,31 +84,32 @@ def test_large_inquiry_round_trip():
                   context={"area": ["North", "South"][i % 2], "size": i % 5})
              for i in range(5000)]
     inquiry = Inquiry(title="Big", units=units, context_columns=["area", "size"])
-    assert inquiry_file.from_bytes(inquiry_file.to_bytes(inquiry)) == inquiry
+    assert inquiry_file.from_bytes(inquiry_file.to_bytes(inquiry, include_private=True)) == inquiry
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=_SLOW)
 @given(inquiries())
 def test_any_inquiry_round_trips_exactly(inquiry):
-    assert inquiry_file.loads(inquiry_file.dumps(inquiry)) == inquiry
-    assert load_inquiry(inquiry_file.to_bytes(inquiry), "inquiry.json") == inquiry
+    assert inquiry_file.loads(inquiry_file.dumps(inquiry, include_private=True)) == inquiry
+    data = inquiry_file.to_bytes(inquiry, include_private=True)
+    assert load_inquiry(data, "inquiry.json") == inquiry
 
 
 @settings(max_examples=20, deadline=None,
           suppress_health_check=[*_SLOW, HealthCheck.function_scoped_fixture])
 @given(inquiry=storable_inquiries())
 def test_through_the_store(store, inquiry):
-    loaded = load_inquiry(inquiry_file.to_bytes(inquiry), "carry-on.json")
+    loaded = load_inquiry(inquiry_file.to_bytes(inquiry, include_private=True), "carry-on.json")
     slug = store.save_inquiry(loaded)
     got = store.get(slug)
     assert got == dataclasses.replace(inquiry, slug=slug)
     # and exporting it again gives the same inquiry back
-    assert inquiry_file.loads(inquiry_file.dumps(got)) == got
+    assert inquiry_file.loads(inquiry_file.dumps(got, include_private=True)) == got
 
 
 def test_bom_and_utf16_are_accepted():
     inquiry = _example()
-    text = inquiry_file.dumps(inquiry)
+    text = inquiry_file.dumps(inquiry, include_private=True)
     assert inquiry_file.from_bytes(b"\xef\xbb\xbf" + text.encode("utf-8")) == inquiry
     assert inquiry_file.from_bytes(text.encode("utf-16")) == inquiry
 
@@ -254,7 +255,7 @@ def test_saving_broken_text_is_a_plain_problem():
 
 def test_load_inquiry_decides_by_content_not_name():
     inquiry = _example()
-    data = inquiry_file.to_bytes(inquiry)
+    data = inquiry_file.to_bytes(inquiry, include_private=True)
     assert load_inquiry(data, "renamed.xlsx") == inquiry
     assert load_inquiry(data, "../../etc/passwd") == inquiry
     assert load_inquiry(b"  \n" + data, "") == inquiry
@@ -276,9 +277,12 @@ def test_load_inquiry_messages():
 def test_load_inquiry_size_limit(monkeypatch):
     import widgets.files as files
 
-    monkeypatch.setattr(files, "MAX_INQUIRY_BYTES", 1000)
+    monkeypatch.setattr(inquiry_file, "MAX_TEXT_BYTES", 1000)
     with pytest.raises(FileProblem, match="largest file the kit reads"):
         load_inquiry(b"{" + b" " * 2000 + b"}", "x.json")
+    monkeypatch.setattr(files, "MAX_INQUIRY_BYTES", 1000)
+    with pytest.raises(FileProblem, match="largest file the kit reads"):
+        load_inquiry(workbook.to_bytes(_example()), "x.xlsx")
 
 
 def test_file_problem_is_always_one_short_line():
