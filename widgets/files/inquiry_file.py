@@ -276,15 +276,14 @@ class Loaded:
         if self.locked is None:
             return 0
         names = private_names.unlock(self.locked, passphrase)
-        count = 0
-        for unit in self.inquiry.units:
-            name = names.get(unit.unit_id)
-            if name is not None:
-                _text(name, "A real name")
-                unit.private_name = name
-                count += 1
+        found = [(unit, names[unit.unit_id]) for unit in self.inquiry.units
+                 if unit.unit_id in names]
+        for _unit, name in found:  # all checked before any is set: nothing half done
+            _text(name, "A real name")
+        for unit, name in found:
+            unit.private_name = name
         self.locked = None
-        return count
+        return len(found)
 
 
 def read(data: bytes, *, limit: int | None = None) -> Loaded:
