@@ -289,3 +289,90 @@ def test_file_problem_is_always_one_short_line():
     problem = FileProblem("a\nb\r\n" + "x" * 500)
     assert "\n" not in str(problem) and len(str(problem)) < 200
     assert isinstance(problem, ValueError)
+
+
+# ------------------------------------------------------------- what the kit writes, it reads
+
+
+def _big(n: int) -> Inquiry:
+    from widgets.model import Measure
+
+    return Inquiry(title="Big", measure=Measure(kind="rate"), context_columns=["area", "size"],
+                   units=[Unit(f"U{i:07d}", float(i % 3), 10.0, None,
+                               {"area": ["North", "South"][i % 2], "size": float(i % 5)})
+                          for i in range(n)])
+
+
+def test_a_big_inquiry_is_written_compressed_and_read_back(monkeypatch):
+    inquiry = _big(20_000)
+    plain = inquiry_file.to_bytes(inquiry, compress=False)
+    monkeypatch.setattr(inquiry_file, "COMPRESS_ABOVE", len(plain) - 1)
+    data = inquiry_file.to_bytes(inquiry)
+    assert inquiry_file.is_compressed(data) and inquiry_file.suffix(data) == ".json.gz"
+    assert len(data) < len(plain) / 5
+    assert data[4:8] == b"\0\0\0\0"  # no time stamp in the gzip header (the JSON has one)
+    assert load_inquiry(data, "big.json.gz") == inquiry
+    # The browser's upload limit is on the compressed file: a file the kit wrote fits it
+    # whenever its JSON is within the text limit (here: lowered to just the file's size).
+    monkeypatch.setattr(inquiry_file, "MAX_TEXT_BYTES", len(plain))
+    assert load_inquiry(plain, "big.json") == inquiry
+    assert load_inquiry(data, "big.json.gz") == inquiry
+    monkeypatch.setattr(inquiry_file, "MAX_TEXT_BYTES", len(plain) - 1)
+    for file in (plain, data):
+        with pytest.raises(FileProblem, match="more than|largest file"):
+            load_inquiry(file, "big.json")
+
+
+def test_a_zip_bomb_is_refused_without_unpacking_it_all():
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    chunk = b" " * (1024 * 1024)
+    bomb = b"".join(packer.compress(chunk) for _ in range(64)) + packer.flush()
+    assert len(bomb) < 100_000  # 64 MB of spaces
+    with pytest.raises(FileProblem, match="unpacks to more than"):
+        inquiry_file.read(bomb, limit=8 * 1024 * 1024)
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda d: d["inquiry"]["analysis_runs"][0]["settings"].update(
+        deep=json.loads('{"a":' * 17 + "1" + "}" * 17)), "nested more than 16"),
+    (lambda d: d["inquiry"]["history"][0]["detail"].update(x=[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]),
+     "nested more than 16"),
+    (lambda d: d["inquiry"]["group"].extend([{"name": f"p{n}"} for n in range(1001)]),
+     "people in the group"),
+    (lambda d: d["inquiry"]["progress"].extend([{"date": "2026-01-01"}] * 10_001),
+     "progress entries; the kit works with at most 10,000"),
+    (lambda d: d["inquiry"]["practices"][0].update(how="x" * 100_001), "too long"),
+    (lambda d: d["inquiry"]["units"][0].update(unit_id="x" * 201), "id is too long"),
+    (lambda d: d["inquiry"]["units"][0]["context"].update(housing="a\x00b"), "NUL"),
+    (lambda d: d["inquiry"].update(title="a\x00b"), "NUL"),
+    (lambda d: d["inquiry"]["progress"].append({"date": "2026-01-01", "attendance": 2**64}),
+     "too large"),
+    (lambda d: d["inquiry"]["practice_checks"][0].update(practice_id=-(2**63)), "too large"),
+    (lambda d: d["inquiry"]["reflections"].extend([{"step": 1, "principle": "act"}] * 2),
+     "two notes"),
+    (lambda d: d["inquiry"]["practices"].append({"what": "again", "id": 1}),
+     "two practices have the number 1"),
+    (lambda d: (d["inquiry"]["measure"].update(kind="count"),
+                d["inquiry"]["units"][1].update(outcome=-1.0)), "a count cannot be negative"),
+])
+def test_files_the_rest_of_the_kit_could_not_use_are_refused(change, words):
+    document = _document(_example())
+    change(document)
+    message = _problem(json.dumps(document))
+    assert words in message
+
+
+def test_a_rate_may_still_lack_populations():
+    # Step 1 lets a group choose "rate" first and enter the populations later.
+    inquiry = _big(3)
+    inquiry.units[1].population = None
+    assert inquiry_file.loads(inquiry_file.dumps(inquiry)) == inquiry
+
+
+def test_duplicate_keys_anywhere_are_refused():
+    text = inquiry_file.dumps(_example())
+    first_unit = text.index('{"unit_id"')
+    broken = text[:first_unit + 1] + '"outcome": 1.0, ' + text[first_unit + 1:]
+    assert "'outcome' twice" in _problem(broken)

@@ -139,7 +139,7 @@ _REQUIRED: dict[type, tuple[str, ...]] = {
 PARTS: dict[str, tuple[type, str]] = {
     "group": (Person, "Person"),
     "units": (Unit, "Unit"),
-    "exceptions": (ExceptionDecision, "Exception"),
+    "exceptions": (ExceptionDecision, "Decision"),
     "practices": (Practice, "Practice"),
     "practice_checks": (PracticeCheck, "Practice check"),
     "actions": (Action, "Action"),
