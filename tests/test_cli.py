@@ -614,3 +614,12 @@ def test_load_refuses_each_bad_inquiry_file_with_one_line(capsys, db, tmp_path):
         case = make_case(name, tmp_path)
         assert_mistake(run(capsys, "load", str(case.path)), *case.expect)
     assert [s.slug for s in db.list_inquiries()] == before
+
+
+def test_export_warns_when_the_file_would_not_load_again(capsys, db, tmp_path):
+    slug = db.create_inquiry("Changed kind")
+    db.set_measure(slug, Measure(what="score", kind="score"))
+    db.replace_units(slug, [Unit("A", 7.0)], [])
+    db.set_measure(slug, Measure(what="score", kind="yes_no"))
+    status, _out, err = run(capsys, "export", slug, "-o", str(tmp_path / "x.json"))
+    assert status == 0 and "will not load again" in err and "Unit 1" in err

@@ -276,3 +276,21 @@ def test_a_big_inquiry_downloads_compressed_and_loads_back(store, monkeypatch):
     data = _link_bytes(link)
     assert data[:2] == b"\x1f\x8b"
     assert page.upload.receive(data, link.filename) and page.upload.message.kind == "ok"
+
+
+def test_a_download_that_would_not_load_again_says_so(store):
+    from widgets.model import Measure, Unit
+
+    slug = store.create_inquiry("Changed kind", by="test")
+    store.set_measure(slug, Measure(what="score", kind="score"), by="test")
+    store.replace_units(slug, [Unit("A", 7.0), Unit("B", 1.0)], [], by="test")
+    store.set_measure(slug, Measure(what="score", kind="yes_no"), by="test")  # step 1 allows it
+    page = StartPage(store=store, slug=slug)
+    link = page.downloads["json"].prepare()
+    assert link is not None  # the work can still be kept
+    message = page.downloads["json"].message
+    assert message.kind == "error" and "will not load again" in message.text
+    assert "Unit 1" in message.text and "Fix it in step 1" in message.text
+    store.set_measure(slug, Measure(what="score", kind="score"), by="test")
+    page.downloads["json"].prepare()
+    assert page.downloads["json"].message.kind == "info"

@@ -400,6 +400,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             data = inquiry_file.to_bytes(inquiry, include_private=args.include_private,
                                          passphrase=passphrase,
                                          compress=name.endswith(".gz"))
+            problem = inquiry_file.load_problem(inquiry)
+            if problem:
+                print(f"warning: this file will not load again as it is: {printable(problem)}",
+                      file=sys.stderr)
         write_file(args.output, data)
         store.mark_downloaded(args.slug)
     finally:

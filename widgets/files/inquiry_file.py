@@ -590,7 +590,8 @@ def _value(value: Any, kind: Any, where: str) -> Any:
             if not isinstance(k, str):
                 raise FileProblem(f"{where}: every circumstance needs a name.")
             if isinstance(v, str):
-                _text(v, f"{where}: {quote(k)}")
+                if "\x00" in v or len(v) > MAX_TEXT:  # the place is only worked out for a message
+                    _text(v, f"{where}: {quote(k)}")
             elif v is not None and not isinstance(v, int | float):
                 raise FileProblem(f"{where}: {quote(k)} must be text or a number.")
         return dict(value)
@@ -637,6 +638,24 @@ def _check_units(inquiry: Inquiry, locate: Locate) -> None:
         kind = {"yes_no": "yes/no", "count": "a count", "rate": "a rate"}.get(
             inquiry.measure.kind, inquiry.measure.kind)
         raise FileProblem(f"{text} The measure is {kind}.") from None
+
+
+def load_problem(inquiry: Inquiry) -> str | None:
+    """Why a file of this inquiry would be refused on load, or None when it loads back.
+
+    The store lets a group change the kind of measure after the data is in (step 1 then says
+    what does not fit), so an inquiry can hold outcomes that a file may not. Telling the
+    group when they download lets them fix it while the session still runs.
+    """
+    try:
+        for part in PARTS:
+            _check_count(part, len(getattr(inquiry, part)))
+        _check_count("context_columns", len(inquiry.context_columns))
+        _check_units(inquiry, _default_locate)
+        _check_references(inquiry, _default_locate)
+    except FileProblem as problem:
+        return str(problem)
+    return None
 
 
 def _check_references(inquiry: Inquiry, locate: Locate) -> None:

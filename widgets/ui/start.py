@@ -149,6 +149,7 @@ class StartPage:
         self.reminder.add_class("hi-reminder")
         self.downloads: dict[str, DownloadButton] = {}
         self._names_locked = False
+        self._load_problem: str | None = None
 
         # Start a new one
         self.title_field = ipw.Text(placeholder="the burning issue, in a few words",
@@ -377,15 +378,24 @@ class StartPage:
             from widgets.files.private_names import check_passphrase
 
             check_passphrase(passphrase)  # before the work: a short one is a plain message
-        data = inquiry_file.to_bytes(self.store.get(self.slug), passphrase=passphrase)
+        inquiry = self.store.get(self.slug)
+        data = inquiry_file.to_bytes(inquiry, passphrase=passphrase)
         self._names_locked = passphrase is not None
+        self._load_problem = inquiry_file.load_problem(inquiry)
         return data, f"{self._file_stem()}{inquiry_file.suffix(data)}"
 
     def _inquiry_file_ready(self) -> None:
         self.names_passphrase.value = ""  # not left in the page once it has done its work
-        self.downloads["json"].message.show(
-            "The real names are locked in this file with your passphrase."
-            if self._names_locked else "This file has no real names in it.", "info")
+        message = self.downloads["json"].message
+        if self._load_problem:
+            # Still offered (never lose work), but said while the session can fix it.
+            message.show(f"Careful: this file will not load again as it is. "
+                         f"{self._load_problem} Fix it in step 1, then prepare the file again.",
+                         "error")
+        else:
+            message.show("The real names are locked in this file with your passphrase."
+                         if self._names_locked else "This file has no real names in it.",
+                         "info")
         self._downloaded()
 
     def _workbook(self) -> tuple[bytes, str]:
