@@ -42,6 +42,7 @@ def test_a_changed_box_is_refused():
     with pytest.raises(WrongPassphrase):
         unlock({**box, "names": base64.b64encode(bytes(sealed)).decode()}, PASSPHRASE)
     for broken in ({**box, "salt": "###"}, {**box, "n": 3}, {**box, "n": 2**40},
+                   {**box, "n": 2**18, "r": 16},  # 512 MB of memory: a crafted file
                    {**box, "nonce": base64.b64encode(b"short").decode()}, {"cipher": "rot13"},
                    "not a box", {**box, "r": True}):
         with pytest.raises(FileProblem) as caught:

@@ -25,9 +25,11 @@ from widgets.files import FileProblem
 CIPHER = "AES-256-GCM"
 KDF = "scrypt"
 #: scrypt's cost: 2**15 takes about a tenth of a second and 32 MB, enough to make guessing
-#: passphrases slow; files may ask for more (up to the limits below), never less.
+#: passphrases slow. A file may ask for more, within limits, so that a crafted file cannot
+#: make the kit spend gigabytes of memory or minutes on one passphrase.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
-_MAX_N, _MAX_R, _MAX_P = 2**20, 16, 4
+_MAX_N, _MAX_R, _MAX_P = 2**18, 16, 4
+_MAX_MEMORY = 256 * 1024 * 1024  # scrypt needs 128 * n * r bytes
 MIN_PASSPHRASE = 8
 MAX_PASSPHRASE = 1000
 #: Bound to the locked names, so a box cannot be moved into another kind of file unnoticed.
@@ -97,7 +99,8 @@ def unlock(box: Any, passphrase: str) -> dict[str, str]:
                           "kit cannot open.")
     n, r, p = box.get("n"), box.get("r"), box.get("p")
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (n, r, p)) or not (
-            2 <= n <= _MAX_N and n & (n - 1) == 0 and 1 <= r <= _MAX_R and 1 <= p <= _MAX_P):
+            2 <= n <= _MAX_N and n & (n - 1) == 0 and 1 <= r <= _MAX_R and 1 <= p <= _MAX_P
+            and 128 * n * r <= _MAX_MEMORY):
         raise damaged
     try:
         salt, nonce, sealed = (base64.b64decode(box[k], validate=True)
