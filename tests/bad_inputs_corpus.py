@@ -287,7 +287,72 @@ BUILDERS: dict[str, tuple[str, Callable[[], bytes], dict]] = {
                              {"flow": "inquiry", "expect": ("not made by the kit",)}),
     "csv_as_inquiry": ("families.csv", lambda: b"id,outcome\nA,1\n",
                        {"flow": "inquiry", "expect": ("data table",)}),
+    # Inquiry files that would load but then fail elsewhere, or break the import's rules.
+    "json_settings_nested_900_levels": ("inquiry.json", lambda: _nested_settings(900),
+        {"flow": "inquiry", "expect": ("Analysis run 1: 'settings'", "nested more than")}),
+    "json_too_many_practices": ("inquiry.json", lambda: _json_with(
+        lambda d: d["inquiry"].update(practices=[
+            {"what": f"practice {n}", "id": n} for n in range(1, 1002)], practice_checks=[])),
+        {"flow": "inquiry", "expect": ("1,001 practices", "at most 1,000")}),
+    "json_too_many_circumstances": ("inquiry.json", lambda: _json_with(
+        lambda d: d["inquiry"].update(context_columns=[f"c{n}" for n in range(20_000)])),
+        {"flow": "inquiry", "expect": ("20,000 circumstances", "at most 1,000")}),
+    "json_negative_population": ("inquiry.json", lambda: _json_with(lambda d: (
+        d["inquiry"]["units"][2].update(population=-5.0))),
+        {"flow": "inquiry", "expect": ("Unit 3", "population cannot be negative")}),
+    "json_events_above_population": ("inquiry.json", lambda: _json_with(lambda d: (
+        d["inquiry"]["measure"].update(kind="rate"),
+        [u.update(outcome=1.0, population=4.0) for u in d["inquiry"]["units"]],
+        d["inquiry"]["units"][3].update(outcome=9.0, population=4.0))),
+        {"flow": "inquiry", "expect": ("Unit 4", "more events than that", "a rate")}),
+    "json_yes_no_outcome_minus_3_5": ("inquiry.json", lambda: _json_with(
+        lambda d: d["inquiry"]["units"][4].update(outcome=-3.5)),
+        {"flow": "inquiry", "expect": ("Unit 5", "'-3.5' is not yes or no", "yes/no")}),
+    "json_decision_about_no_unit": ("inquiry.json", lambda: _json_with(
+        lambda d: d["inquiry"]["exceptions"].append({"unit_id": "Nobody", "status": "confirmed"})),
+        {"flow": "inquiry", "expect": ("Decision 6", "'Nobody'", "not in the data")}),
+    "json_practice_check_about_no_unit": ("inquiry.json", lambda: _json_with(
+        lambda d: d["inquiry"]["practice_checks"].append(
+            {"unit_id": "Nobody", "practice_id": 1, "value": "yes"})),
+        {"flow": "inquiry", "expect": ("Practice check 301", "not in the data")}),
+    "json_practice_check_about_no_practice": ("inquiry.json", lambda: _json_with(
+        lambda d: d["inquiry"]["practice_checks"].append(
+            {"unit_id": "F01", "practice_id": 77, "value": "yes"})),
+        {"flow": "inquiry", "expect": ("practice number 77", "not in the file")}),
+    "json_duplicate_decision": ("inquiry.json", lambda: _json_with(
+        lambda d: d["inquiry"]["exceptions"].append(dict(d["inquiry"]["exceptions"][0]))),
+        {"flow": "inquiry", "expect": ("Decision 6", "two decisions")}),
+    "json_duplicate_practice_check": ("inquiry.json", lambda: _json_with(
+        lambda d: d["inquiry"]["practice_checks"].append(dict(d["inquiry"]["practice_checks"][0]))),
+        {"flow": "inquiry", "expect": ("Practice check 301", "checked twice")}),
+    "json_nul_character": ("inquiry.json", lambda: _json_with(
+        lambda d: d["inquiry"]["practices"][1].update(how="cook\x00together")),
+        {"flow": "inquiry", "expect": ("Practice 2: 'how'", "NUL character")}),
+    "json_duplicate_key": ("inquiry.json", lambda: json.dumps(_inquiry_json()).replace(
+        '"slug": ', '"title": "Someone else\'s", "slug": ', 1).encode(),
+        {"flow": "inquiry", "expect": ("'title' twice",)}),
+    "json_id_of_2_to_the_63": ("inquiry.json", lambda: _json_with(
+        lambda d: d["inquiry"]["practices"][0].update(id=2**63)),
+        {"flow": "inquiry", "expect": ("Practice 1: 'id'", "too large")}),
+    "json_gz_truncated": ("inquiry.json.gz", lambda: _gzip(
+        json.dumps(_inquiry_json()).encode())[:2000],
+        {"flow": "inquiry", "expect": ("incomplete",)}),
+    "json_gz_not_json": ("inquiry.json.gz", lambda: _gzip(b"\x89PNG not json" * 100),
+        {"flow": "inquiry", "expect": ("not an inquiry file",)}),
 }
+
+
+def _gzip(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data)
+
+
+def _nested_settings(depth: int) -> bytes:
+    document = _inquiry_json()
+    document["inquiry"]["analysis_runs"][0]["settings"] = {"deep": "@@here@@"}
+    text = json.dumps(document)
+    return text.replace('"@@here@@"', '{"a": ' * depth + "1" + "}" * depth).encode()
 
 
 def _json_with(change: Callable[[dict], object]) -> bytes:

@@ -2,8 +2,10 @@
 
 * :func:`inquiries` covers every part of the model with arbitrary Unicode text (control
   characters, text that looks like a spreadsheet formula, ``_x0041_`` escapes, empty text),
-  arbitrary finite numbers and JSON settings. Anything the inquiry file and the workbook
-  must carry exactly.
+  arbitrary finite numbers and JSON settings: anything the inquiry file and the workbook
+  must carry exactly. Within what a file may hold: no NUL characters, whole numbers that
+  fit 64 bits, outcomes that fit the measure, decisions and checks about units and
+  practices that are there, once each.
 * :func:`storable_inquiries` gives inquiries in the shape the store returns them in
   (numbered items in the store's order, circumstances either all numbers or all text, valid
   dates, no NUL characters), so ``store.get(store.save_inquiry(x))`` can equal ``x``.
@@ -14,6 +16,7 @@ the path, ``from strategies import inquiries``).
 
 from __future__ import annotations
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from widgets.model import (
@@ -68,14 +71,14 @@ def names(allow_nul: bool = True) -> st.SearchStrategy[str]:
     return texts(allow_nul=allow_nul).filter(lambda t: t.strip() != "")
 
 
-def unit_ids(allow_nul: bool = True) -> st.SearchStrategy[str]:
+def unit_id_texts(allow_nul: bool = True) -> st.SearchStrategy[str]:
     """Unit ids: text that is still there once the kit keeps it clean (model.clean_unit_id);
     draw lists of them with ``unique_by=unit_id_key``, as the kit refuses look-alikes."""
     return names(allow_nul=allow_nul).filter(lambda t: clean_unit_id(t) != "")
 
 
 finite_floats = st.floats(allow_nan=False, allow_infinity=False)
-ints = st.integers(min_value=-(2**63), max_value=2**63 - 1)
+ints = st.integers(min_value=-(2**63 - 1), max_value=2**63 - 1)
 small_ints = st.integers(min_value=0, max_value=10**9)
 
 
@@ -102,20 +105,45 @@ def _context_names(allow_nul: bool = True) -> st.SearchStrategy[list[str]]:
                     unique=True, max_size=4)
 
 
+def fitting_outcomes(kind: str, floats=finite_floats):
+    """(outcome, population) strategies that fit a measure of ``kind`` (the import's rules:
+    yes/no is 1 or 0, counts are not below 0, nor are populations, and a rate has no more
+    events than its population)."""
+    if kind == "yes_no":
+        outcome = st.sampled_from([None, 0.0, 1.0])
+    elif kind in ("count", "rate"):
+        outcome = st.none() | floats.filter(lambda x: x >= 0)
+    else:
+        outcome = st.none() | floats
+    population = st.none() | floats.filter(lambda x: x >= 0)
+    return outcome, population
+
+
 @st.composite
-def _units(draw, columns: list[str], max_units: int = 6) -> list[Unit]:
-    ids = draw(st.lists(unit_ids(), unique_by=unit_id_key, max_size=max_units))
-    scalar = st.one_of(st.none(), texts(12), finite_floats, ints, st.booleans())
-    return [
-        Unit(
-            unit_id=unit_id,
-            outcome=draw(st.none() | finite_floats),
-            population=draw(st.none() | finite_floats),
-            private_name=draw(st.none() | texts(12)),
-            context={c: draw(scalar) for c in columns},
-        )
-        for unit_id in ids
-    ]
+def _units(draw, columns: list[str], kind: str, max_units: int = 6) -> list[Unit]:
+    ids = draw(st.lists(unit_id_texts(allow_nul=False), unique_by=unit_id_key,
+                        max_size=max_units))
+    scalar = st.one_of(st.none(), texts(12, allow_nul=False), finite_floats, ints,
+                       st.booleans())
+    outcome, population = fitting_outcomes(kind)
+    units = []
+    for unit_id in ids:
+        unit = Unit(unit_id=unit_id, outcome=draw(outcome), population=draw(population),
+                    private_name=draw(st.none() | texts(12, allow_nul=False)),
+                    context={c: draw(scalar) for c in columns})
+        if kind == "rate" and unit.outcome is not None and unit.population is not None:
+            unit.population = max(unit.population, unit.outcome)
+        units.append(unit)
+    return units
+
+
+@st.composite
+def _about_units(draw, unit_ids: list[str], build, max_size: int) -> list:
+    """Items built by ``build(unit_id)`` for distinct units of ``unit_ids``."""
+    if not unit_ids:
+        return []
+    chosen = draw(st.lists(st.sampled_from(unit_ids), unique=True, max_size=max_size))
+    return [draw(build(u)) for u in chosen]
 
 
 optional_ids = st.none() | ints
@@ -123,43 +151,54 @@ optional_ids = st.none() | ints
 
 @st.composite
 def inquiries(draw, max_items: int = 4, max_units: int = 6) -> Inquiry:
-    """Any inquiry the model allows (text, numbers, ids and lists of every kind)."""
-    t = texts()
-    columns = draw(_context_names())
+    """Any inquiry an inquiry file may hold (text, numbers, ids and lists of every kind)."""
+    t = texts(allow_nul=False)
+    columns = draw(_context_names(allow_nul=False))
     items = {"max_size": max_items}
+    measure = draw(st.builds(Measure, t, t, st.sampled_from(list(MEASURE_KINDS)),
+                             st.sampled_from(list(DIRECTIONS)), t, t))
+    units = draw(_units(columns, measure.kind, max_units))
+    unit_ids = [u.unit_id for u in units]
+    practices = draw(st.lists(st.builds(
+        Practice, t, t, t, st.sampled_from(list(ACCESSIBILITY)), st.lists(t, max_size=3),
+        optional_ids), **items))
+    numbers = [p.id if p.id else n + 1 for n, p in enumerate(practices)]
+    assume(len(set(numbers)) == len(numbers))
+    checks = []
+    if numbers and unit_ids:
+        pairs = draw(st.lists(st.tuples(st.sampled_from(unit_ids), st.sampled_from(numbers)),
+                              unique=True, **items))
+        checks = [PracticeCheck(u, n, draw(st.sampled_from(list(CHECK_VALUES))))
+                  for u, n in pairs]
     return Inquiry(
-        title=draw(names()),
+        title=draw(names(allow_nul=False).filter(lambda x: len(x) <= 200)),
         slug=draw(t),
         created_at=draw(t),
         updated_at=draw(t),
         issue=draw(st.builds(Issue, t, t, t, t)),
         group=draw(st.lists(st.builds(Person, t, st.sampled_from(list(ROLES)), optional_ids),
                             **items)),
-        measure=draw(st.builds(Measure, t, t, st.sampled_from(list(MEASURE_KINDS)),
-                               st.sampled_from(list(DIRECTIONS)), t, t)),
+        measure=measure,
         context_columns=columns,
-        units=draw(_units(columns, max_units)),
-        exceptions=draw(st.lists(st.builds(
-            ExceptionDecision, unit_ids(), st.sampled_from(list(EXCEPTION_STATUSES)),
-            st.lists(t, max_size=3), st.none() | finite_floats, t, t, t), **items)),
-        practices=draw(st.lists(st.builds(
-            Practice, t, t, t, st.sampled_from(list(ACCESSIBILITY)), st.lists(t, max_size=3),
-            optional_ids), **items)),
-        practice_checks=draw(st.lists(st.builds(
-            PracticeCheck, t, ints, st.sampled_from(list(CHECK_VALUES))), **items)),
+        units=units,
+        exceptions=draw(_about_units(unit_ids, lambda u: st.builds(
+            ExceptionDecision, st.just(u), st.sampled_from(list(EXCEPTION_STATUSES)),
+            st.lists(t, max_size=3), st.none() | finite_floats, t, t, t), max_items)),
+        practices=practices,
+        practice_checks=checks,
         actions=draw(st.lists(st.builds(
             Action, t, st.lists(t, max_size=3), t, t, t, optional_ids), **items)),
         progress=draw(st.lists(st.builds(
-            ProgressEntry, names(), st.none() | finite_floats, st.none() | ints,
+            ProgressEntry, names(allow_nul=False), st.none() | finite_floats, st.none() | ints,
             st.none() | ints, t, optional_ids), **items)),
         reflections=draw(st.lists(st.builds(
             Reflection, st.sampled_from(list(STEPS)), st.sampled_from(list(PRINCIPLES)), t),
-            **items)),
+            unique_by=lambda r: (r.step, r.principle), **items)),
         analysis_runs=draw(st.lists(st.builds(
-            AnalysisRun, t, json_dicts(), st.lists(t, max_size=3), t, t, optional_ids),
+            AnalysisRun, t, json_dicts(False), st.lists(t, max_size=3), t, t, optional_ids),
             **items)),
         history=draw(st.lists(st.builds(
-            HistoryEntry, t, t, t, t, json_dicts(), optional_ids), **items)),
+            HistoryEntry, t, t, t, t, json_dicts(False), optional_ids), **items)),
     )
 
 
@@ -173,18 +212,24 @@ def storable_inquiries(draw, max_items: int = 3, max_units: int = 6) -> Inquiry:
     columns = draw(_context_names(allow_nul=False))
     numeric = {c: draw(st.booleans()) for c in columns}
     safe_floats = st.floats(allow_nan=False, allow_infinity=False, width=64)
-    visible_id = unit_ids(allow_nul=False)
-    ids = draw(st.lists(visible_id, unique_by=unit_id_key, max_size=max_units))
+    unit_ids = draw(st.lists(unit_id_texts(allow_nul=False).filter(lambda s: len(s) <= 200),
+                             unique_by=unit_id_key, max_size=max_units))
+    measure = draw(st.builds(Measure, t, t, st.sampled_from(list(MEASURE_KINDS)),
+                             st.sampled_from(list(DIRECTIONS)), t, t))
+    outcome, population = fitting_outcomes(measure.kind, safe_floats)
     units = [
         Unit(
             unit_id=u,
-            outcome=draw(st.none() | safe_floats),
-            population=draw(st.none() | safe_floats),
+            outcome=draw(outcome),
+            population=draw(population),
             private_name=draw(st.none() | t),
             context={c: draw(st.none() | (safe_floats if numeric[c] else t)) for c in columns},
         )
-        for u in ids
+        for u in unit_ids
     ]
+    for unit in units:
+        if measure.kind == "rate" and unit.outcome is not None and unit.population is not None:
+            unit.population = max(unit.population, unit.outcome)
 
     def numbered(entries):
         for n, entry in enumerate(entries, start=1):
@@ -193,17 +238,20 @@ def storable_inquiries(draw, max_items: int = 3, max_units: int = 6) -> Inquiry:
 
     group = numbered(draw(st.lists(st.builds(
         Person, short, st.sampled_from(list(ROLES))), **items)))
-    exceptions = draw(st.lists(st.builds(
-        ExceptionDecision, visible_id, st.sampled_from(list(EXCEPTION_STATUSES)),
-        st.lists(t, max_size=3), st.none() | safe_floats, t, t, t),
-        unique_by=lambda e: e.unit_id, **items))
+    exceptions = draw(_about_units(unit_ids, lambda u: st.builds(
+        ExceptionDecision, st.just(u), st.sampled_from(list(EXCEPTION_STATUSES)),
+        st.lists(t, max_size=3), st.none() | safe_floats, t, t, t), max_items))
     exceptions.sort(key=lambda e: e.unit_id)
     practices = numbered(draw(st.lists(st.builds(
         Practice, short, t, t, st.sampled_from(list(ACCESSIBILITY)),
         st.lists(short, max_size=3)), **items)))
-    checks = draw(st.lists(st.builds(
-        PracticeCheck, visible_id, st.integers(1, 5), st.sampled_from(list(CHECK_VALUES))),
-        unique_by=lambda c: (c.unit_id, c.practice_id), **items))
+    checks = []
+    if practices and unit_ids:
+        pairs = draw(st.lists(st.tuples(st.sampled_from(unit_ids),
+                                        st.sampled_from([p.id for p in practices])),
+                              unique=True, **items))
+        checks = [PracticeCheck(u, n, draw(st.sampled_from(list(CHECK_VALUES))))
+                  for u, n in pairs]
     checks.sort(key=lambda c: (c.practice_id, c.unit_id))
     actions = numbered(draw(st.lists(st.builds(
         Action, short, st.lists(short, max_size=3), t, t, t), **items)))
@@ -225,8 +273,7 @@ def storable_inquiries(draw, max_items: int = 3, max_units: int = 6) -> Inquiry:
         updated_at="2026-01-03T03:04:05+00:00",
         issue=draw(st.builds(Issue, t, t, t, t)),
         group=group,
-        measure=draw(st.builds(Measure, t, t, st.sampled_from(list(MEASURE_KINDS)),
-                               st.sampled_from(list(DIRECTIONS)), t, t)),
+        measure=measure,
         context_columns=columns,
         units=units,
         exceptions=exceptions,

@@ -560,3 +560,100 @@ def test_import_data_keeps_names_private_and_guesses_the_outcome_from_the_measur
     assert db.get(slug).context_columns == ["free school meals", "estate"]
     assert "Jürgen" not in out + err  # real names stay out of the terminal
     assert "not shown, real names stay private: Schüler" in out
+
+
+# ---------------------------------------------------------------------- real names, big files
+
+
+def _named(db) -> str:
+    slug = db.create_inquiry("Named")
+    db.replace_units(slug, [Unit("F1", 1.0, None, "Mrs Real Name", {"housing": "owner"}),
+                            Unit("F2", 0.0, None, "Mr Other", {"housing": "rent"})], ["housing"])
+    return slug
+
+
+def test_export_and_load_with_a_passphrase_file(capsys, db, tmp_path):
+    slug = _named(db)
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text("a long enough passphrase\n", encoding="utf-8")
+    path = tmp_path / "named.json"
+    assert run(capsys, "export", slug, "-o", str(path), "--passphrase-file", str(secret))[0] == 0
+    data = path.read_bytes()
+    assert b"Mrs Real Name" not in data and b"Other" not in data and b"passphrase" not in data
+    status, out, err = run(capsys, "load", str(path), "--passphrase-file", str(secret))
+    assert status == 0 and err == ""
+    assert [u.private_name for u in db.units(out.strip())] == ["Mrs Real Name", "Mr Other"]
+    # without the passphrase: loaded without the names, and told so
+    status, out, err = run(capsys, "load", str(path))
+    assert status == 0 and "locked" in err and "--passphrase-file" in err
+    assert [u.private_name for u in db.units(out.strip())] == [None, None]
+
+
+def test_a_wrong_passphrase_is_one_line_and_stores_nothing(capsys, db, tmp_path, monkeypatch):
+    slug = _named(db)
+    path = tmp_path / "named.json"
+    monkeypatch.setattr("sys.stdin", io.StringIO("the right passphrase\n"))
+    assert run(capsys, "export", slug, "-o", str(path), "--passphrase-file", "-")[0] == 0
+    before = [s.slug for s in db.list_inquiries()]
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("the wrong passphrase", encoding="utf-8")
+    assert_mistake(run(capsys, "load", str(path), "--passphrase-file", str(wrong)),
+                   "does not open the real names")
+    assert [s.slug for s in db.list_inquiries()] == before
+
+
+def test_passphrase_mistakes(capsys, db, tmp_path):
+    slug = _named(db)
+    empty, short = tmp_path / "empty.txt", tmp_path / "short.txt"
+    empty.write_text("\n", encoding="utf-8")
+    short.write_text("short", encoding="utf-8")
+    out = str(tmp_path / "x.json")
+    assert_mistake(run(capsys, "export", slug, "-o", out, "--passphrase-file", str(empty)),
+                   "no passphrase")
+    assert_mistake(run(capsys, "export", slug, "-o", out, "--passphrase-file", str(short)),
+                   "at least 8")
+    assert_mistake(run(capsys, "export", slug, "-o", out, "--passphrase-file", str(short),
+                       "--include-private"), "choose one")
+    assert_mistake(run(capsys, "export", slug, "-o", str(tmp_path / "x.xlsx"),
+                       "--passphrase-file", str(short)), "workbook cannot lock")
+    assert_mistake(run(capsys, "export", slug, "-o", out, "--passphrase-file",
+                       str(tmp_path / "missing.txt")), "no file")
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_export_compressed_and_a_big_plain_file_loads_back(capsys, db, tmp_path, monkeypatch):
+    import widgets.files as files
+
+    slug = db.save_inquiry(build("grub-hub"))
+    gz, plain = tmp_path / "grub.json.gz", tmp_path / "grub.json"
+    assert run(capsys, "export", slug, "-o", str(gz))[0] == 0
+    assert run(capsys, "export", slug, "-o", str(plain))[0] == 0
+    assert gz.read_bytes()[:2] == b"\x1f\x8b" and plain.read_bytes()[:1] == b"{"
+    assert len(gz.read_bytes()) < len(plain.read_bytes()) / 3
+    # The upload limit is for the browser: a plain file the kit wrote always loads back.
+    monkeypatch.setattr(files, "MAX_INQUIRY_BYTES", 1000)
+    for path in (gz, plain):
+        status, out, _err = run(capsys, "load", str(path))
+        assert status == 0
+        assert same_apart_from_slug(db.get(out.strip()), db.get(slug))
+
+
+def test_load_refuses_each_bad_inquiry_file_with_one_line(capsys, db, tmp_path):
+    from bad_inputs_corpus import BUILDERS, make_case
+
+    before = [s.slug for s in db.list_inquiries()]
+    names = [n for n, (_f, _b, spec) in BUILDERS.items() if spec.get("flow") == "inquiry"]
+    assert len(names) >= 25
+    for name in names:
+        case = make_case(name, tmp_path)
+        assert_mistake(run(capsys, "load", str(case.path)), *case.expect)
+    assert [s.slug for s in db.list_inquiries()] == before
+
+
+def test_export_warns_when_the_file_would_not_load_again(capsys, db, tmp_path):
+    slug = db.create_inquiry("Changed kind")
+    db.set_measure(slug, Measure(what="score", kind="score"))
+    db.replace_units(slug, [Unit("A", 7.0)], [])
+    db.set_measure(slug, Measure(what="score", kind="yes_no"))
+    status, _out, err = run(capsys, "export", slug, "-o", str(tmp_path / "x.json"))
+    assert status == 0 and "will not load again" in err and "Unit 1" in err

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from strategies import inquiries, storable_inquiries
 
 from widgets import examples
-from widgets.files import FileProblem, inquiry_file, load_inquiry
+from widgets.files import FileProblem, inquiry_file, load_inquiry, workbook
 from widgets.model import Inquiry, Practice, ProgressEntry, Unit
 
 # Whole inquiries take a while to generate on a busy machine; that is not a failure.
@@ -25,7 +25,7 @@ def _example() -> Inquiry:
 
 
 def _document(inquiry: Inquiry) -> dict:
-    return json.loads(inquiry_file.dumps(inquiry))
+    return json.loads(inquiry_file.dumps(inquiry, include_private=True))
 
 
 def _problem(text: str) -> str:
@@ -41,30 +41,30 @@ def _problem(text: str) -> str:
 
 def test_example_round_trip_is_exact():
     inquiry = _example()
-    assert inquiry_file.loads(inquiry_file.dumps(inquiry)) == inquiry
-    assert inquiry_file.from_bytes(inquiry_file.to_bytes(inquiry)) == inquiry
+    assert inquiry_file.loads(inquiry_file.dumps(inquiry, include_private=True)) == inquiry
+    assert inquiry_file.from_bytes(inquiry_file.to_bytes(inquiry, include_private=True)) == inquiry
 
 
 def test_file_is_versioned_and_readable():
     inquiry = _example()
-    text = inquiry_file.dumps(inquiry)
+    text = inquiry_file.dumps(inquiry, include_private=True)
     document = json.loads(text)
     assert document["format"] == "hidden-insights-inquiry"
     assert document["version"] == 1
     assert document["exported_at"].endswith("+00:00")
     assert document["inquiry"] == json.loads(json.dumps(inquiry.to_dict()))
     assert "\n" in text  # indented, so a person can read it
-    assert inquiry_file.to_bytes(inquiry).decode("utf-8") .startswith("{")
+    assert inquiry_file.to_bytes(inquiry, include_private=True).decode("utf-8") .startswith("{")
 
 
 def test_empty_inquiry_round_trip():
     inquiry = Inquiry(title="Nothing yet")
-    assert inquiry_file.loads(inquiry_file.dumps(inquiry)) == inquiry
+    assert inquiry_file.loads(inquiry_file.dumps(inquiry, include_private=True)) == inquiry
 
 
 def test_non_ascii_is_kept_readable():
     inquiry = Inquiry(title="Café 日本 🙂")
-    assert "Café 日本 🙂" in inquiry_file.to_bytes(inquiry).decode("utf-8")
+    assert "Café 日本 🙂" in inquiry_file.to_bytes(inquiry, include_private=True).decode("utf-8")
 
 
 def test_nan_and_infinity_become_none():
@@ -72,7 +72,7 @@ def test_nan_and_infinity_become_none():
                                              context={"x": float("-inf")})],
                       context_columns=["x"],
                       progress=[ProgressEntry("2026-01-01", outcome=float("nan"))])
-    text = inquiry_file.dumps(inquiry)
+    text = inquiry_file.dumps(inquiry, include_private=True)
     assert "NaN" not in text and "Infinity" not in text
     loaded = inquiry_file.loads(text)
     assert loaded.units[0] == Unit("a", None, None, context={"x": None})
@@ -84,31 +84,32 @@ def test_large_inquiry_round_trip():
                   context={"area": ["North", "South"][i % 2], "size": i % 5})
              for i in range(5000)]
     inquiry = Inquiry(title="Big", units=units, context_columns=["area", "size"])
-    assert inquiry_file.from_bytes(inquiry_file.to_bytes(inquiry)) == inquiry
+    assert inquiry_file.from_bytes(inquiry_file.to_bytes(inquiry, include_private=True)) == inquiry
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=_SLOW)
 @given(inquiries())
 def test_any_inquiry_round_trips_exactly(inquiry):
-    assert inquiry_file.loads(inquiry_file.dumps(inquiry)) == inquiry
-    assert load_inquiry(inquiry_file.to_bytes(inquiry), "inquiry.json") == inquiry
+    assert inquiry_file.loads(inquiry_file.dumps(inquiry, include_private=True)) == inquiry
+    data = inquiry_file.to_bytes(inquiry, include_private=True)
+    assert load_inquiry(data, "inquiry.json") == inquiry
 
 
 @settings(max_examples=20, deadline=None,
           suppress_health_check=[*_SLOW, HealthCheck.function_scoped_fixture])
 @given(inquiry=storable_inquiries())
 def test_through_the_store(store, inquiry):
-    loaded = load_inquiry(inquiry_file.to_bytes(inquiry), "carry-on.json")
+    loaded = load_inquiry(inquiry_file.to_bytes(inquiry, include_private=True), "carry-on.json")
     slug = store.save_inquiry(loaded)
     got = store.get(slug)
     assert got == dataclasses.replace(inquiry, slug=slug)
     # and exporting it again gives the same inquiry back
-    assert inquiry_file.loads(inquiry_file.dumps(got)) == got
+    assert inquiry_file.loads(inquiry_file.dumps(got, include_private=True)) == got
 
 
 def test_bom_and_utf16_are_accepted():
     inquiry = _example()
-    text = inquiry_file.dumps(inquiry)
+    text = inquiry_file.dumps(inquiry, include_private=True)
     assert inquiry_file.from_bytes(b"\xef\xbb\xbf" + text.encode("utf-8")) == inquiry
     assert inquiry_file.from_bytes(text.encode("utf-16")) == inquiry
 
@@ -254,7 +255,7 @@ def test_saving_broken_text_is_a_plain_problem():
 
 def test_load_inquiry_decides_by_content_not_name():
     inquiry = _example()
-    data = inquiry_file.to_bytes(inquiry)
+    data = inquiry_file.to_bytes(inquiry, include_private=True)
     assert load_inquiry(data, "renamed.xlsx") == inquiry
     assert load_inquiry(data, "../../etc/passwd") == inquiry
     assert load_inquiry(b"  \n" + data, "") == inquiry
@@ -276,12 +277,102 @@ def test_load_inquiry_messages():
 def test_load_inquiry_size_limit(monkeypatch):
     import widgets.files as files
 
-    monkeypatch.setattr(files, "MAX_INQUIRY_BYTES", 1000)
+    monkeypatch.setattr(inquiry_file, "MAX_TEXT_BYTES", 1000)
     with pytest.raises(FileProblem, match="largest file the kit reads"):
         load_inquiry(b"{" + b" " * 2000 + b"}", "x.json")
+    monkeypatch.setattr(files, "MAX_INQUIRY_BYTES", 1000)
+    with pytest.raises(FileProblem, match="largest file the kit reads"):
+        load_inquiry(workbook.to_bytes(_example()), "x.xlsx")
 
 
 def test_file_problem_is_always_one_short_line():
     problem = FileProblem("a\nb\r\n" + "x" * 500)
     assert "\n" not in str(problem) and len(str(problem)) < 200
     assert isinstance(problem, ValueError)
+
+
+# ------------------------------------------------------------- what the kit writes, it reads
+
+
+def _big(n: int) -> Inquiry:
+    from widgets.model import Measure
+
+    return Inquiry(title="Big", measure=Measure(kind="rate"), context_columns=["area", "size"],
+                   units=[Unit(f"U{i:07d}", float(i % 3), 10.0, None,
+                               {"area": ["North", "South"][i % 2], "size": float(i % 5)})
+                          for i in range(n)])
+
+
+def test_a_big_inquiry_is_written_compressed_and_read_back(monkeypatch):
+    inquiry = _big(20_000)
+    plain = inquiry_file.to_bytes(inquiry, compress=False)
+    monkeypatch.setattr(inquiry_file, "COMPRESS_ABOVE", len(plain) - 1)
+    data = inquiry_file.to_bytes(inquiry)
+    assert inquiry_file.is_compressed(data) and inquiry_file.suffix(data) == ".json.gz"
+    assert len(data) < len(plain) / 5
+    assert data[4:8] == b"\0\0\0\0"  # no time stamp in the gzip header (the JSON has one)
+    assert load_inquiry(data, "big.json.gz") == inquiry
+    # The browser's upload limit is on the compressed file: a file the kit wrote fits it
+    # whenever its JSON is within the text limit (here: lowered to just the file's size).
+    monkeypatch.setattr(inquiry_file, "MAX_TEXT_BYTES", len(plain))
+    assert load_inquiry(plain, "big.json") == inquiry
+    assert load_inquiry(data, "big.json.gz") == inquiry
+    monkeypatch.setattr(inquiry_file, "MAX_TEXT_BYTES", len(plain) - 1)
+    for file in (plain, data):
+        with pytest.raises(FileProblem, match="more than|largest file"):
+            load_inquiry(file, "big.json")
+
+
+def test_a_zip_bomb_is_refused_without_unpacking_it_all():
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    chunk = b" " * (1024 * 1024)
+    bomb = b"".join(packer.compress(chunk) for _ in range(64)) + packer.flush()
+    assert len(bomb) < 100_000  # 64 MB of spaces
+    with pytest.raises(FileProblem, match="unpacks to more than"):
+        inquiry_file.read(bomb, limit=8 * 1024 * 1024)
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda d: d["inquiry"]["analysis_runs"][0]["settings"].update(
+        deep=json.loads('{"a":' * 17 + "1" + "}" * 17)), "nested more than 16"),
+    (lambda d: d["inquiry"]["history"][0]["detail"].update(x=[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]),
+     "nested more than 16"),
+    (lambda d: d["inquiry"]["group"].extend([{"name": f"p{n}"} for n in range(1001)]),
+     "people in the group"),
+    (lambda d: d["inquiry"]["progress"].extend([{"date": "2026-01-01"}] * 10_001),
+     "progress entries; the kit works with at most 10,000"),
+    (lambda d: d["inquiry"]["practices"][0].update(how="x" * 100_001), "too long"),
+    (lambda d: d["inquiry"]["units"][0].update(unit_id="x" * 201), "id is too long"),
+    (lambda d: d["inquiry"]["units"][0]["context"].update(housing="a\x00b"), "NUL"),
+    (lambda d: d["inquiry"].update(title="a\x00b"), "NUL"),
+    (lambda d: d["inquiry"]["progress"].append({"date": "2026-01-01", "attendance": 2**64}),
+     "too large"),
+    (lambda d: d["inquiry"]["practice_checks"][0].update(practice_id=-(2**63)), "too large"),
+    (lambda d: d["inquiry"]["reflections"].extend([{"step": 1, "principle": "act"}] * 2),
+     "two notes"),
+    (lambda d: d["inquiry"]["practices"].append({"what": "again", "id": 1}),
+     "two practices have the number 1"),
+    (lambda d: (d["inquiry"]["measure"].update(kind="count"),
+                d["inquiry"]["units"][1].update(outcome=-1.0)), "a count cannot be negative"),
+])
+def test_files_the_rest_of_the_kit_could_not_use_are_refused(change, words):
+    document = _document(_example())
+    change(document)
+    message = _problem(json.dumps(document))
+    assert words in message
+
+
+def test_a_rate_may_still_lack_populations():
+    # Step 1 lets a group choose "rate" first and enter the populations later.
+    inquiry = _big(3)
+    inquiry.units[1].population = None
+    assert inquiry_file.loads(inquiry_file.dumps(inquiry)) == inquiry
+
+
+def test_duplicate_keys_anywhere_are_refused():
+    text = inquiry_file.dumps(_example())
+    first_unit = text.index('{"unit_id"')
+    broken = text[:first_unit + 1] + '"outcome": 1.0, ' + text[first_unit + 1:]
+    assert "'outcome' twice" in _problem(broken)

@@ -169,3 +169,128 @@ def test_a_file_that_is_no_inquiry_file_says_what_to_choose(store, data, name, w
     assert page.upload.message.text == (
         f"{words} Choose an inquiry file (.json) or a workbook (.xlsx) downloaded from the kit.")
     assert "CSV" not in page.upload.message.text
+
+
+# ---------------------------------------------------------------------- real names
+
+_NAMES = ["Mrs Amina Okafor", "Mr Jan Kowalski", "Ms Zoë Papadopoulou"]
+_PASSPHRASE = "three blue herons"
+
+
+def _with_names(store) -> str:
+    from widgets.model import Measure, Unit
+
+    slug = store.create_inquiry("Names inside", by="test")
+    store.set_measure(slug, Measure(what="stayed together", kind="yes_no"), by="test")
+    store.replace_units(slug, [Unit(f"F{n}", float(n % 2), None, name, {"area": "North"})
+                               for n, name in enumerate(_NAMES, start=1)], ["area"], by="test")
+    return slug
+
+
+def _names_in(store, slug) -> list:
+    return [u.private_name for u in store.get(slug).units]
+
+
+def test_the_inquiry_file_has_no_real_names_by_default(store):
+    page = StartPage(store=store, slug=_with_names(store))
+    assert "Real names" in _html(page.panel) and "cannot be recovered" in _html(page.panel)
+    link = page.downloads["json"].prepare()
+    data = _link_bytes(link)
+    assert not any(name.encode() in data for name in _NAMES)
+    assert b"private_names" not in data
+    assert page.downloads["json"].message.text == "This file has no real names in it."
+    assert page.upload.receive(data, "carry-on.json") and page.upload.message.kind == "ok"
+    assert _names_in(store, page.slug) == [None, None, None]
+
+
+def test_with_a_passphrase_the_names_are_locked_and_come_back(store):
+    page = StartPage(store=store, slug=_with_names(store))
+    original = page.slug
+    page.names_passphrase.value = _PASSPHRASE
+    data = _link_bytes(page.downloads["json"].prepare())
+    assert page.names_passphrase.value == ""  # not left on a projected screen
+    assert "locked in this file" in page.downloads["json"].message.text
+    assert not any(name.encode() in data for name in _NAMES)
+    assert not any(part.encode() in data for name in _NAMES for part in name.split()[1:])
+    assert _PASSPHRASE.encode() not in data
+
+    # Uploaded without the passphrase: nothing is stored yet, the page asks for it.
+    before = len(store.list_inquiries())
+    assert page.upload.receive(data, "carry-on.json")
+    assert page.upload.message.kind == "info" and "passphrase" in page.upload.message.text
+    assert page.unlock_row.layout.display is None and len(store.list_inquiries()) == before
+
+    # A wrong passphrase: a plain message, nothing stored, the file still waits.
+    page.upload_passphrase.value = "not the right one"
+    page.unlock_button.click()
+    assert page.upload.message.kind == "error"
+    assert "does not open the real names" in page.upload.message.text
+    assert len(store.list_inquiries()) == before and page.slug == original
+    assert page.errors.text == ""
+
+    page.upload_passphrase.value = _PASSPHRASE
+    page.unlock_button.click()
+    assert page.upload.message.kind == "ok" and "real names of 3 units" in page.upload.message.text
+    assert page.slug != original and _names_in(store, page.slug) == _NAMES
+    assert page.upload_passphrase.value == "" and page.unlock_row.layout.display == "none"
+
+
+def test_passphrase_typed_before_the_upload_opens_the_names_at_once(store):
+    page = StartPage(store=store, slug=_with_names(store))
+    page.names_passphrase.value = _PASSPHRASE
+    data = _link_bytes(page.downloads["json"].prepare())
+    page.upload_passphrase.value = "wrong passphrase"
+    before = len(store.list_inquiries())
+    assert not page.upload.receive(data, "x.json")
+    assert "does not open" in page.upload.message.text and len(store.list_inquiries()) == before
+    page.upload_passphrase.value = _PASSPHRASE
+    assert page.upload.receive(data, "x.json")
+    assert _names_in(store, page.slug) == _NAMES
+
+
+def test_carry_on_without_the_names(store):
+    page = StartPage(store=store, slug=_with_names(store))
+    page.names_passphrase.value = _PASSPHRASE
+    data = _link_bytes(page.downloads["json"].prepare())
+    page.upload.receive(data, "x.json")
+    page.without_names_button.click()
+    assert page.upload.message.kind == "ok" and "without the real names" in page.upload.message.text
+    assert _names_in(store, page.slug) == [None, None, None]
+    assert page.unlock_row.layout.display == "none"
+
+
+def test_a_short_passphrase_is_refused_plainly(store):
+    page = StartPage(store=store, slug=_with_names(store))
+    page.names_passphrase.value = "abc"
+    assert page.downloads["json"].prepare() is None
+    assert "at least 8 characters" in page.downloads["json"].message.text
+    assert page.errors.text == ""
+
+
+def test_a_big_inquiry_downloads_compressed_and_loads_back(store, monkeypatch):
+    monkeypatch.setattr(inquiry_file, "COMPRESS_ABOVE", 1000)
+    page = StartPage(store=store)
+    page.example_buttons["grub-hub"].click()
+    link = page.downloads["json"].prepare()
+    assert link.filename.endswith(".json.gz")
+    data = _link_bytes(link)
+    assert data[:2] == b"\x1f\x8b"
+    assert page.upload.receive(data, link.filename) and page.upload.message.kind == "ok"
+
+
+def test_a_download_that_would_not_load_again_says_so(store):
+    from widgets.model import Measure, Unit
+
+    slug = store.create_inquiry("Changed kind", by="test")
+    store.set_measure(slug, Measure(what="score", kind="score"), by="test")
+    store.replace_units(slug, [Unit("A", 7.0), Unit("B", 1.0)], [], by="test")
+    store.set_measure(slug, Measure(what="score", kind="yes_no"), by="test")  # step 1 allows it
+    page = StartPage(store=store, slug=slug)
+    link = page.downloads["json"].prepare()
+    assert link is not None  # the work can still be kept
+    message = page.downloads["json"].message
+    assert message.kind == "error" and "will not load again" in message.text
+    assert "Unit 1" in message.text and "Fix it in step 1" in message.text
+    store.set_measure(slug, Measure(what="score", kind="score"), by="test")
+    page.downloads["json"].prepare()
+    assert page.downloads["json"].message.kind == "info"

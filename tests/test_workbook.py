@@ -28,6 +28,7 @@ from widgets.model import (
     ExceptionDecision,
     HistoryEntry,
     Inquiry,
+    Measure,
     Practice,
     Unit,
 )
@@ -58,7 +59,8 @@ def _hostile() -> Inquiry:
                    for n, t in enumerate(HOSTILE, start=1)],
         actions=[Action(what=t, leads=[t], when=t, publicity=t, professional_terms=t, id=n)
                  for n, t in enumerate(HOSTILE, start=1)],
-        exceptions=[ExceptionDecision(t, note=t, methods=[t]) for t in HOSTILE],
+        exceptions=[ExceptionDecision(u.unit_id, note=t, methods=[t])
+                    for u, t in zip(units, HOSTILE, strict=True)],
         history=[HistoryEntry(t, t, t, t, {t: t}) for t in HOSTILE],
     )
 
@@ -198,7 +200,7 @@ def test_numbers_keep_every_digit_and_their_type():
     values = [0.1 + 0.2, 1.0, -0.0, 1e-300, 5e-324, 1.7976931348623157e308, 2**53 + 1,
               10**20, -(2**63), 123456789012345678, True, False, 3]
     columns = [f"c{i}" for i in range(len(values))]
-    inquiry = Inquiry(title="numbers", context_columns=columns,
+    inquiry = Inquiry(title="numbers", context_columns=columns, measure=Measure(kind="score"),
                       units=[Unit("a", 0.1 + 0.2, 1e16 + 2.0, context=dict(zip(columns, values,
                                                                               strict=True)))])
     loaded = workbook.from_bytes(workbook.to_bytes(inquiry))
@@ -252,13 +254,13 @@ def test_edited_in_a_spreadsheet_program_still_loads():
 
     def change(book):
         book["Issue"]["B2"] = "Families break up; we want to know why"
-        book["Units"]["B2"] = "0.5"  # typed as text
+        book["Units"]["B2"] = "1"  # typed as text (the measure is yes/no)
         book["Group"]["A2"] = 1.0  # a number typed with a decimal point
         book.create_sheet("My notes")["A1"] = "ignored"
 
     loaded = workbook.from_bytes(_edit(data, change))
     assert loaded.issue.statement == "Families break up; we want to know why"
-    assert loaded.units[0].outcome == 0.5
+    assert loaded.units[0].outcome == 1.0
     assert loaded.group[0].id == 1
     assert loaded.practices == inquiry.practices
 

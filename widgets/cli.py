@@ -365,35 +365,72 @@ def _check_column(column: str, columns: list[str]) -> None:
                        + ", ".join(repr(c) for c in columns))
 
 
+def _passphrase_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--passphrase-file", metavar="FILE",
+                        help=f"{what}: the passphrase is the first line of FILE ('-': read "
+                             "it from standard input); never on the command line, where it "
+                             "would stay in the shell's history")
+
+
+def read_passphrase(path: str | None) -> str | None:
+    """The passphrase from ``--passphrase-file`` (its first line), or None when not given."""
+    if path is None:
+        return None
+    if path == "-":
+        text = sys.stdin.readline()
+    else:
+        try:
+            text = read_file(path).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise CliError(f"cannot read the passphrase in {path!r}: it is not text") from None
+    passphrase = text.splitlines()[0] if text.strip() else ""
+    if not passphrase:
+        raise CliError(f"there is no passphrase in {path!r} (it is empty)")
+    return passphrase
+
+
 def _export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("slug", help="the inquiry to export")
     parser.add_argument("-o", "--output", required=True, metavar="FILE",
-                        help="FILE.json (inquiry file) or FILE.xlsx (workbook)")
+                        help="FILE.json or FILE.json.gz (inquiry file, .gz compressed) or "
+                             "FILE.xlsx (workbook)")
     parser.add_argument("--include-private", action="store_true",
-                        help="keep the units' private names in the file")
+                        help="keep the units' real names in the file, in clear")
+    _passphrase_option(parser, "keep the real names in an inquiry file, locked with a "
+                               "passphrase")
 
 
-@subcommand("export", "write an inquiry to an inquiry file (.json) or a workbook (.xlsx)",
-            _export_arguments)
+@subcommand("export", "write an inquiry to an inquiry file (.json, .json.gz) or a workbook "
+            "(.xlsx)", _export_arguments)
 def cmd_export(args: argparse.Namespace) -> int:
-    suffix = Path(args.output).suffix.lower()
-    if suffix not in (".json", ".xlsx"):
+    name = Path(args.output).name.lower()
+    if not name.endswith((".json", ".json.gz", ".xlsx")):
         raise CliError(f"cannot export to {args.output!r}: the file name must end in "
-                       ".json (inquiry file) or .xlsx (workbook)")
+                       ".json or .json.gz (inquiry file) or .xlsx (workbook)")
+    if args.passphrase_file is not None and args.include_private:
+        raise CliError("choose one: --include-private (real names in clear) or "
+                       "--passphrase-file (real names locked)")
+    if args.passphrase_file is not None and name.endswith(".xlsx"):
+        raise CliError("a workbook cannot lock the real names; export to .json with "
+                       "--passphrase-file instead")
+    passphrase = read_passphrase(args.passphrase_file)
     store = open_cli_store()
     try:
         inquiry = store.get(args.slug)
-        if suffix == ".json":
-            from widgets.files import inquiry_file
-
-            if not args.include_private:
-                for unit in inquiry.units:
-                    unit.private_name = None
-            data = inquiry_file.to_bytes(inquiry)
-        else:
+        if name.endswith(".xlsx"):
             from widgets.files import workbook
 
             data = workbook.to_bytes(inquiry, include_private=args.include_private)
+        else:
+            from widgets.files import inquiry_file
+
+            data = inquiry_file.to_bytes(inquiry, include_private=args.include_private,
+                                         passphrase=passphrase,
+                                         compress=name.endswith(".gz"))
+            problem = inquiry_file.load_problem(inquiry)
+            if problem:
+                print(f"warning: this file will not load again as it is: {printable(problem)}",
+                      file=sys.stderr)
         write_file(args.output, data)
         store.mark_downloaded(args.slug)
     finally:
@@ -403,21 +440,31 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _load_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="an inquiry file (.json) or workbook (.xlsx)")
+    parser.add_argument("file", help="an inquiry file (.json, .json.gz) or workbook (.xlsx)")
     parser.add_argument("--as", dest="as_slug", metavar="SLUG",
                         help="the slug to store it under (made unique if taken)")
+    _passphrase_option(parser, "open the real names locked in the file")
 
 
-@subcommand("load", "store an inquiry from a .json or .xlsx file (prints its slug)",
+@subcommand("load", "store an inquiry from a .json, .json.gz or .xlsx file (prints its slug)",
             _load_arguments)
 def cmd_load(args: argparse.Namespace) -> int:
-    from widgets.files import load_inquiry
+    from widgets.files import read_inquiry
 
+    passphrase = read_passphrase(args.passphrase_file)
     data = read_file(args.file)
-    inquiry = load_inquiry(data, Path(args.file).name)
+    loaded = read_inquiry(data, Path(args.file).name)
+    if passphrase is not None:
+        if loaded.locked is None:
+            print("note: this file has no locked real names; the passphrase was not needed",
+                  file=sys.stderr)
+        loaded.unlock(passphrase)  # a wrong passphrase: one line, exit 2, nothing stored
+    elif loaded.locked is not None:
+        print("note: the real names in this file are locked with a passphrase and were left "
+              "out; give --passphrase-file to keep them", file=sys.stderr)
     store = open_cli_store()
     try:
-        slug = store.save_inquiry(inquiry, slug=args.as_slug, by=args.by)
+        slug = store.save_inquiry(loaded.inquiry, slug=args.as_slug, by=args.by)
     finally:
         store.close()
     if args.as_slug and slug != args.as_slug:

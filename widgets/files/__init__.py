@@ -15,12 +15,15 @@ import zipfile
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from widgets.files.inquiry_file import Loaded
     from widgets.model import Inquiry
 
 #: The largest data file (CSV or XLSX) the kit reads: 10 MB.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-#: The largest inquiry file (.json or .xlsx made by the kit): larger, because a saved inquiry
-#: with tens of thousands of units must always load again.
+#: The largest inquiry file uploaded in the browser or read as a workbook (.xlsx): larger,
+#: because a saved inquiry with tens of thousands of units must always load again. The kit
+#: writes big inquiry files gzip-compressed (.json.gz) so they fit; a plain .json read from
+#: disk (the command line) may be as large as ``inquiry_file.MAX_TEXT_BYTES``.
 MAX_INQUIRY_BYTES = 50 * 1024 * 1024
 #: The most an .xlsx may unpack to (guards against "zip bombs").
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -154,8 +157,10 @@ def check_unpacked_size(data: bytes) -> None:
         raise FileProblem("This workbook unpacks to far more data than the kit can read.")
 
 
-def load_inquiry(data: bytes, filename: str = "") -> Inquiry:
-    """An inquiry from an uploaded inquiry file: the kit's ``.json`` or ``.xlsx`` workbook.
+def read_inquiry(data: bytes, filename: str = "") -> Loaded:
+    """An uploaded inquiry file, read and checked: the kit's ``.json`` (plain or
+    gzip-compressed, ``.json.gz``) or ``.xlsx`` workbook. Real names locked with a passphrase
+    stay locked (``Loaded.unlock(passphrase)`` opens them).
 
     The kind is decided from the content, not the name; ``filename`` is only used to give a
     better message. Raises :class:`FileProblem` with a plain message for anything else.
@@ -163,20 +168,32 @@ def load_inquiry(data: bytes, filename: str = "") -> Inquiry:
     from widgets.files import inquiry_file, workbook
 
     data = as_bytes(data)
-    check_size(data, MAX_INQUIRY_BYTES)
+    if inquiry_file.is_compressed(data):
+        return inquiry_file.read(data)
     if not data.strip():
         raise FileProblem("The file is empty.")
     kind = sniff_kind(data)
     if kind == "xlsx":
-        return workbook.from_bytes(data)
+        check_size(data, MAX_INQUIRY_BYTES)
+        return inquiry_file.Loaded(workbook.from_bytes(data))
     if kind != "text":
         raise FileProblem(not_an_inquiry_message(kind))
     start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     name = str(filename or "").lower()
     if start in (b"{", b"[") or data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return inquiry_file.from_bytes(data)
+        return inquiry_file.read(data)  # plain JSON: the limit follows the data (MAX_TEXT_BYTES)
     if name.endswith((".csv", ".tsv", ".txt")):
         raise FileProblem(
             "This looks like a data table, not an inquiry file. Import it as data in step 1."
         )
     raise FileProblem(not_an_inquiry_message("text"))
+
+
+def load_inquiry(data: bytes, filename: str = "", passphrase: str | None = None) -> Inquiry:
+    """An inquiry from an uploaded inquiry file (see :func:`read_inquiry`). Real names locked
+    in the file are opened with ``passphrase`` (a wrong one raises ``WrongPassphrase``);
+    without one they are left out."""
+    loaded = read_inquiry(data, filename)
+    if passphrase is not None:
+        loaded.unlock(passphrase)
+    return loaded.inquiry

@@ -1240,11 +1240,34 @@ def _yes_no(series: pd.Series, column: str, rows: np.ndarray, notes: list[str],
     return numbers
 
 
+def check_outcomes(kind: str, outcome: np.ndarray, population: np.ndarray, rows: np.ndarray,
+                   *, complete: bool = True) -> None:
+    """Refuse outcomes and populations that do not fit a measure of ``kind`` (FileProblem
+    naming the row): yes/no outcomes other than 1 and 0, counts below 0, populations below 0,
+    rates with more events than their population. ``complete``: a rate also needs a
+    population above 0 for every unit (an import does; a saved inquiry may still lack some).
+
+    The one copy of these rules: imports and inquiry files (``inquiry_file``) both use it.
+    """
+    import pandas as pd
+
+    if kind == "yes_no":
+        _yes_no(pd.Series(outcome, dtype="float64"), "outcome", rows, [])
+    _check_kind(kind, outcome, population, ColumnMapping(None, "outcome", "population"), rows,
+                complete=complete)
+
+
 def _check_kind(kind: str, outcome: np.ndarray, population: np.ndarray,
-                mapping: ColumnMapping, rows: np.ndarray) -> None:
+                mapping: ColumnMapping, rows: np.ndarray, *, complete: bool = True) -> None:
     import numpy as np
 
     with np.errstate(invalid="ignore"):
+        below = population < 0
+        if below.any():
+            pos = _first(below)
+            raise FileProblem(f"{_where(rows, pos, mapping.population)}: "
+                              f"{quote(population[pos])} is below 0; a population cannot be "
+                              "negative.")
         if kind in ("count", "rate"):
             negative = outcome < 0
             if negative.any():
@@ -1252,7 +1275,7 @@ def _check_kind(kind: str, outcome: np.ndarray, population: np.ndarray,
                 raise FileProblem(f"{_where(rows, pos, mapping.outcome)}: "
                                   f"{quote(outcome[pos])} is below 0; a count cannot be "
                                   "negative.")
-        if kind == "rate":
+        if kind == "rate" and complete:
             missing = np.isnan(population)
             if missing.any():
                 pos = _first(missing)
@@ -1263,6 +1286,7 @@ def _check_kind(kind: str, outcome: np.ndarray, population: np.ndarray,
                 pos = _first(not_positive)
                 raise FileProblem(f"{_where(rows, pos, mapping.population)}: the population "
                                   f"must be more than 0, not {quote(population[pos])}.")
+        if kind == "rate":
             too_many = outcome > population
             if too_many.any():
                 pos = _first(too_many)

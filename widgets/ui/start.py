@@ -28,6 +28,14 @@ BINDER_NOTICE = (
     "next time to carry on."
 )
 REMINDER = "There are changes you have not downloaded yet. Download the inquiry file to keep them."
+NAMES_NOTE = (
+    "Real names (the private column of the data) are left out of the inquiry file. To keep "
+    "them for next time, type a passphrase before you prepare the file: the names are then "
+    "locked in the file with it. Keep the passphrase safe: it cannot be recovered, and "
+    "without it the names cannot be opened."
+)
+LOCKED_NOTE = ("This file keeps real names locked with a passphrase. Type the passphrase and "
+               "press “Open with the passphrase”, or carry on without the real names.")
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -94,6 +102,13 @@ def inquiry_list_html(summaries: list) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
+def _password(label: str, cls: str) -> ipw.Password:
+    field = ipw.Password(description=label, style={"description_width": "initial"},
+                         layout=ipw.Layout(width="34em"))
+    field.add_class(cls)
+    return field
+
+
 def _section(title: str, *children: ipw.Widget, cls: str = "") -> ipw.VBox:
     box = ipw.VBox([ipw.HTML(f"<h2>{html.escape(title)}</h2>"), *children])
     box.add_class("hi-section")
@@ -108,7 +123,9 @@ class StartPage:
     Parts tests drive: ``title_field``, ``create_button``, ``create_message``,
     ``example_buttons`` (name -> Button), ``example_message``, ``upload`` (UploadBox),
     ``inquiry_list``, ``downloads`` ("json"/"xlsx" -> DownloadButton, for the open inquiry),
-    ``reminder``, ``open(slug)``.
+    ``names_passphrase`` (locks the real names in the inquiry file; empty: no names),
+    ``upload_passphrase``, ``unlock_button``, ``without_names_button`` (a file with locked
+    real names), ``reminder``, ``open(slug)``.
     """
 
     def __init__(self, *, slug: str | None = None, store=None):
@@ -131,6 +148,8 @@ class StartPage:
         self.reminder = ipw.HTML("", layout=ipw.Layout(display="none"))
         self.reminder.add_class("hi-reminder")
         self.downloads: dict[str, DownloadButton] = {}
+        self._names_locked = False
+        self._load_problem: str | None = None
 
         # Start a new one
         self.title_field = ipw.Text(placeholder="the burning issue, in a few words",
@@ -155,8 +174,30 @@ class StartPage:
         # From a file
         from widgets.files import MAX_INQUIRY_BYTES  # cheap: no pandas/openpyxl
 
-        self.upload = UploadBox("Upload an inquiry file", ".json,.xlsx", self.load_file,
+        self.upload = UploadBox("Upload an inquiry file", ".json,.gz,.xlsx", self.load_file,
                                 max_bytes=MAX_INQUIRY_BYTES, errors=self.errors)
+        # A file whose real names are locked waits here (in memory, not stored) until the
+        # facilitator gives the passphrase or chooses to carry on without the names.
+        self._pending = None
+        self.upload_passphrase = _password("Passphrase (only for a file with locked real names)",
+                                           "hi-upload-passphrase")
+        self.unlock_button = ipw.Button(description="Open with the passphrase",
+                                        button_style="primary", layout=ipw.Layout(width="auto"))
+        self.unlock_button.add_class("hi-unlock-button")
+        self.without_names_button = ipw.Button(description="Carry on without the real names",
+                                               layout=ipw.Layout(width="auto"))
+        self.without_names_button.add_class("hi-without-names-button")
+        self.unlock_row = ipw.HBox([self.unlock_button, self.without_names_button],
+                                   layout=ipw.Layout(display="none"))
+        self.unlock_row.add_class("hi-unlock-row")
+        self.unlock_button.on_click(lambda _b: self._guard(self.unlock_pending,
+                                                           self.upload.message))
+        self.without_names_button.on_click(lambda _b: self._guard(self.load_without_names,
+                                                                  self.upload.message))
+        # The passphrase that locks the real names in a download (see NAMES_NOTE).
+        self.names_passphrase = _password("Passphrase to keep real names (optional)",
+                                          "hi-names-passphrase")
+        self.names_note = ipw.HTML(f'<p class="hi-names-note">{html.escape(NAMES_NOTE)}</p>')
 
         notice = ipw.HTML(f'<div class="hi-notice hi-binder-notice" role="note">'
                           f"{html.escape(BINDER_NOTICE)}</div>" if self.binder else "",
@@ -174,9 +215,9 @@ class StartPage:
             _section("Your inquiries", self.inquiry_list, cls="hi-list"),
             _section("Open an example", example_row, self.example_message, cls="hi-examples"),
             _section("Carry on from a file", ipw.HTML(
-                "<p>Upload an inquiry file (.json) or a workbook (.xlsx) you downloaded "
-                "before. It is added as a new inquiry; nothing else changes.</p>"),
-                self.upload, cls="hi-from-file"),
+                "<p>Upload an inquiry file (.json or .json.gz) or a workbook (.xlsx) you "
+                "downloaded before. It is added as a new inquiry; nothing else changes.</p>"),
+                self.upload, self.upload_passphrase, self.unlock_row, cls="hi-from-file"),
             self.who_field, ready_marker(),
         ])
         self.widget.add_class("hi-page")
@@ -235,14 +276,60 @@ class StartPage:
         self.example_message.show(f"Opened the example “{inquiry.title}”.", "ok")
         return slug
 
-    def load_file(self, data: bytes, filename: str) -> str:
-        """UploadBox callback: store the uploaded inquiry file as a new inquiry, open it."""
-        from widgets.files import load_inquiry
+    def load_file(self, data: bytes, filename: str) -> str | None:
+        """UploadBox callback: store the uploaded inquiry file as a new inquiry, open it.
 
-        inquiry = load_inquiry(data, filename)
-        slug = self.store.save_inquiry(inquiry, by=self.who)
+        A file with real names locked by a passphrase is opened with the passphrase typed
+        beside the upload; without one (or with a wrong one) it waits, unstored, for
+        :meth:`unlock_pending` or :meth:`load_without_names`.
+        """
+        from widgets.files import read_inquiry
+
+        self._set_pending(None)
+        loaded = read_inquiry(data, filename)
+        if loaded.locked is None:
+            return self._store_loaded(loaded, "")
+        self._set_pending(loaded)
+        if not self.upload_passphrase.value:
+            self.upload.message.show(LOCKED_NOTE, "info")
+            return None
+        return self.unlock_pending()
+
+    def unlock_pending(self) -> str:
+        """Open the waiting file's real names with the passphrase, then store it."""
+        from widgets.files import FileProblem
+
+        loaded = self._pending
+        if loaded is None:
+            raise FileProblem("Upload the inquiry file first.")
+        if not self.upload_passphrase.value:
+            raise FileProblem("Type the passphrase first, or carry on without the real names.")
+        count = loaded.unlock(self.upload_passphrase.value)  # wrong: raises, nothing stored
+        self.upload_passphrase.value = ""
+        return self._finish(loaded, f" with the real names of {_plural(count, 'unit')}")
+
+    def load_without_names(self) -> str:
+        """Store the waiting file without its locked real names."""
+        from widgets.files import FileProblem
+
+        if self._pending is None:
+            raise FileProblem("Upload the inquiry file first.")
+        return self._finish(self._pending, " without the real names")
+
+    def _finish(self, loaded, how: str) -> str:
+        text = self._store_loaded(loaded, how)
+        self._set_pending(None)
+        self.upload.message.show(text, "ok")
+        return text
+
+    def _store_loaded(self, loaded, how: str) -> str:
+        slug = self.store.save_inquiry(loaded.inquiry, by=self.who)
         self.open(slug)
-        return f"Loaded “{inquiry.title}”."
+        return f"Loaded “{loaded.inquiry.title}”{how}."
+
+    def _set_pending(self, loaded) -> None:
+        self._pending = loaded
+        self.unlock_row.layout.display = None if loaded is not None else "none"
 
     def open(self, slug: str) -> None:
         """Make ``slug`` the open inquiry: step links, downloads and the list follow it."""
@@ -261,12 +348,15 @@ class StartPage:
         cards.add_class("hi-step-cards")
         self.downloads = {
             "json": DownloadButton("Prepare the inquiry file (.json)", self._inquiry_file,
-                                   MIME["json"], after=self._downloaded, errors=self.errors),
+                                   MIME["json"], after=self._inquiry_file_ready,
+                                   errors=self.errors),
             "xlsx": DownloadButton("Prepare a workbook (.xlsx)", self._workbook,
                                    MIME["xlsx"], after=self._downloaded, errors=self.errors),
         }
+        names = ipw.VBox([self.names_note, self.names_passphrase])
+        names.add_class("hi-names")
         self.panel.children = (head, cards, self.reminder,
-                               ipw.HBox([self.downloads["json"], self.downloads["xlsx"]]))
+                               ipw.HBox([self.downloads["json"], self.downloads["xlsx"]]), names)
         self._show_reminder(summary)
         self.refresh_list()
 
@@ -280,9 +370,33 @@ class StartPage:
         return f"{self.slug}-{date.today().isoformat()}"
 
     def _inquiry_file(self) -> tuple[bytes, str]:
+        """The inquiry file: real names left out, or locked with the passphrase typed."""
         from widgets.files import inquiry_file
 
-        return inquiry_file.to_bytes(self.store.get(self.slug)), f"{self._file_stem()}.json"
+        passphrase = self.names_passphrase.value or None
+        if passphrase is not None:
+            from widgets.files.private_names import check_passphrase
+
+            check_passphrase(passphrase)  # before the work: a short one is a plain message
+        inquiry = self.store.get(self.slug)
+        data = inquiry_file.to_bytes(inquiry, passphrase=passphrase)
+        self._names_locked = passphrase is not None
+        self._load_problem = inquiry_file.load_problem(inquiry)
+        return data, f"{self._file_stem()}{inquiry_file.suffix(data)}"
+
+    def _inquiry_file_ready(self) -> None:
+        self.names_passphrase.value = ""  # not left in the page once it has done its work
+        message = self.downloads["json"].message
+        if self._load_problem:
+            # Still offered (never lose work), but said while the session can fix it.
+            message.show(f"Careful: this file will not load again as it is. "
+                         f"{self._load_problem} Fix it in step 1, then prepare the file again.",
+                         "error")
+        else:
+            message.show("The real names are locked in this file with your passphrase."
+                         if self._names_locked else "This file has no real names in it.",
+                         "info")
+        self._downloaded()
 
     def _workbook(self) -> tuple[bytes, str]:
         from widgets.files import workbook
