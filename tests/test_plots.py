@@ -152,7 +152,7 @@ def test_baseline_yes_no_bars_and_caption():
     fig = plots.baseline_figure(families(60, 18), YES_NO)
     heights = sorted(p.get_height() for p in fig.fig.axes[0].patches)
     assert heights == [18, 42]
-    assert "18 of 60 families" in fig.caption and "30 %" in fig.caption
+    assert "18 of 60 families" in fig.caption and "30\u00a0%" in fig.caption
     assert "stayed together" in fig.caption
     assert "18" in fig.alt and "42" in fig.alt
 
@@ -271,7 +271,7 @@ def test_funnel_draws_the_methods_limits():
     labels = [ln.get_label() for ln in ax.lines]
     assert sum("limits" in lab for lab in labels) == 2  # one legend entry per level
     assert len([ln for ln in ax.lines if "overall" in ln.get_label()]) == 1
-    assert "95 %" in fig.caption and "99.8 %" in fig.caption
+    assert "95\u00a0%" in fig.caption and "99.8\u00a0%" in fig.caption
     assert f"{k} of 50 wards" in fig.caption
 
 
@@ -338,7 +338,7 @@ def test_practices_pairs_of_bars_in_the_right_colours():
     blue = [b for b in bars if np.allclose(b.get_facecolor(), to_rgba(plots.OTHERS))]
     assert sorted(b.get_width() for b in orange) == pytest.approx([50, 60, 80])
     assert sorted(b.get_width() for b in blue) == pytest.approx([0, 20, 50])
-    assert "Eating together" in fig.caption and "80 %" in fig.caption and "20 %" in fig.caption
+    assert "Eating together" in fig.caption and "80\u00a0%" in fig.caption and "20\u00a0%" in fig.caption
     assert "not known" in [t.get_text() for t in ax.texts]
 
 
@@ -353,7 +353,7 @@ def test_practices_from_the_real_comparison():
                                          [f"U{i}" for i in range(12)], practices)
     fig = plots.practices_figure(comparison)
     assert len(fig.fig.axes[0].patches) == 4
-    assert "Eat together" in fig.caption and "100 %" in fig.caption
+    assert "Eat together" in fig.caption and "100\u00a0%" in fig.caption
 
 
 def test_practices_without_checks_says_so():
@@ -387,7 +387,7 @@ def test_progress_panels_points_and_baseline():
     assert len(attendance.get_xdata()) == 4  # the unreadable date is left out
     assert [p.get_height() for p in axes[2].patches] == [14, 11, 8, 6]
     assert "39 people helped" in fig.caption
-    assert "baseline of 27 %" in fig.caption and "35 %" in fig.caption
+    assert "baseline of 27\u00a0%" in fig.caption and "35\u00a0%" in fig.caption
     assert "1 entry without a readable date left out" in fig.caption
 
 
