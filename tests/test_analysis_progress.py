@@ -71,8 +71,8 @@ def test_from_an_inquiry():
                                               outcome=0.5)])
     summary = progress_summary(inquiry)
     assert summary.sentences == ["5 people helped in 2 weeks.",
-                                 "Families who stayed together: 30\u00a0% at the baseline, 50\u00a0% in "
-                                 "January 2024 (better)."]
+                                 "Families who stayed together: 30\u00a0% at the baseline, "
+                                 "50\u00a0% in January 2024 (better)."]
 
 
 def test_nothing_yet_and_bad_dates():

@@ -338,7 +338,8 @@ def test_practices_pairs_of_bars_in_the_right_colours():
     blue = [b for b in bars if np.allclose(b.get_facecolor(), to_rgba(plots.OTHERS))]
     assert sorted(b.get_width() for b in orange) == pytest.approx([50, 60, 80])
     assert sorted(b.get_width() for b in blue) == pytest.approx([0, 20, 50])
-    assert "Eating together" in fig.caption and "80\u00a0%" in fig.caption and "20\u00a0%" in fig.caption
+    assert "Eating together" in fig.caption
+    assert "80\u00a0%" in fig.caption and "20\u00a0%" in fig.caption
     assert "not known" in [t.get_text() for t in ax.texts]
 
 

@@ -38,7 +38,7 @@ def test_table_columns_order_and_words():
         assert f"<th>{head}</th>" in table
     order = [part.split('"')[0] for part in table.split('data-unit="')[1:]]
     assert order == ["F52", "F16", "F05", "F39"]  # to check first; two methods before one
-    assert "F16: expected to struggle, but did not." in table and "9 %" in table
+    assert "F16: expected to struggle, but did not." in table and "9\u00a0%" in table
     assert "Better than expected" in table  # the examples' older method name, in words
     assert "not yet checked" in table and "not an exception" in table
     assert "by Dawn" in table
@@ -64,7 +64,7 @@ def test_score_text(value, text):
 
 
 def test_expected_text():
-    assert expected_text(0.2, FAMILY) == "20 %"
+    assert expected_text(0.2, FAMILY) == "20\u00a0%"
     assert expected_text(-2.567, CHILD) == "-2.57"
     assert expected_text(None, CHILD) == "–"
 

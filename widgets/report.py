@@ -36,7 +36,7 @@ from widgets.model import (
     ModelError,
 )
 from widgets.paths import report_templates_dir
-from widgets.words import count_words, per_cent, percent, plural
+from widgets.words import count_words, per_cent, percent, plural, share_words
 
 TEMPLATE = "report.html.j2"
 #: Most days in the appendix's summary of the history (the newest are kept; the rest are
@@ -512,10 +512,7 @@ def _num(value: Any) -> str:
 
 def _share(rec: dict[str, Any], who: str) -> str:
     """ "3 of 4 (75%)" from a row of the practice comparison; "not known" without answers."""
-    doing, known = rec.get(f"{who}_doing"), rec.get(f"{who}_known")
-    if not known:
-        return "not known"
-    return f"{int(doing)} of {int(known)} ({percent(int(doing) / int(known), 0)})"
+    return share_words(rec.get(f"{who}_doing"), rec.get(f"{who}_known"))
 
 
 def _setting(value: Any) -> str:

@@ -123,6 +123,14 @@ def percent(share: float | None, digits: int | None = None) -> str:
     return text + PERCENT
 
 
+def share_words(doing: int, known: int) -> str:
+    """"3 of 4 (75 %)": how many of those who answered do something; "not known" when no
+    one answered."""
+    if not known:
+        return "not known"
+    return f"{int(doing):,} of {int(known):,} ({percent(int(doing) / int(known), 0)})"
+
+
 def per_cent(value: float | str) -> str:
     """A number already in per cent ("95", 99.8) with its "%": "95 %" (no-break space)."""
     return f"{value}{PERCENT}" if isinstance(value, str) else f"{float(value):g}{PERCENT}"

@@ -66,7 +66,9 @@ def expected_text(value: float | None, measure: Measure) -> str:
     if v is None:
         return "–"
     if measure.kind == "yes_no":
-        return f"{v * 100:.0f} %"
+        from widgets.words import percent
+
+        return percent(v, 0)
     return fmt_number(v)
 
 
