@@ -94,13 +94,7 @@ def _baseline_spread(outcome, measure: Measure) -> Figure:
                 and outcome.nunique() <= 25)
     median = float(outcome.median())
     values = outcome.to_numpy(dtype=float)
-    bins: Any = "auto"
-    if not discrete:
-        import numpy as np
-
-        # "auto" can ask for thousands of bins on a large table: at most MAX_BINS.
-        edges = np.histogram_bin_edges(values, "auto")
-        bins = edges if len(edges) - 1 <= MAX_BINS else MAX_BINS
+    bins: Any = "auto" if discrete else _bins(values)
     with themed():
         fig, ax = new_figure()
         sns.histplot(x=values, ax=ax, color=OTHERS, discrete=discrete or None,
@@ -116,6 +110,24 @@ def _baseline_spread(outcome, measure: Measure) -> Figure:
     alt = (f"{shape.capitalize()} of {measure.what or word.lower()} for {number(n)} {units}; "
            f"the dashed line marks the middle value {number(median)}.")
     return Figure(fig, caption, alt)
+
+
+def _bins(values) -> int:
+    """numpy's "auto" number of histogram bins (the smaller width of Freedman–Diaconis and
+    Sturges), worked out without building the edges, and at most :data:`MAX_BINS`: one far
+    value in a large table would otherwise ask for millions of bins."""
+    import numpy as np
+
+    finite = values[np.isfinite(values)]
+    n = len(finite)
+    span = float(finite.max() - finite.min()) if n else 0.0
+    if n < 2 or span == 0:
+        return 1
+    sturges = span / (np.log2(n) + 1)
+    q75, q25 = np.percentile(finite, [75, 25])
+    fd = 2 * float(q75 - q25) / n ** (1 / 3)
+    width = min(sturges, fd) if fd > 0 else sturges
+    return int(max(1, min(MAX_BINS, np.ceil(span / width))))
 
 
 def _baseline_rate(frame, measure: Measure) -> Figure:
