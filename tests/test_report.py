@@ -548,8 +548,8 @@ def test_history_is_summed_up_by_day_in_plain_words():
                                     "change": "marked 'U1' as confirmed"}
     group = second["changes"][1]
     assert group["part"] == "Who took part"
-    assert group["change"].startswith("6 changes: added 'P0' (lives with the issue); added "
-                                      "'P1' (lives with the issue); … and 4 more")
+    assert group["change"] == ("6 changes: added 'P0' (lives with the issue); added "
+                               "'P1' (lives with the issue); … and 4 more")
     out = report.build_report(inquiry)
     appendix = out[out.index('id="evidence"'):]
     assert "practice_checks" not in appendix and "recorded 1 practice checks" not in appendix
@@ -599,3 +599,12 @@ def test_report_of_thousands_of_practices_is_bounded():
     assert len(ctx["progress"]["rows"]) == report.MAX_ROWS
     out = report.build_report(inquiry)
     assert len(out) < 3_000_000
+
+
+def test_progress_table_shows_a_yes_no_measure_as_per_cent():
+    """The printed table said 0.31 where the sentence and the chart say 31 %."""
+    ctx = report.report_context(full_inquiry())
+    assert [r["outcome"] for r in ctx["progress"]["rows"]] == ["40\u00a0%", "50\u00a0%"]
+    assert ctx["progress"]["figure"]["size"] == "tall"  # more of the page: it has 3 panels
+    out = report.build_report(full_inquiry())
+    assert '<figure class="plot tall">' in out

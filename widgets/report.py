@@ -319,12 +319,13 @@ def _progress(inquiry: Inquiry, frame) -> dict[str, Any]:
     sentence = " ".join([summary.sentence, *summary.warnings]).strip()
     baseline = summary.outcome_baseline
     figure = _figure(lambda: progress_figure(entries, baseline_value=baseline,
-                                             measure=inquiry.measure))
+                                             measure=inquiry.measure), "tall")
     return {
         "sentence": sentence,
         "figure": figure,
         # The newest entries, in date order; the others are counted.
-        "rows": [{"date": e.date, "outcome": _num(e.outcome), "attendance": _num(e.attendance),
+        "rows": [{"date": e.date, "outcome": _outcome(e.outcome, inquiry.measure.kind),
+                  "attendance": _num(e.attendance),
                   "people_helped": _num(e.people_helped), "note": e.note}
                  for e in entries[-MAX_ROWS:]],
         "rows_left_out": max(0, len(entries) - MAX_ROWS),
@@ -423,8 +424,7 @@ def _changes_words(part: str, changes: list[str]) -> str:
     if len(said) <= MAX_CHANGES_NAMED:
         return "; ".join(said)
     named = "; ".join(said[:MAX_CHANGES_NAMED - 1])
-    return (f"{len(said):,} changes: {named}; … and "
-            f"{count_words(len(said) - MAX_CHANGES_NAMED + 1, 'more')}")
+    return f"{len(said):,} changes: {named}; … and {len(said) - MAX_CHANGES_NAMED + 1:,} more"
 
 
 # ---------------------------------------------------------------------- helpers
@@ -480,10 +480,11 @@ def _plain_change(part: str, change: str) -> str:
     return text
 
 
-def _figure(make: Callable[[], Any]) -> dict[str, str] | None:
-    """A plot as plain values for the template: the data URI, alt text and caption."""
+def _figure(make: Callable[[], Any], size: str = "") -> dict[str, str] | None:
+    """A plot as plain values for the template: the data URI, alt text and caption, and
+    ``size`` ("tall" for the progress panels: they get more of a printed page)."""
     fig = make()
-    return {"src": fig.data_uri(), "alt": fig.alt, "caption": fig.caption}
+    return {"src": fig.data_uri(), "alt": fig.alt, "caption": fig.caption, "size": size}
 
 
 #: Method names older inquiries used in their evidence trail.
@@ -508,6 +509,15 @@ def _num(value: Any) -> str:
             return ""
         return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
     return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _outcome(value: Any, kind: str) -> str:
+    """A progress entry's measure as the group reads it: a yes/no share as per cent ("31 %";
+    people type 45 for 45 %, the convention of ``widgets.analysis.progress``)."""
+    if kind == "yes_no" and _is_number(value):
+        share = float(value) if float(value) <= 1 else float(value) / 100
+        return percent(share, 0 if float(share * 100).is_integer() else 1)
+    return _num(value)
 
 
 def _share(rec: dict[str, Any], who: str) -> str:

@@ -271,6 +271,12 @@ def progress_figure(progress_entries: list[ProgressEntry] | Any, baseline_value:
     frame = frame.dropna(subset=["when"]).sort_values("when")
     kind = measure.kind if measure else "score"
     what = (measure.what if measure and measure.what else "outcome measure")
+    short = what
+    if measure is not None and measure.what:
+        from widgets.analysis.baseline import predicate
+
+        short = predicate(measure)  # "stayed together", not "The family stayed together"
+        short = short[:1].upper() + short[1:]
     factor, unit = _outcome_scale(frame["outcome"], baseline_value, kind)
     panels = [col for col in ("outcome", "attendance", "people_helped")
               if col in frame and frame[col].notna().any()]
@@ -292,7 +298,7 @@ def progress_figure(progress_entries: list[ProgressEntry] | Any, baseline_value:
                 ax.plot(part["when"], values, marker="o", color=colour, label="measured",
                         clip_on=False)
                 # The unit never falls off a long measure: it has a line of its own.
-                ax.set_ylabel(f"{label(what, 24, 30)}\n({_axis_unit(kind, unit, measure)})")
+                ax.set_ylabel(f"{label(short, 22, 44)}\n({_axis_unit(kind, unit, measure)})")
                 text = f"{_short(what, 40)}: {number(last, digits)}{unit} on {d1}"
                 if baseline_value is not None:
                     base = baseline_value * factor
