@@ -191,3 +191,16 @@ def test_the_story_is_told_when_a_text_ends_with_a_shorter_real_name(store, slug
     page, board = open_dashboard(store, slug)
     assert "We talked to [name withheld]" in board.story.value
     assert "Jones" not in board.story.value
+
+
+def test_a_long_list_of_practices_is_cut_short_and_says_so(store, slug, monkeypatch):
+    import widgets.report
+
+    monkeypatch.setattr(widgets.report, "MAX_ROWS", 3)
+    store.set_measure(slug, Measure("Stayed together", "family", "yes_no"))
+    for k in range(5):
+        store.add_practice(slug, Practice(f"Practice {k}", accessible="yes"))
+    _, board = open_dashboard(store, slug)
+    story = board.story.value
+    assert story.count('<div class="hi-card hi-spread"><h3 dir="auto">Practice') == 3
+    assert "… and 2 more practices; every practice is in the inquiry file." in story

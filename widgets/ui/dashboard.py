@@ -126,6 +126,8 @@ def story_html(c: dict[str, Any], inquiry: Inquiry) -> str:
             ("Others doing it", row["others"]), ("Learnt from", row["from_units"])]) + "</div>")
     if not p["spread"]:
         out.append(_empty("No practice that anyone could adopt has been recorded yet."))
+    if p["more"]["spread"]:  # a long list is cut short, as in the report
+        out.append(f'<p class="hi-note" dir="auto">{esc(p["more"]["spread"])}</p>')
     out.append(figure_html(p["figure"]))
     for key, words in (("not_more_common", "Anyone could do these, but the positive "
                                            "exceptions do not do them more often"),
@@ -133,6 +135,8 @@ def story_html(c: dict[str, Any], inquiry: Inquiry) -> str:
                        ("useless", "True but useless: they need resources others lack")):
         if p[key]:
             items = "".join(f'<li dir="auto">{esc(r["what"])}</li>' for r in p[key])
+            if p["more"][key]:
+                items += f'<li dir="auto">{esc(p["more"][key])}</li>'
             out.append(f'<p class="hi-note">{esc(words)}:</p><ul class="hi-note">{items}</ul>')
     out.append("</section>")
 
