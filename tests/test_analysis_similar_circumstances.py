@@ -153,6 +153,10 @@ def test_yes_no_flags_the_good_outcome_where_it_is_rare():
     mirror = best_in_similar_circumstances(frame, flipped, ["income"], rare_share=0.4)
     assert mirror.flagged_ids == [f"Family {i}" for i in range(17, 21)]
     assert "not “broke up”" in mirror.table.loc[16, "explanation"]
+    # The others' verb agrees with their number (issue 9 item 19: "6 of 10 has a plan").
+    plan = Measure(what="the family has a debt", better="lower")
+    said = best_in_similar_circumstances(frame, plan, ["income"], rare_share=0.4)
+    assert said.table.loc[16, "explanation"].endswith("6 of 10 have a debt.")
 
 
 def test_missing_values_are_reported_not_guessed():
