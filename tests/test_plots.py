@@ -550,3 +550,9 @@ def test_progress_axis_says_its_units():
                                  ProgressEntry("2024-02-01", outcome=0.04)],
                                 baseline_value=0.06, measure=rate)
     assert fig.fig.axes[0].get_ylabel().endswith("(per 100)")
+
+
+def test_baseline_caption_agrees_with_the_count():
+    frame = families()
+    fig = plots.baseline_figure(frame, Measure("has a plan", "pupil", "yes_no"))
+    assert "18 of 60 pupils (30\u00a0%) have a plan" in fig.caption

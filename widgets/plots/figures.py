@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from widgets.model import Measure, ProgressEntry
-from widgets.words import PERCENT
+from widgets.words import PERCENT, agree
 
 from .theme import (
     HIGHLIGHT,
@@ -78,7 +78,7 @@ def _baseline_yes_no(outcome, measure: Measure) -> Figure:
         ax.set_ylabel(f"Number of {plural(measure.unit_name)}")
         ax.set_ylim(0, max(yes, no, 1) * 1.18)
     caption = (f"Baseline: {number(yes)} of {number(n)} {plural(measure.unit_name, n)} "
-               f"({percent(yes / n)}) {what} (bars: yes and no).")
+               f"({percent(yes / n)}) {agree(what, yes)} (bars: yes and no).")
     alt = (f"Bar chart of {plural(measure.unit_name)}: {number(yes)} yes ({what}) "
            f"and {number(no)} no.")
     return Figure(fig, caption, alt)
