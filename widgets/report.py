@@ -14,6 +14,12 @@ and any free text that repeats one is masked (:func:`_masker`).
 
 The text of the page is gathered by :func:`report_context` (plain values, testable without
 rendering); the template is ``templates/report/report.html.j2``.
+
+Size: a report is for reading and printing, so every list and table holds at most
+:data:`MAX_ROWS` rows and says how many more there are, every plot is of bounded size
+(``widgets.plots``), and the history is summed up by day (:func:`_history_by_day`); the
+inquiry file keeps everything, the full log included. An inquiry of 100,000 practices gives
+a report of a few hundred kilobytes in seconds.
 """
 
 from __future__ import annotations
