@@ -19,7 +19,7 @@ Size: a report is for reading and printing, so every list and table holds at mos
 :data:`MAX_ROWS` rows and says how many more there are, every plot is of bounded size
 (``widgets.plots``), and the history is summed up by day (:func:`_history_by_day`); the
 inquiry file keeps everything, the full log included. An inquiry of 100,000 practices gives
-a report of a few hundred kilobytes in seconds.
+a report of under a megabyte in well under a minute (it took 219 s and failed before).
 """
 
 from __future__ import annotations
