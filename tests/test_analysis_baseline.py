@@ -78,7 +78,7 @@ def test_predicate_drops_the_unit():
 def test_yes_no_sentence():
     frame = tally_frame(18, 60, "family")
     b = baseline_summary(frame, Measure(what="the family stayed together"))
-    assert b.sentence == ("18 of 60 families (30 %, likely between 20 % and 43 %) "
+    assert b.sentence == ("18 of 60 families (30\u00a0%, likely between 20\u00a0% and 43\u00a0%) "
                           "stayed together.")
     assert (b.kind, b.n, b.missing, b.per, b.total) == ("yes_no", 60, 0, 100, 18)
     assert b.value == pytest.approx(0.3)

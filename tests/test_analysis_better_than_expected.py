@@ -259,7 +259,7 @@ def test_hand_checked_yes_no_by_group():
     assert result.table.loc[11, "score"] == pytest.approx(-0.75 / np.sqrt(9 / 64), rel=1e-6)
     assert result.flagged_ids == ["F1"]
     assert result.table.loc[0, "explanation"] == (
-        "F1: expected to struggle (expected chance 12 %), but did not — ate together.")
+        "F1: expected to struggle (expected chance 12\u00a0%), but did not — ate together.")
 
 
 def test_hand_checked_rates_and_counts_by_group():

@@ -52,7 +52,7 @@ def test_zero_of_200_is_flagged():
         interpolated_limit(0.025, 200, 0.074), abs=1e-12)
     assert result.table.loc[0, "beyond"] == 0.998
     text = result.table.loc[0, "explanation"]
-    assert text.startswith("Medium: 0 per 100 (0 of 200), below the 99.8 % limit")
+    assert text.startswith("Medium: 0 per 100 (0 of 200), below the 99.8\u00a0% limit")
     assert "overall rate is 7.4 per 100" in text
 
 

@@ -43,8 +43,8 @@ def test_outcome_against_the_baseline():
     entries = grub_hub_entries()
     entries[-1].outcome = 45  # typed as a percentage
     summary = progress_summary(entries, measure, baseline)
-    assert summary.sentences[-1] == ("Families who stayed together: 30 % at the baseline, "
-                                     "45 % in June 2020 (better).")
+    assert summary.sentences[-1] == ("Families who stayed together: 30\u00a0% at the baseline, "
+                                     "45\u00a0% in June 2020 (better).")
     assert summary.improved is True
     assert summary.outcome_latest == 0.45
     worse = progress_summary(entries, Measure(what="the family broke up", better="lower"),
@@ -71,8 +71,8 @@ def test_from_an_inquiry():
                                               outcome=0.5)])
     summary = progress_summary(inquiry)
     assert summary.sentences == ["5 people helped in 2 weeks.",
-                                 "Families who stayed together: 30 % at the baseline, 50 % in "
-                                 "January 2024 (better)."]
+                                 "Families who stayed together: 30\u00a0% at the baseline, "
+                                 "50\u00a0% in January 2024 (better)."]
 
 
 def test_nothing_yet_and_bad_dates():

@@ -145,7 +145,7 @@ def test_yes_no_flags_the_good_outcome_where_it_is_rare():
         "7 of 10 did not.")
     # score is the z-score with the group's share p: (1 - p) / sqrt(p (1 - p))
     assert result.table.loc[0, "score"] == pytest.approx(0.7 / np.sqrt(0.21))
-    assert result.notes and "30 %" in result.notes[0]
+    assert result.notes and "30\u00a0%" in result.notes[0]
     stricter = best_in_similar_circumstances(frame, measure, ["income"], rare_share=0.2)
     assert stricter.flagged_ids == []
     # Lower is better: the good outcome is "no"; it is rare (4 of 10) only with rare_share 0.4.
@@ -153,6 +153,10 @@ def test_yes_no_flags_the_good_outcome_where_it_is_rare():
     mirror = best_in_similar_circumstances(frame, flipped, ["income"], rare_share=0.4)
     assert mirror.flagged_ids == [f"Family {i}" for i in range(17, 21)]
     assert "not “broke up”" in mirror.table.loc[16, "explanation"]
+    # The others' verb agrees with their number (issue 9 item 19: "6 of 10 has a plan").
+    plan = Measure(what="the family has a debt", better="lower")
+    said = best_in_similar_circumstances(frame, plan, ["income"], rare_share=0.4)
+    assert said.table.loc[16, "explanation"].endswith("6 of 10 have a debt.")
 
 
 def test_missing_values_are_reported_not_guessed():

@@ -152,7 +152,7 @@ def test_baseline_yes_no_bars_and_caption():
     fig = plots.baseline_figure(families(60, 18), YES_NO)
     heights = sorted(p.get_height() for p in fig.fig.axes[0].patches)
     assert heights == [18, 42]
-    assert "18 of 60 families" in fig.caption and "30 %" in fig.caption
+    assert "18 of 60 families" in fig.caption and "30\u00a0%" in fig.caption
     assert "stayed together" in fig.caption
     assert "18" in fig.alt and "42" in fig.alt
 
@@ -271,7 +271,7 @@ def test_funnel_draws_the_methods_limits():
     labels = [ln.get_label() for ln in ax.lines]
     assert sum("limits" in lab for lab in labels) == 2  # one legend entry per level
     assert len([ln for ln in ax.lines if "overall" in ln.get_label()]) == 1
-    assert "95 %" in fig.caption and "99.8 %" in fig.caption
+    assert "95\u00a0%" in fig.caption and "99.8\u00a0%" in fig.caption
     assert f"{k} of 50 wards" in fig.caption
 
 
@@ -338,7 +338,8 @@ def test_practices_pairs_of_bars_in_the_right_colours():
     blue = [b for b in bars if np.allclose(b.get_facecolor(), to_rgba(plots.OTHERS))]
     assert sorted(b.get_width() for b in orange) == pytest.approx([50, 60, 80])
     assert sorted(b.get_width() for b in blue) == pytest.approx([0, 20, 50])
-    assert "Eating together" in fig.caption and "80 %" in fig.caption and "20 %" in fig.caption
+    assert "Eating together" in fig.caption
+    assert "80\u00a0%" in fig.caption and "20\u00a0%" in fig.caption
     assert "not known" in [t.get_text() for t in ax.texts]
 
 
@@ -353,7 +354,7 @@ def test_practices_from_the_real_comparison():
                                          [f"U{i}" for i in range(12)], practices)
     fig = plots.practices_figure(comparison)
     assert len(fig.fig.axes[0].patches) == 4
-    assert "Eat together" in fig.caption and "100 %" in fig.caption
+    assert "Eat together" in fig.caption and "100\u00a0%" in fig.caption
 
 
 def test_practices_without_checks_says_so():
@@ -387,7 +388,7 @@ def test_progress_panels_points_and_baseline():
     assert len(attendance.get_xdata()) == 4  # the unreadable date is left out
     assert [p.get_height() for p in axes[2].patches] == [14, 11, 8, 6]
     assert "39 people helped" in fig.caption
-    assert "baseline of 27 %" in fig.caption and "35 %" in fig.caption
+    assert "baseline of 27\u00a0%" in fig.caption and "35\u00a0%" in fig.caption
     assert "1 entry without a readable date left out" in fig.caption
 
 
@@ -465,3 +466,93 @@ def test_importing_the_plots_loads_no_heavy_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+# ---------------------------------------------------------------------- bounded size
+
+
+def pixels(fig) -> int:
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(fig.png_bytes())) as im:
+        return im.size[0] * im.size[1]
+
+
+#: The largest picture any plot may be (issue 9 item 13: a 12-million-pixel plot failed).
+MAX_PIXELS = 4_000_000
+
+
+def test_practices_of_a_huge_inquiry_show_the_first_ones_and_say_so():
+    n = 100_000
+    rng = np.random.default_rng(0)
+    comparison = pd.DataFrame({"what": [f"Practice {i}" for i in range(n)],
+                               "share_exceptions": rng.uniform(size=n),
+                               "share_others": rng.uniform(size=n)})
+    fig = plots.practices_figure(comparison)
+    ax = fig.fig.axes[0]
+    assert len(ax.get_yticklabels()) == plots.theme.MAX_BARS
+    assert len(ax.patches) == 2 * plots.theme.MAX_BARS
+    assert f"showing {plots.theme.MAX_BARS} of 100,000 practices" in fig.caption
+    assert pixels(fig) <= MAX_PIXELS
+    assert len(fig.alt) < 5_000
+
+
+def test_progress_of_a_long_log_sums_people_helped_in_periods():
+    n = 20_000
+    days = pd.date_range("2020-01-01", periods=n, freq="h")
+    log = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "outcome": np.nan,
+                        "attendance": np.arange(n) % 40, "people_helped": 1})
+    fig = plots.progress_figure(log, measure=YES_NO)
+    bars = fig.fig.axes[-1].patches
+    assert len(bars) <= plots.theme.MAX_BINS
+    assert sum(b.get_height() for b in bars) == pytest.approx(n)
+    assert f"{n:,} people helped" in fig.caption
+    assert pixels(fig) <= MAX_PIXELS
+
+
+def test_many_exceptions_draw_a_sample_and_say_so():
+    n = plots.MAX_POINTS * 3
+    frame = pd.DataFrame({"unit_id": [f"U{i}" for i in range(n)],
+                          "outcome": np.random.default_rng(1).normal(size=n),
+                          "population": np.nan})
+    table = pd.DataFrame({"unit_id": frame["unit_id"], "score": 0.0, "expected": np.nan,
+                          "flagged": np.arange(n) % 2 == 0, "explanation": "",
+                          "group": None})
+    fig = plots.exceptions_figure(frame, types.SimpleNamespace(
+        method="group-choice", table=table, settings={}), SCORE)
+    counts = {name: k for name, _, k in highlight_points(fig)}
+    assert counts["positive exceptions"] == plots.MAX_POINTS
+    assert f"a sample of {plots.MAX_POINTS:,} of the {n // 2:,} orange diamonds" in fig.caption
+    assert pixels(fig) <= MAX_PIXELS
+
+
+def test_a_histogram_of_a_million_scores_has_a_bounded_number_of_bars():
+    rng = np.random.default_rng(3)
+    values = np.r_[rng.normal(size=1_000_000), rng.normal(1e6, 1, size=10)]
+    frame = pd.DataFrame({"unit_id": np.arange(len(values)).astype(str), "outcome": values})
+    fig = plots.baseline_figure(frame, SCORE)
+    assert len(fig.fig.axes[0].patches) <= plots.theme.MAX_BINS
+    assert pixels(fig) <= MAX_PIXELS
+
+
+def test_progress_axis_says_its_units():
+    """Issue 9 item 18: the outcome's axis had no unit once a long measure was cut short."""
+    long = Measure("The family stayed together (no separation, and no child moved out of "
+                   "the home in the last two years)", "family", "yes_no")
+    fig = plots.progress_figure(entries(), baseline_value=0.27, measure=long)
+    labels = [ax.get_ylabel() for ax in fig.fig.axes]
+    assert labels[0].endswith("(% of families)")
+    assert labels[1].endswith("(people who came)") and labels[2].endswith("(people)")
+    rate = Measure("admissions", "ward", "rate")
+    fig = plots.progress_figure([ProgressEntry("2024-01-01", outcome=0.05),
+                                 ProgressEntry("2024-02-01", outcome=0.04)],
+                                baseline_value=0.06, measure=rate)
+    assert fig.fig.axes[0].get_ylabel().endswith("(per 100)")
+
+
+def test_baseline_caption_agrees_with_the_count():
+    frame = families()
+    fig = plots.baseline_figure(frame, Measure("has a plan", "pupil", "yes_no"))
+    assert "18 of 60 pupils (30\u00a0%) have a plan" in fig.caption

@@ -131,12 +131,18 @@ def test_example_report_tells_the_whole_story(example_reports, name):
             assert esc(r.note) in out
     for run in inquiry.analysis_runs:
         assert esc(run.by) in out
-    for h in inquiry.history[-report.MAX_HISTORY:]:
-        if h.change.startswith("ran "):  # method names said as their titles
+    # The history, summed up by day (the full log is in the inquiry file): every day is
+    # there, each change is named or counted, and method names are said as their titles.
+    days = {report._when(h.at[:10]) for h in inquiry.history}
+    appendix = out[out.index('id="evidence"'):]
+    for day in days:
+        assert f'<td class="when">{day}</td>' in appendix
+    for h in inquiry.history:
+        if h.change.startswith("ran "):
             assert "ran " + esc("“" + report._method_title(h.change[4:]) + "”") in out
-            assert h.change not in out
-        else:
-            assert esc(h.change) in out
+            assert h.change not in appendix
+    assert f"every one of its {len(inquiry.history)} changes" in appendix
+    assert "practice_checks" not in appendix
     assert esc(inquiry.measure.source) in out and inquiry.measure.baseline_date in out
     images = [a for t, a in page.tags if t == "img"]
     assert len(images) == 4  # baseline, exceptions, practices, progress
@@ -346,8 +352,8 @@ def test_appendix_says_settings_in_plain_words():
     assert runs[0]["method"] == "Best in similar circumstances"
     assert "rule: z" in runs[0]["technical"] and "min_group: 5" in runs[0]["technical"]
     rare = {s["name"]: s["value"] for s in runs[1]["settings"]}
-    assert rare["stands out when"] == ("the good answer is rare among similar families: 30 % "
-                                       "or fewer have it")
+    assert rare["stands out when"] == ("the good answer is rare among similar families: "
+                                       "30\u00a0% or fewer have it")
     out = report.build_report(inquiry)
     assert "compared on: <bdi>income band, housing</bdi>" in out
     assert "Technical details:" in out
@@ -427,3 +433,178 @@ def full_inquiry() -> Inquiry:
                                    ["U1", "U2", "U3"], "2024-09-20T10:00:00+00:00", "Bo")],
         history=[HistoryEntry("2024-09-01T09:00:00+00:00", "Ann", "issue", "set the issue")],
     )
+
+
+# ---------------------------------------------------------------------- masking, properties
+
+
+def _masked(names: list[str], text: str) -> str:
+    from widgets.model import Unit
+
+    inquiry = Inquiry(title="t", units=[Unit(f"U{i}", 1.0, None, name, {})
+                                        for i, name in enumerate(names)])
+    return report._masker(inquiry)(text)
+
+
+def test_a_text_that_ends_with_a_shorter_name_is_masked():
+    # Issue 9 item 5: a three-word name ("anne marie smith") was looked for past the end of
+    # the text and matched the two-word one: IndexError, no report, no dashboard.
+    names = ["Mary Jones", "Anne Marie Smith"]
+    assert _masked(names, "We talked to Mary Jones") == f"We talked to {report.MASK}"
+    assert _masked(names, "Mary Jones") == report.MASK
+    assert _masked(names, "anne marie SMITH, then mary jones.") == \
+        f"{report.MASK}, then {report.MASK}."
+    assert _masked(names, "Anne Marie") == "Anne Marie"
+
+
+def test_the_report_builds_when_the_issue_ends_with_a_name():
+    from widgets.model import Unit
+
+    inquiry = full_inquiry()
+    inquiry.units[0] = Unit("U1", 1.0, None, "Mary Jones", {"area": "north"})
+    inquiry.units[1] = Unit("U2", 0.0, None, "Anne Marie Smith", {"area": "north"})
+    inquiry.issue.statement = "We talked to Mary Jones"
+    out = report.build_report(inquiry)
+    assert "We talked to [name withheld]" in out and "Jones" not in out
+
+
+def _mask_words(text: str) -> list[str]:
+    return [w.casefold() for w in report._WORD.findall(text.replace(report.MASK, " "))]
+
+
+def _contains(words: list[str], name: tuple[str, ...]) -> bool:
+    return any(tuple(words[i:i + len(name)]) == name for i in range(len(words)))
+
+
+try:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    given = None
+
+if given is not None:
+    from strategies import texts
+
+    _word = st.text(st.characters(categories=("L", "N")), min_size=1, max_size=6)
+    _name = st.lists(_word, min_size=1, max_size=4).map(" ".join)
+
+    @settings(max_examples=300, deadline=None)
+    @given(names=st.lists(st.one_of(_name, texts(12)), max_size=6),
+           parts=st.lists(st.one_of(_word, texts(8), st.sampled_from([" ", ", ", "-", "\n"])),
+                          max_size=12),
+           picks=st.lists(st.integers(0, 5), max_size=4))
+    def test_masking_never_fails_and_leaves_no_name(names, parts, picks):
+        """Whatever the names and the text (names inside, at the start, at the end, in any
+        case, names that share words or are part of each other), masking never raises and
+        no name is left as whole words."""
+        chosen = [names[i] for i in picks if i < len(names)]
+        pieces = list(parts)
+        for k, name in enumerate(chosen):
+            pieces.insert(min(len(pieces), k * 2), " " + (name.upper() if k % 2 else name) + " ")
+        pieces += [" ", *chosen[-1:]]  # and at the very end of the text
+        text = "".join(pieces)
+        out = _masked(names, text)
+        words = _mask_words(out)
+        for name in names:
+            key = tuple(w.casefold() for w in report._WORD.findall(name.strip()))
+            if len(name.strip()) >= report.MIN_MASKED and key:
+                assert not _contains(words, key), (name, text, out)
+
+    @settings(max_examples=200, deadline=None)
+    @given(names=st.lists(_name, max_size=5), text=texts(40))
+    def test_text_without_any_name_is_left_as_it_is(names, text):
+        keys = {tuple(w.casefold() for w in report._WORD.findall(n)) for n in names}
+        words = [w.casefold() for w in report._WORD.findall(text)]
+        if not any(_contains(words, k) for k in keys if k):
+            assert _masked(names, text) == text
+
+
+# ---------------------------------------------------------------------- the history
+
+
+def test_history_is_summed_up_by_day_in_plain_words():
+    """Issue 9 item 18: 72 rows of "recorded 1 practice checks" (and internal names such as
+    practice_checks) filled six printed pages. The appendix sums each day up; the inquiry
+    file keeps the log."""
+    inquiry = full_inquiry()
+    inquiry.history = [HistoryEntry(f"2024-10-05T10:{i:02d}:00+00:00", "Ann",
+                                    "practice_checks", "recorded 1 practice checks")
+                       for i in range(40)]
+    inquiry.history += [HistoryEntry(f"2024-10-05T11:{i:02d}:00+00:00", "Bo",
+                                     "practice_checks", "recorded 1 practice checks")
+                        for i in range(32)]
+    inquiry.history.append(HistoryEntry("2024-10-06T09:00:00+00:00", "Ann", "exceptions",
+                                        "marked 'U1' as confirmed"))
+    inquiry.history += [HistoryEntry("2024-10-06T09:10:00+00:00", "Bo", "group",
+                                     f"added 'P{i}' (lives with the issue)")
+                        for i in range(6)]
+    trail = report.report_context(inquiry)["trail"]
+    assert [d["day"] for d in trail["history"]] == ["5 Oct 2024", "6 Oct 2024"]
+    first, second = trail["history"]
+    assert first["by"] == "Ann, Bo"
+    assert first["changes"] == [{"part": "Practice checks",
+                                 "change": "recorded 72 practice checks (in 72 saves)"}]
+    assert second["changes"][0] == {"part": "Positive exceptions",
+                                    "change": "marked 'U1' as confirmed"}
+    group = second["changes"][1]
+    assert group["part"] == "Who took part"
+    assert group["change"] == ("6 changes: added 'P0' (lives with the issue); added "
+                               "'P1' (lives with the issue); … and 4 more")
+    out = report.build_report(inquiry)
+    appendix = out[out.index('id="evidence"'):]
+    assert "practice_checks" not in appendix and "recorded 1 practice checks" not in appendix
+    assert appendix.count("<tr>") <= 12  # the runs, decisions and two days: not 80 rows
+    assert "every one of its 79 changes, is kept in the inquiry file" in appendix
+
+
+# ---------------------------------------------------------------------- big inquiries
+
+
+def _png_size(data_uri: str) -> tuple[int, int]:
+    import base64
+    import struct
+
+    raw = base64.b64decode(data_uri.split(",", 1)[1])
+    assert raw[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", raw[16:24])
+
+
+def test_report_of_thousands_of_practices_is_bounded():
+    """Issue 9 item 13: 100,000 practices made the report run for minutes and fail on a
+    12-million-pixel plot. With 5,000 practices the report is built, every plot stays a
+    bounded size and the lists say how many are left out."""
+    inquiry = examples.build("grub-hub")
+    ids = [u.unit_id for u in inquiry.units]
+    first = max(p.id for p in inquiry.practices) + 1
+    for k in range(5000):
+        inquiry.practices.append(Practice(f"Practice number {k}", "how", "why",
+                                          "yes" if k % 3 else "no", [], first + k))
+        inquiry.practice_checks += [PracticeCheck(ids[(k + j) % len(ids)], first + k,
+                                                  "yes" if j % 2 else "no") for j in range(3)]
+    for k in range(3000):
+        inquiry.progress.append(ProgressEntry(f"2025-{1 + k % 12:02d}-{1 + k % 28:02d}",
+                                              None, 10 + k % 7, k % 5, ""))
+    ctx = report.report_context(inquiry)
+    figures = [ctx[part]["figure"] for part in ("measure", "exceptions", "practices",
+                                                "progress")]
+    for fig in figures:
+        width, height = _png_size(fig["src"])
+        assert width * height <= 4_000_000, (width, height, fig["caption"])
+    assert "showing 20 of 5,005 practices" in ctx["practices"]["figure"]["caption"]
+    practices = ctx["practices"]
+    shown = sum(len(practices[k]) for k in ("spread", "not_more_common", "useless", "unsure"))
+    assert shown <= 4 * report.MAX_ROWS
+    assert "more practices; every practice is in the inquiry file" in " ".join(
+        practices["more"].values())
+    assert len(ctx["progress"]["rows"]) == report.MAX_ROWS
+    out = report.build_report(inquiry)
+    assert len(out) < 3_000_000
+
+
+def test_progress_table_shows_a_yes_no_measure_as_per_cent():
+    """The printed table said 0.31 where the sentence and the chart say 31 %."""
+    ctx = report.report_context(full_inquiry())
+    assert [r["outcome"] for r in ctx["progress"]["rows"]] == ["40\u00a0%", "50\u00a0%"]
+    assert ctx["progress"]["figure"]["size"] == "tall"  # more of the page: it has 3 panels
+    out = report.build_report(full_inquiry())
+    assert '<figure class="plot tall">' in out

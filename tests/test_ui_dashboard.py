@@ -158,3 +158,49 @@ def test_a_report_that_cannot_be_built_says_so_and_the_button_works_again(store,
     assert board.download.message.kind == "error"
     assert board.download.message.text == "The report could not be made."
     assert not board.download.button.disabled and board.download.link is None
+
+
+@pytest.mark.parametrize("problem, shown", [
+    (IndexError("tuple index out of range"), dashboard.STORY_FAILED),
+    (None, "Choose the kind of measure first."),
+])
+def test_a_story_that_cannot_be_made_says_so_instead_of_loading_for_ever(
+        store, slug, monkeypatch, problem, shown):
+    """Issue 9 item 5: when the story failed, the page showed the apology and "Putting the
+    story together…" for ever. Now the story's place says what happened, plainly."""
+    import widgets.report
+    from widgets.model import ModelError
+
+    def broken(_inquiry, **_kw):
+        raise problem if problem is not None else ModelError(shown)
+
+    monkeypatch.setattr(widgets.report, "report_context", broken)
+    page = StepPage("dashboard", slug=slug, store=store)
+    page.build(dashboard.build)
+    story = page.dashboard.story.value
+    assert "Putting the story together" not in story
+    assert "hi-story-failed" in story and shown in story
+    assert "Traceback" not in story and "tuple index" not in story
+
+
+def test_the_story_is_told_when_a_text_ends_with_a_shorter_real_name(store, slug):
+    store.set_measure(slug, Measure("Stayed together", "family", "yes_no"))
+    store.replace_units(slug, [Unit("F1", 1.0, private_name="Mary Jones"),
+                               Unit("F2", 0.0, private_name="Anne Marie Smith")], [])
+    store.set_issue(slug, Issue("We talked to Mary Jones"))
+    page, board = open_dashboard(store, slug)
+    assert "We talked to [name withheld]" in board.story.value
+    assert "Jones" not in board.story.value
+
+
+def test_a_long_list_of_practices_is_cut_short_and_says_so(store, slug, monkeypatch):
+    import widgets.report
+
+    monkeypatch.setattr(widgets.report, "MAX_ROWS", 3)
+    store.set_measure(slug, Measure("Stayed together", "family", "yes_no"))
+    for k in range(5):
+        store.add_practice(slug, Practice(f"Practice {k}", accessible="yes"))
+    _, board = open_dashboard(store, slug)
+    story = board.story.value
+    assert story.count('<div class="hi-card hi-spread"><h3 dir="auto">Practice') == 3
+    assert "… and 2 more practices; every practice is in the inquiry file." in story

@@ -90,9 +90,24 @@ def test_progress_lines(store):
     progress = step_progress(store.summary(page.slug))
     s = store.summary(page.slug)
     assert progress[1].startswith("measure defined") and f"{s.units} units" in progress[1]
+    # The step cards count the units in the measure's own word (issue 9 item 19).
+    assert step_progress(s, "pupil")[1].startswith(f"measure defined, {s.units} pupils, ")
     assert progress[2].startswith(f"{s.confirmed_exceptions} exception")
     assert progress[3].startswith(f"{s.practices} practice")
-    assert progress[1] in _html(page.panel)
+    assert step_progress(s, "family")[1] in _html(page.panel)
+
+
+def test_step_cards_count_units_in_the_measures_word(store):
+    """The start page said "60 units" where every step said "pupils" (issue 9 item 19)."""
+    from widgets.model import Measure
+
+    page = StartPage(store=store)
+    page.example_buttons["grub-hub"].click()
+    store.set_measure(page.slug, Measure("has a plan", "pupil", "yes_no"))
+    page.open(page.slug)
+    units = store.summary(page.slug).units
+    cards = _html(page.panel)
+    assert f"{units} pupils" in cards and f"{units} units" not in cards
 
 
 def test_download_then_upload_gives_the_same_inquiry(store):

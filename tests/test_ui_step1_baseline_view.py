@@ -36,7 +36,8 @@ def test_sentence_and_plot(store, slug, events):
     store.replace_units_frame(slug, families())
     v = view(store, slug, events)
     assert v.text == baseline_summary(store.units_frame(slug), measure).sentence
-    assert v.text.startswith("18 of 60 families (30 %, likely between 20 % and 43 %)")
+    assert v.text.startswith("18 of 60 families (30\u00a0%, likely between 20\u00a0% and "
+                             "43\u00a0%)")
     assert len(v.plot.outputs) == 1 and "image/png" in v.plot.outputs[0]["data"]
     assert "18 of 60" in v.caption.value
 

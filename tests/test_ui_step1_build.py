@@ -85,7 +85,7 @@ def test_a_facilitator_defines_the_grub_hub_issue_and_reloads(store, slug):
     step.ways.selected_index = 1  # open the upload
     step.upload.upload.receive(GRUB_HUB_CSV, "grub-hub.csv")
     step.upload.import_button.click()
-    assert step.baseline.text.startswith("18 of 60 families (30 %")
+    assert step.baseline.text.startswith("18 of 60 families (30\u00a0%")
     assert "60 families stored." in step.count.value
     assert step.measure.problems == []
     step.ways.selected_index = 0  # open the table

@@ -38,7 +38,7 @@ def test_table_columns_order_and_words():
         assert f"<th>{head}</th>" in table
     order = [part.split('"')[0] for part in table.split('data-unit="')[1:]]
     assert order == ["F52", "F16", "F05", "F39"]  # to check first; two methods before one
-    assert "F16: expected to struggle, but did not." in table and "9 %" in table
+    assert "F16: expected to struggle, but did not." in table and "9\u00a0%" in table
     assert "Better than expected" in table  # the examples' older method name, in words
     assert "not yet checked" in table and "not an exception" in table
     assert "by Dawn" in table
@@ -64,7 +64,7 @@ def test_score_text(value, text):
 
 
 def test_expected_text():
-    assert expected_text(0.2, FAMILY) == "20 %"
+    assert expected_text(0.2, FAMILY) == "20\u00a0%"
     assert expected_text(-2.567, CHILD) == "-2.57"
     assert expected_text(None, CHILD) == "–"
 
@@ -112,7 +112,51 @@ def test_very_many_candidates_are_capped():
 def test_the_score_is_explained_under_the_table():
     from widgets.ui.step2.candidates import candidates_table_html
 
-    html_text = candidates_table_html([ExceptionDecision("F05", "candidate", ["group-z"], 2.4)],
+    html_text = candidates_table_html([ExceptionDecision("F05", "candidate", ["expected"], 2.4)],
                                       {}, Measure(unit_name="family", kind="yes_no"))
-    assert "Score: how far above similar families, in standard deviations; 2 or more stands " \
-        "out." in html_text
+    assert "Score: how far from the rest of similar families, in standard deviations" in html_text
+    assert "“Better than expected”: stands out at 2 or more (“How far from the rest”)." \
+        in html.unescape(html_text)
+
+
+def _legend(table: str) -> str:
+    return html.unescape(table.split("hi-score-legend'>")[1].split("</p>")[0])
+
+
+def test_the_legend_explains_the_yes_no_rule():
+    """Issue 9 item 20: the legend said "2 or more stands out" while every yes/no candidate
+    of "best in similar circumstances" scores about 1.7 (its rule is the share of good
+    answers, not the distance)."""
+    decisions = [ExceptionDecision(f"F{i}", "candidate", ["group-z"], 1.73) for i in range(3)]
+    legend = _legend(candidates_table_html(decisions, {}, FAMILY))
+    assert "2 or more stands out" not in legend
+    assert "does not use “How far from the rest”" in legend
+    assert "where 30\u00a0% or fewer of similar families have it" in legend
+    assert "1.5 where 30\u00a0% have it, 2 where 20\u00a0% do" in legend
+
+
+def test_the_legend_uses_the_controls_words_and_numbers():
+    decisions = [ExceptionDecision("C1", "candidate", ["group-z"], 2.7),
+                 ExceptionDecision("C2", "candidate", ["group-iqr"], 1.8)]
+    legend = _legend(candidates_table_html(decisions, {}, CHILD,
+                                           {"threshold": 2.5, "iqr_factor": 1.5}))
+    assert "“Best in similar circumstances”: stands out at 2.5 or more (“How far from the " \
+           "rest”)" in legend
+    assert "stands out beyond 1.5 (“How far beyond the usual range of their group”)" in legend
+    assert "yes/no" not in legend and "funnel" not in legend.lower()
+
+
+def test_the_panel_legend_follows_the_step2_controls(store, slug):
+    from widgets.model import Unit
+    from widgets.ui import step2
+    from widgets.ui.page import StepPage
+
+    store.set_measure(slug, CHILD)
+    store.replace_units(slug, [Unit(f"C{i}", float(i)) for i in range(6)], [])
+    store.set_candidates(slug, [ExceptionDecision("C5", methods=["group-z"], score=2.4)])
+    page = StepPage(2, slug=slug, store=store)
+    page.build(step2.build)
+    view = page.step2
+    view.picker.threshold.value = 3.0
+    view.refresh()
+    assert "stands out at 3 or more" in _legend(view.candidates.table.value)

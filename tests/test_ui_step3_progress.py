@@ -44,7 +44,7 @@ def test_the_measure_again_is_stored_and_shown_as_per_cent(store, measured):
     s.add_button.click()
     [e] = store.get(measured).progress
     assert e.outcome == 39.0
-    assert "<td>39 %</td>" in s.table.value
+    assert "<td>39\u00a0%</td>" in s.table.value
 
 
 @pytest.mark.parametrize("fields, words", [

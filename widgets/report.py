@@ -14,6 +14,12 @@ and any free text that repeats one is masked (:func:`_masker`).
 
 The text of the page is gathered by :func:`report_context` (plain values, testable without
 rendering); the template is ``templates/report/report.html.j2``.
+
+Size: a report is for reading and printing, so every list and table holds at most
+:data:`MAX_ROWS` rows and says how many more there are, every plot is of bounded size
+(``widgets.plots``), and the history is summed up by day (:func:`_history_by_day`); the
+inquiry file keeps everything, the full log included. An inquiry of 100,000 practices gives
+a report of under a megabyte in well under a minute (it took 219 s and failed before).
 """
 
 from __future__ import annotations
@@ -36,10 +42,18 @@ from widgets.model import (
     ModelError,
 )
 from widgets.paths import report_templates_dir
+from widgets.words import count_words, per_cent, percent, plural, share_words
 
 TEMPLATE = "report.html.j2"
-#: Most history lines in the appendix (the newest are kept; the rest are counted).
-MAX_HISTORY = 1000
+#: Most days in the appendix's summary of the history (the newest are kept; the rest are
+#: counted). The full log is in the inquiry file.
+MAX_HISTORY_DAYS = 120
+#: Most changes named one by one for a part on a day; more are counted.
+MAX_CHANGES_NAMED = 3
+#: Most rows of any list or table in the report (practices of each kind, confirmed
+#: exceptions, decisions, progress entries, methods run): a report of 100,000 practices
+#: would help nobody. The rest are counted, and kept in the inquiry file.
+MAX_ROWS = 100
 #: Private names shorter than this are not searched for in free text: a two-letter name
 #: would mask ordinary words. (No private name is ever read from the units.)
 MIN_MASKED = 3
@@ -172,9 +186,9 @@ def _exceptions(inquiry: Inquiry, frame) -> dict[str, Any]:
     confirmed = [d for d in decisions if d.status == "confirmed"]
     n_units = len(frame)
     unit = inquiry.measure.unit_name or "unit"
-    sentence = (f"{len(confirmed)} positive exception{'s' if len(confirmed) != 1 else ''} "
-                f"confirmed by the group among {n_units:,} {_plural(unit, n_units)}. "
-                f"{len(decisions)} {'was' if len(decisions) == 1 else 'were'} looked at: "
+    sentence = (f"{count_words(len(confirmed), 'positive exception')} "
+                f"confirmed by the group among {count_words(n_units, unit)}. "
+                f"{len(decisions):,} {'was' if len(decisions) == 1 else 'were'} looked at: "
                 f"{counts['candidate']} not yet checked, {counts['unsure']} not sure, "
                 f"{counts['rejected']} found not to be exceptions.")
     return {
@@ -187,7 +201,8 @@ def _exceptions(inquiry: Inquiry, frame) -> dict[str, Any]:
             "note": d.note,
             "by": d.decided_by,
             "at": _when(d.decided_at),
-        } for d in confirmed],
+        } for d in confirmed[:MAX_ROWS]],
+        "confirmed_left_out": max(0, len(confirmed) - MAX_ROWS),
         "figure": _exceptions_figure(inquiry, frame, confirmed) if n_units else None,
     }
 
@@ -240,8 +255,17 @@ def _practices(inquiry: Inquiry) -> dict[str, Any]:
         order.sort(key=lambda p: rank.get(p.id, len(rank)))
     lists: dict[str, list[dict[str, str]]] = {"spread": [], "not_more_common": [],
                                               "useless": [], "unsure": []}
+    left_out = dict.fromkeys(lists, 0)
     for p in order:
         rec = rows_by_id.get(p.id)
+        if p.accessible == "yes":
+            worth = rec is None or rec["exceptions_known"] == 0 or rec["worth_spreading"]
+            key = "spread" if worth else "not_more_common"
+        else:
+            key = "useless" if p.accessible == "no" else "unsure"
+        if len(lists[key]) >= MAX_ROWS:
+            left_out[key] += 1
+            continue
         row = {
             "what": p.what, "how": p.how, "why": p.why,
             "accessible": ACCESSIBILITY.get(p.accessible, p.accessible),
@@ -250,11 +274,7 @@ def _practices(inquiry: Inquiry) -> dict[str, Any]:
             "others": _share(rec, "others") if rec else "",
             "test": str(rec.get("note") or "") if rec else "",
         }
-        if p.accessible == "yes":
-            worth = rec is None or rec["exceptions_known"] == 0 or rec["worth_spreading"]
-            lists["spread" if worth else "not_more_common"].append(row)
-        else:
-            lists["useless" if p.accessible == "no" else "unsure"].append(row)
+        lists[key].append(row)
     figure = None
     if comparison is not None and len(comparison):
         from widgets.plots import practices_figure
@@ -263,11 +283,13 @@ def _practices(inquiry: Inquiry) -> dict[str, Any]:
     exceptions = sum(1 for e in inquiry.exceptions if e.status == "confirmed")
     checked = len({c.unit_id for c in inquiry.practice_checks})
     unit = inquiry.measure.unit_name or "unit"
-    sentence = (f"The group asked {checked:,} {_plural(unit, checked)} about the practices, "
+    sentence = (f"The group asked {count_words(checked, unit)} about the practices, "
                 f"{exceptions:,} of them confirmed positive exceptions."
                 if inquiry.practice_checks
                 else "No one has been asked about the practices yet.")
-    return {**lists, "figure": figure, "sentence": sentence}
+    more = {key: (f"… and {count_words(n, 'more practice')}; every practice is in the inquiry "
+                  "file." if n else "") for key, n in left_out.items()}
+    return {**lists, "figure": figure, "sentence": sentence, "more": more}
 
 
 def _comparison(inquiry: Inquiry):
@@ -303,12 +325,16 @@ def _progress(inquiry: Inquiry, frame) -> dict[str, Any]:
     sentence = " ".join([summary.sentence, *summary.warnings]).strip()
     baseline = summary.outcome_baseline
     figure = _figure(lambda: progress_figure(entries, baseline_value=baseline,
-                                             measure=inquiry.measure))
+                                             measure=inquiry.measure), "tall")
     return {
         "sentence": sentence,
         "figure": figure,
-        "rows": [{"date": e.date, "outcome": _num(e.outcome), "attendance": _num(e.attendance),
-                  "people_helped": _num(e.people_helped), "note": e.note} for e in entries],
+        # The newest entries, in date order; the others are counted.
+        "rows": [{"date": e.date, "outcome": _outcome(e.outcome, inquiry.measure.kind),
+                  "attendance": _num(e.attendance),
+                  "people_helped": _num(e.people_helped), "note": e.note}
+                 for e in entries[-MAX_ROWS:]],
+        "rows_left_out": max(0, len(entries) - MAX_ROWS),
     }
 
 
@@ -324,8 +350,12 @@ def _reflections(inquiry: Inquiry) -> list[dict[str, Any]]:
 
 
 def _trail(inquiry: Inquiry, frame) -> dict[str, Any]:
-    history = inquiry.history
-    shown = history[-MAX_HISTORY:]
+    decisions = [d for d in sorted(inquiry.exceptions, key=lambda d: (d.decided_at or "~",
+                                                                      d.unit_id))
+                 if d.status != "candidate" or d.decided_by]
+    days = _history_by_day(inquiry.history)
+    shown = days[-MAX_HISTORY_DAYS:]
+    runs = inquiry.analysis_runs[-MAX_ROWS:]
     return {
         "source": inquiry.measure.source,
         "baseline_date": inquiry.measure.baseline_date,
@@ -340,19 +370,67 @@ def _trail(inquiry: Inquiry, frame) -> dict[str, Any]:
                                    (r.settings or {}).items() if k not in ("columns",)),
             "flagged": f"{len(r.flagged)}: {', '.join(r.flagged[:40])}"
                        + (" …" if len(r.flagged) > 40 else ""),
-        } for r in inquiry.analysis_runs],
+        } for r in runs],
+        "runs_left_out": len(inquiry.analysis_runs) - len(runs),
         "decisions": [{
             "unit_id": d.unit_id,
             "status": EXCEPTION_STATUSES.get(d.status, d.status),
             "note": d.note,
             "by": d.decided_by,
             "at": _when(d.decided_at),
-        } for d in sorted(inquiry.exceptions, key=lambda d: (d.decided_at or "~", d.unit_id))
-            if d.status != "candidate" or d.decided_by],
-        "history": [{"at": _when(h.at), "by": h.by, "part": h.part,
-                     "change": _plain_change(h.part, h.change)} for h in shown],
-        "history_left_out": len(history) - len(shown),
+        } for d in decisions[-MAX_ROWS:]],
+        "decisions_left_out": max(0, len(decisions) - MAX_ROWS),
+        "history": shown,
+        "history_entries": len(inquiry.history),
+        "history_left_out": len(days) - len(shown),
     }
+
+
+#: The parts of an inquiry as the history names them, in the group's words.
+PART_WORDS = {"inquiry": "The inquiry", "issue": "The issue", "group": "Who took part",
+              "measure": "The measure", "units": "The data", "analysis": "Methods run",
+              "exceptions": "Positive exceptions", "practices": "Practices",
+              "practice_checks": "Practice checks", "actions": "Actions",
+              "progress": "Progress", "reflections": "Reflections", "room": "The room"}
+
+_RECORDED_CHECKS = re.compile(r"recorded (\d+) practice checks?")
+
+
+def _history_by_day(history) -> list[dict[str, Any]]:
+    """The history summed up by day, oldest first: who worked on the inquiry that day and,
+    for each part they changed, the changes (named when there are a few, counted when
+    there are many; practice checks added up). The log itself, line by line, is kept in
+    the inquiry file."""
+    days: dict[str, dict[str, Any]] = {}
+    for h in history:
+        day = _when((h.at or "")[:10]) or "date not recorded"
+        entry = days.setdefault(day, {"day": day, "who": {}, "parts": {}})
+        entry["who"].setdefault(h.by or "someone", None)
+        entry["parts"].setdefault(h.part or "", []).append(h.change or "")
+    out = []
+    for entry in days.values():
+        items = []
+        for part, changes in entry["parts"].items():
+            words = PART_WORDS.get(part) or str(part).replace("_", " ").strip().capitalize() \
+                or "Other"
+            items.append({"part": words, "change": _changes_words(part, changes)})
+        out.append({"day": entry["day"], "by": ", ".join(entry["who"]), "changes": items})
+    return out
+
+
+def _changes_words(part: str, changes: list[str]) -> str:
+    """One line for a part's changes on one day: "recorded 72 practice checks (in 72
+    saves)", "added 'Dawn' (lives with the issue); added 'Lee' …", "12 changes: …"."""
+    checks = [_RECORDED_CHECKS.fullmatch(c.strip()) for c in changes]
+    if changes and all(checks):
+        total = sum(int(m.group(1)) for m in checks if m)
+        saves = f" (in {count_words(len(changes), 'save')})" if len(changes) > 1 else ""
+        return f"recorded {count_words(total, 'practice check')}{saves}"
+    said = [_plain_change(part, c) for c in changes]
+    if len(said) <= MAX_CHANGES_NAMED:
+        return "; ".join(said)
+    named = "; ".join(said[:MAX_CHANGES_NAMED - 1])
+    return f"{len(said):,} changes: {named}; … and {len(said) - MAX_CHANGES_NAMED + 1:,} more"
 
 
 # ---------------------------------------------------------------------- helpers
@@ -372,7 +450,7 @@ def _plain_settings(settings: dict[str, Any], method: str, inquiry: Inquiry
         out.append(("chosen by the group", _setting(settings["chosen"])))
     if rule == "rare share" and _is_number(settings.get("rare_share")):
         out.append(("stands out when", f"the good answer is rare among similar "
-                    f"{_plural(unit, 2)}: {float(settings['rare_share']) * 100:.0f} % or "
+                    f"{plural(unit, 2)}: {percent(float(settings['rare_share']), 0)} or "
                     "fewer have it"))
     elif (method == "group-iqr" or rule == "quartiles") and _is_number(
             settings.get("iqr_factor")):
@@ -382,9 +460,10 @@ def _plain_settings(settings: dict[str, Any], method: str, inquiry: Inquiry
         out.append(("stands out at", f"{_num(float(settings['threshold']))} standard "
                     "deviations"))
     if method == "funnel" and _is_number(settings.get("flag_at")):
-        out.append(("stands out beyond", f"the {float(settings['flag_at']) * 100:g} % limits"))
+        out.append(("stands out beyond", f"the {per_cent(float(settings['flag_at']) * 100)} "
+                    "limits"))
     if _is_number(settings.get("min_group")):
-        out.append(("smallest group", f"{int(settings['min_group'])} {_plural(unit, 2)}"))
+        out.append(("smallest group", count_words(int(settings["min_group"]), unit)))
     if _is_number(settings.get("bands")) and method != "expected":
         out.append(("numbers split into", f"{int(settings['bands'])} bands"))
     if isinstance(settings.get("run_together"), list):
@@ -407,10 +486,11 @@ def _plain_change(part: str, change: str) -> str:
     return text
 
 
-def _figure(make: Callable[[], Any]) -> dict[str, str] | None:
-    """A plot as plain values for the template: the data URI, alt text and caption."""
+def _figure(make: Callable[[], Any], size: str = "") -> dict[str, str] | None:
+    """A plot as plain values for the template: the data URI, alt text and caption, and
+    ``size`` ("tall" for the progress panels: they get more of a printed page)."""
     fig = make()
-    return {"src": fig.data_uri(), "alt": fig.alt, "caption": fig.caption}
+    return {"src": fig.data_uri(), "alt": fig.alt, "caption": fig.caption, "size": size}
 
 
 #: Method names older inquiries used in their evidence trail.
@@ -427,12 +507,6 @@ def _method_title(name: str) -> str:
     return str(name).replace("_", " ").replace("-", " ").capitalize()
 
 
-def _plural(word: str, n: int) -> str:
-    from widgets.analysis.baseline import plural
-
-    return plural(word, n)
-
-
 def _num(value: Any) -> str:
     if value is None:
         return ""
@@ -443,12 +517,18 @@ def _num(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+def _outcome(value: Any, kind: str) -> str:
+    """A progress entry's measure as the group reads it: a yes/no share as per cent ("31 %";
+    people type 45 for 45 %, the convention of ``widgets.analysis.progress``)."""
+    if kind == "yes_no" and _is_number(value):
+        share = float(value) if float(value) <= 1 else float(value) / 100
+        return percent(share, 0 if float(share * 100).is_integer() else 1)
+    return _num(value)
+
+
 def _share(rec: dict[str, Any], who: str) -> str:
     """ "3 of 4 (75%)" from a row of the practice comparison; "not known" without answers."""
-    doing, known = rec.get(f"{who}_doing"), rec.get(f"{who}_known")
-    if not known:
-        return "not known"
-    return f"{int(doing)} of {int(known)} ({int(doing) / int(known) * 100:.0f} %)"
+    return share_words(rec.get(f"{who}_doing"), rec.get(f"{who}_known"))
 
 
 def _setting(value: Any) -> str:
@@ -506,7 +586,10 @@ def _masker(inquiry: Inquiry) -> Callable[[str], str]:
         out, last, i = [], 0, 0
         while i < len(tokens):
             for size in lengths:
-                if tuple(words[i:i + size]) in names:
+                # A slice past the end is shorter than ``size`` and may equal a shorter
+                # name: only whole windows count (else the text's last words would mask
+                # past its end).
+                if i + size <= len(words) and tuple(words[i:i + size]) in names:
                     out += [text[last:tokens[i].start()], MASK]
                     last = tokens[i + size - 1].end()
                     i += size

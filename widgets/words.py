@@ -1,12 +1,19 @@
-"""Plain words for screens, messages and the report: the one plural rule of the kit, and the
-one list of words that mean yes or no.
+"""Plain words for screens, messages and the report: the one plural rule of the kit, the
+one verb-agreement rule, the one way to write a percentage, and the one list of words that
+mean yes or no.
 
 Standard library only, so screens can use it while the page loads.
 """
 
 from __future__ import annotations
 
+import math
 import unicodedata
+
+#: Between a number and its "%" (or unit): the two never break across lines.
+NBSP = "\u00a0"
+#: " %" as the kit writes it ("58 %"), with a no-break space.
+PERCENT = NBSP + "%"
 
 _IRREGULAR = {"child": "children", "person": "people", "man": "men", "woman": "women",
               "foot": "feet", "mouse": "mice"}
@@ -66,3 +73,99 @@ def yes_no_word(text: str) -> bool | None:
     if key in NO_WORDS:
         return False
     return None
+
+
+def count_words(count: int, unit_name: str) -> str:
+    """"1 family", "2 families", "1,200 households"."""
+    return f"{count:,} {plural(unit_name, count)}"
+
+
+# ---------------------------------------------------------------------- verb agreement
+
+#: Third-person verbs whose plural is not the word without its "s".
+_VERBS = {"has": "have", "is": "are", "was": "were", "does": "do", "doesn't": "don't",
+          "isn't": "aren't", "wasn't": "weren't", "hasn't": "haven't", "says": "say"}
+#: Words that may come before the verb ("always eats together") and stay as they are.
+_BEFORE_VERB = {"always", "never", "often", "usually", "still", "sometimes", "also",
+                "already", "rarely", "regularly", "now", "not", "mostly", "really"}
+#: Words that end in "s" but are not a verb in the third person ("this", "plus").
+_NOT_VERBS = {"this", "his", "its", "us", "plus", "less", "across", "towards", "as",
+              "perhaps", "always", "sometimes", "yes", "thus"}
+
+
+def agree(phrase: str, count: int | None) -> str:
+    """``phrase`` (words that finish "the family …": "has a plan", "eats together") made to
+    agree with ``count`` units: "35 of 60 pupils have a plan", "1 of 60 pupils has a plan".
+
+    The kit's one verb-agreement rule. The measure's words are written for one unit, so
+    only the plural needs a change, and only of the first verb: has/have, is/are, was/were,
+    does/do (and their "n't" forms), and simple "-s" endings (eats -> eat, watches ->
+    watch, tries -> try, goes -> go). Words before the verb such as "always" or "never"
+    stay. Anything else (past tense "stayed together", "can", "will") needs no change and
+    is left as it is.
+    """
+    text = phrase or ""
+    if count == 1 or not text.strip():
+        return text
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        lower = word.lower()
+        if lower in _BEFORE_VERB:
+            continue
+        if not lower:
+            continue
+        new = _plural_verb(lower)
+        if new != lower:
+            words[i] = new.capitalize() if word[:1].isupper() else new
+        break
+    return " ".join(words)
+
+
+def _plural_verb(word: str) -> str:
+    if word in _VERBS:
+        return _VERBS[word]
+    if word in _NOT_VERBS or not word.isalpha() or len(word) < 3 or not word.endswith("s") \
+            or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"  # tries -> try (but dies -> die, below)
+    if word.endswith(("sses", "shes", "ches", "xes", "zes", "oes")):
+        return word[:-2]  # watches -> watch, goes -> go
+    return word[:-1]  # eats -> eat, stays -> stay, uses -> use
+
+
+# ---------------------------------------------------------------------- percentages
+
+
+def percent(share: float | None, digits: int | None = None) -> str:
+    """A share (0–1) as a percentage the kit's way: "58 %" with a no-break space, so the
+    number and its sign never part at the end of a line. Whole per cent by default, one
+    decimal for shares under 1 % ("0.4 %"); ``digits`` fixes the decimals. "–" for no
+    value."""
+    if share is None or isinstance(share, bool):
+        return "–"
+    try:
+        pct = float(share) * 100
+    except (TypeError, ValueError):
+        return "–"
+    if not math.isfinite(pct):
+        return "–"
+    if digits is None:
+        digits = 1 if pct != 0 and abs(pct) < 1 else 0
+    text = f"{pct:.{digits}f}"
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    return text + PERCENT
+
+
+def share_words(doing: int, known: int) -> str:
+    """"3 of 4 (75 %)": how many of those who answered do something; "not known" when no
+    one answered."""
+    if not known:
+        return "not known"
+    return f"{int(doing):,} of {int(known):,} ({percent(int(doing) / int(known), 0)})"
+
+
+def per_cent(value: float | str) -> str:
+    """A number already in per cent ("95", 99.8) with its "%": "95 %" (no-break space)."""
+    return f"{value}{PERCENT}" if isinstance(value, str) else f"{float(value):g}{PERCENT}"

@@ -82,7 +82,9 @@ def test_from_practices_to_an_offline_report(voila_server, browser, page, open_n
     page.locator(".hi-nav-link[data-page='dashboard']").click()
     page.wait_for_selector(".hi-ready", state="attached")
     story = page.locator(".hi-story")
-    expect(story.locator("h2")).to_have_count(6)
+    # The story is drawn in the background (pandas, scipy and seaborn load first): a
+    # generous bound, not a guess at how long a busy machine takes.
+    expect(story.locator("h2")).to_have_count(6, timeout=90_000)
     expect(story.locator(".hi-story-practices")).to_contain_text(NEW)
     expect(story.locator(".hi-story-progress")).to_contain_text("Attendance rose from 50 to 86")
     expect(story.locator("img")).to_have_count(4)
@@ -92,7 +94,7 @@ def test_from_practices_to_an_offline_report(voila_server, browser, page, open_n
     # Download the report and save it.
     page.locator(".hi-report-button").click()
     link = page.locator(".hi-download-link")
-    expect(link).to_have_attribute("download", f"{slug}-report.html")
+    expect(link).to_have_attribute("download", f"{slug}-report.html", timeout=90_000)
     with page.expect_download() as info:
         link.click()
     download = info.value

@@ -23,14 +23,12 @@ import numpy as np
 import pandas as pd
 
 from widgets.model import MEASURE_KINDS, Measure, ModelError
-from widgets.words import plural  # re-exported: the one plural rule of the kit
+
+# Re-exported: the one plural, agreement and percentage rules of the kit.
+from widgets.words import agree, count_words, percent, plural  # noqa: F401
 
 #: Largest number of units the quick tally accepts (a tally is counted by hand).
 MAX_TALLY = 100_000
-
-def count_words(count: int, unit_name: str) -> str:
-    """"1 family", "2 families", "1,200 households"."""
-    return f"{count:,} {plural(unit_name, count)}"
 
 
 def fmt_number(value: float, digits: int = 3) -> str:
@@ -64,11 +62,9 @@ def fmt_numbers(values: np.ndarray) -> list[str]:
 
 
 def fmt_percent(share: float) -> str:
-    """A share (0–1) as a rounded percentage, "30 %" (or "0.4 %" for small shares)."""
-    pct = 100 * share
-    if pct != 0 and abs(pct) < 1:
-        return f"{pct:.1f} %"
-    return f"{pct:.0f} %"
+    """A share (0–1) as a rounded percentage, "30 %" (or "0.4 %" for small shares), with a
+    no-break space: :func:`widgets.words.percent`."""
+    return percent(share)
 
 
 def wilson_interval(successes: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
@@ -224,9 +220,10 @@ def baseline_summary(frame: pd.DataFrame, measure: Measure,
         yes = float(values.sum())
         low, high = wilson_interval(yes, n, confidence)
         share = yes / n
+        # "35 of 60 pupils … have a plan": the verb agrees with the count (words.agree).
         sentence = (f"{yes:,.0f} of {count_words(n, unit)} ({fmt_percent(share)}, likely "
                     f"between {fmt_percent(low)} and {fmt_percent(high)}) "
-                    f"{predicate(measure)}.")
+                    f"{agree(predicate(measure), int(yes))}.")
         return Baseline("yes_no", n, missing, share, low, high, 100, sentence + missing_text,
                         total=yes, confidence=confidence)
 

@@ -40,6 +40,7 @@ from widgets.analysis.positive_exceptions import (
     prepare,
 )
 from widgets.model import Measure, ModelError
+from widgets.words import percent
 
 #: Most model columns (after turning text into yes/no columns) the method accepts.
 MAX_COLUMNS = 200
@@ -226,7 +227,7 @@ def _better_than_expected(frame: pd.DataFrame, measure: Measure, circumstances: 
         if kind == "yes_no":
             did = what if prep.sign > 0 else f"not “{what}”"
             chance = "expected chance" if prep.sign > 0 else f"expected chance of “{what}”"
-            shown, actual = f"{chance} {mu[i]:.0%}".replace("%", " %"), did
+            shown, actual = f"{chance} {percent(mu[i])}", did
         elif kind == "rate":
             shown = f"expected {fmt_number(expected[i])} of {fmt_number(pop[i])}"
             actual = f"actual {fmt_number(y[i])}"

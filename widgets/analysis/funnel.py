@@ -38,6 +38,7 @@ from widgets.analysis.positive_exceptions import (
     prepare,
 )
 from widgets.model import Measure, ModelError
+from widgets.words import per_cent
 
 #: Winsorising share on each side for the overdispersion factor (Spiegelhalter 2005).
 WINSOR = 0.10
@@ -52,7 +53,7 @@ def limit_columns(level: float) -> tuple[str, str]:
 
 def level_words(level: float) -> str:
     """0.95 -> "95 %", 0.998 -> "99.8 %"."""
-    return f"{level * 100:g} %"
+    return per_cent(level * 100)
 
 
 def _exact_bound(prob: float, n: np.ndarray, p0: float) -> np.ndarray:

@@ -87,22 +87,31 @@ def compare_practice_checks(checks: pd.DataFrame | Iterable[PracticeCheck],
     # One answer per unit and practice: the last one given wins.
     answers = answers.drop_duplicates(["unit_id", "practice_id"], keep="last")
     answers["exception"] = answers["unit_id"].isin(exceptions)
+    # Counts per practice in one grouping (a loop over the answers per practice would take
+    # minutes for thousands of practices); Fisher's test once per distinct 2×2 table.
+    known = answers[answers["answer"].notna()]
+    counts = known.groupby(["practice_id", "exception"])["answer"].agg(["sum", "count"])
+    tally: dict[tuple, tuple[int, int]] = {
+        (pid, bool(is_ex)): (int(s), int(c))
+        for (pid, is_ex), s, c in zip(counts.index, counts["sum"], counts["count"],
+                                      strict=True)}
+    tests: dict[tuple[int, int, int, int], float] = {}
 
     rows = []
     for order, practice in enumerate(practices):
-        mine = answers[answers["practice_id"] == practice.id]
-        known = mine[mine["answer"].notna()]
-        ex = known[known["exception"]]["answer"]
-        ot = known[~known["exception"]]["answer"]
-        e_yes, e_known = int(ex.sum()), len(ex)
-        o_yes, o_known = int(ot.sum()), len(ot)
+        e_yes, e_known = tally.get((practice.id, True), (0, 0))
+        o_yes, o_known = tally.get((practice.id, False), (0, 0))
         share_e = e_yes / e_known if e_known else math.nan
         share_o = o_yes / o_known if o_known else math.nan
         diff = share_e - share_o
         p = math.nan
         if e_known and o_known:
-            p = float(fisher_exact([[e_yes, e_known - e_yes], [o_yes, o_known - o_yes]],
-                                   alternative="two-sided").pvalue)
+            key = (e_yes, e_known, o_yes, o_known)
+            if key not in tests:
+                tests[key] = float(fisher_exact(
+                    [[e_yes, e_known - e_yes], [o_yes, o_known - o_yes]],
+                    alternative="two-sided").pvalue)
+            p = tests[key]
         accessible = practice.accessible
         worth = (accessible == "yes" and not math.isnan(diff) and share_e >= MIN_SHARE
                  and diff >= MIN_DIFFERENCE)

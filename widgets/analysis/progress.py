@@ -27,8 +27,9 @@ from datetime import date
 
 import numpy as np
 
-from widgets.analysis.baseline import Baseline, fmt_number, fmt_percent, plural, predicate
+from widgets.analysis.baseline import Baseline, fmt_number, fmt_percent, predicate
 from widgets.model import Inquiry, Measure, ModelError, ProgressEntry
+from widgets.words import agree, plural
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -105,11 +106,11 @@ def period_words(start: date, end: date) -> tuple[str, int | None, int]:
         return "so far", None, max(days, 0)
     if days < 28:
         if days < 14:
-            return f"in {days} day{'s' if days != 1 else ''}", None, days
+            return f"in {days} {plural('day', days)}", None, days
         weeks = round(days / 7)
         return f"in {weeks} weeks", None, days
     months = (end.year - start.year) * 12 + (end.month - start.month) + 1
-    return f"in {months} month{'s' if months != 1 else ''}", months, days
+    return f"in {months} {plural('month', months)}", months, days
 
 
 def _cadence(days: Sequence[date]) -> str:
@@ -146,7 +147,7 @@ def _outcome_label(measure: Measure) -> str:
     what = (measure.what or "").strip().rstrip(".")
     units = plural(measure.unit_name or "unit")
     if measure.kind == "yes_no":
-        return f"{units[:1].upper()}{units[1:]} who {predicate(measure)}"
+        return f"{units[:1].upper()}{units[1:]} who {agree(predicate(measure), 2)}"
     if measure.kind == "score":
         return f"Average {what or 'score'}"
     if measure.kind == "count":

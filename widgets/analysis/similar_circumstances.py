@@ -38,6 +38,7 @@ from widgets.analysis.positive_exceptions import (
     prepare,
 )
 from widgets.model import Measure, ModelError
+from widgets.words import agree, per_cent
 
 _AMBIGUOUS = {"yes", "no", "true", "false", "y", "n", "0", "1", "none", "other", "unknown"}
 
@@ -204,9 +205,9 @@ def best_in_similar_circumstances(frame: pd.DataFrame, measure: Measure,
         flagged = good & (s_unit <= rare_share) & big[group]
         expected = mean[group]
         settings.update(rule_used="rare share", rare_share=rare_share)
+        rare = per_cent(fmt_number(rare_share * 100))
         notes.append(f"For yes/no answers, {units} with the good answer are flagged where, "
-                     f"among those in similar circumstances, {fmt_number(rare_share * 100)} % "
-                     "or fewer have it.")
+                     f"among those in similar circumstances, {rare} or fewer have it.")
     elif rule == "z":
         ss = np.bincount(group, weights=dev * dev, minlength=n_groups)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -256,7 +257,7 @@ def best_in_similar_circumstances(frame: pd.DataFrame, measure: Measure,
             per_group.append(f"Only {count_words(int(size[g]), unit)} in these circumstances "
                              f"({label}): too few to compare.")
         elif yes_no:
-            per_group.append(f"Not flagged; {fmt_number(share[g] * 100)} % of the "
+            per_group.append(f"Not flagged; {per_cent(fmt_number(share[g] * 100))} of the "
                              f"{int(size[g]):,} {units} in similar circumstances ({label}) "
                              "had the good outcome.")
         else:
@@ -276,7 +277,7 @@ def best_in_similar_circumstances(frame: pd.DataFrame, measure: Measure,
             if yes_no:
                 others = int(round(k * (1 - share[g])))
                 tails[g] = (f", although in similar circumstances ({label}) {others} of {k} "
-                            + ("did not." if sign > 0 else f"{what}."))
+                            + ("did not." if sign > 0 else f"{agree(what, others)}."))
             elif rule == "z":
                 tails[g] = (f", well {side} the average of {fmt_number(mean[g] * per)}"
                             f"{per_words} for the {k} {units} in similar circumstances "

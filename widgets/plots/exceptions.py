@@ -147,6 +147,8 @@ def _draw_points(ax, x, y, flagged, names) -> tuple[int, int]:
     ax.scatter(x[others], y[others], s=55, color=OTHERS, alpha=OTHERS_ALPHA,
                marker=OTHERS_MARKER, linewidths=0, label="others", zorder=2)
     chosen = np.flatnonzero(ok & flagged)
+    if len(chosen) > MAX_POINTS:  # thousands of diamonds: a fixed sample, said in the caption
+        chosen = np.sort(np.random.default_rng(1).choice(chosen, MAX_POINTS, replace=False))
     ax.scatter(x[chosen], y[chosen], s=120, color=HIGHLIGHT, marker=HIGHLIGHT_MARKER,
                edgecolors=REFERENCE, linewidths=1.0, label="positive exceptions", zorder=4)
     if len(chosen) <= MAX_NAMED:
@@ -225,6 +227,8 @@ def _caption(data, measure: Measure, method: str, shape: str, chosen_by: str | N
     text = f"{number(k)} of {number(n)} {plural(measure.unit_name, n)} {verb} ({how}), {shape}"
     if n - k > MAX_POINTS:
         text += f"; a sample of {MAX_POINTS:,} of the other {n - k:,} is drawn"
+    if k > MAX_POINTS:
+        text += f"; a sample of {MAX_POINTS:,} of the {k:,} orange diamonds is drawn"
     return text + ".", n, k
 
 

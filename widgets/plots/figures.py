@@ -11,9 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from widgets.model import Measure, ProgressEntry
+from widgets.words import PERCENT, agree
 
 from .theme import (
     HIGHLIGHT,
+    MAX_BARS,
+    MAX_BINS,
     OTHERS,
     OTHERS_ALPHA,
     REFERENCE,
@@ -26,6 +29,7 @@ from .theme import (
     percent,
     plural,
     rate_scale,
+    showing,
     themed,
 )
 from .theme import MAX_POINTS as _MAX_POINTS
@@ -74,7 +78,7 @@ def _baseline_yes_no(outcome, measure: Measure) -> Figure:
         ax.set_ylabel(f"Number of {plural(measure.unit_name)}")
         ax.set_ylim(0, max(yes, no, 1) * 1.18)
     caption = (f"Baseline: {number(yes)} of {number(n)} {plural(measure.unit_name, n)} "
-               f"({percent(yes / n)}) {what} (bars: yes and no).")
+               f"({percent(yes / n)}) {agree(what, yes)} (bars: yes and no).")
     alt = (f"Bar chart of {plural(measure.unit_name)}: {number(yes)} yes ({what}) "
            f"and {number(no)} no.")
     return Figure(fig, caption, alt)
@@ -89,10 +93,12 @@ def _baseline_spread(outcome, measure: Measure) -> Figure:
     discrete = (measure.kind == "count" and bool((outcome == outcome.round()).all())
                 and outcome.nunique() <= 25)
     median = float(outcome.median())
+    values = outcome.to_numpy(dtype=float)
+    bins: Any = "auto" if discrete else _bins(values)
     with themed():
         fig, ax = new_figure()
-        sns.histplot(x=outcome.to_numpy(), ax=ax, color=OTHERS, discrete=discrete or None,
-                     shrink=0.85 if discrete else 1, bins="auto" if not discrete else "auto")
+        sns.histplot(x=values, ax=ax, color=OTHERS, discrete=discrete or None,
+                     shrink=0.85 if discrete else 1, bins=bins)
         ax.axvline(median, color=REFERENCE, linestyle="--", label=f"middle value {number(median)}")
         ax.set_xlabel(label(measure.what or word, 60))
         ax.set_ylabel(f"Number of {plural(measure.unit_name)}")
@@ -104,6 +110,24 @@ def _baseline_spread(outcome, measure: Measure) -> Figure:
     alt = (f"{shape.capitalize()} of {measure.what or word.lower()} for {number(n)} {units}; "
            f"the dashed line marks the middle value {number(median)}.")
     return Figure(fig, caption, alt)
+
+
+def _bins(values) -> int:
+    """numpy's "auto" number of histogram bins (the smaller width of Freedman–Diaconis and
+    Sturges), worked out without building the edges, and at most :data:`MAX_BINS`: one far
+    value in a large table would otherwise ask for millions of bins."""
+    import numpy as np
+
+    finite = values[np.isfinite(values)]
+    n = len(finite)
+    span = float(finite.max() - finite.min()) if n else 0.0
+    if n < 2 or span == 0:
+        return 1
+    sturges = span / (np.log2(n) + 1)
+    q75, q25 = np.percentile(finite, [75, 25])
+    fd = 2 * float(q75 - q25) / n ** (1 / 3)
+    width = min(sturges, fd) if fd > 0 else sturges
+    return int(max(1, min(MAX_BINS, np.ceil(span / width))))
 
 
 def _baseline_rate(frame, measure: Measure) -> Figure:
@@ -166,7 +190,9 @@ def practices_figure(comparison) -> Figure:
 
     ``comparison`` is the DataFrame of ``widgets.analysis.practices.compare_practices``
     (columns ``practice`` or ``what``, ``share_exceptions``, ``share_others``; shares 0–1).
-    Missing shares (nobody checked) are drawn as no bar.
+    Missing shares (nobody checked) are drawn as no bar. At most :data:`MAX_BARS` practices
+    are drawn, the first ones in the order given (the comparison puts those worth spreading
+    first); the caption says how many of how many.
     """
     import numpy as np
     import pandas as pd
@@ -179,11 +205,17 @@ def practices_figure(comparison) -> Figure:
     ot = pd.to_numeric(comparison["share_others"], errors="coerce").to_numpy(dtype=float)
     if np.isnan(ex).all() and np.isnan(ot).all():
         return empty_figure(caption="No data yet: no practices have been checked.")
+    total = len(names)
+    diff = np.where(np.isnan(ex) | np.isnan(ot), -np.inf, ex - ot)
+    best = int(np.argmax(diff))  # over every practice, drawn or not
+    best_words = ((_short(names[best]), percent(ex[best]), percent(ot[best]))
+                  if np.isfinite(diff[best]) else None)
+    names, ex, ot = names[:MAX_BARS], ex[:MAX_BARS], ot[:MAX_BARS]
     n = len(names)
     y = np.arange(n)
     height = 0.38
     with themed():
-        fig, ax = new_figure(height=max(3.2, 1.1 * n + 1.6))
+        fig, ax = new_figure(height=max(3.2, 0.9 * n + 1.6))
         for shares, offset, colour, words in ((ex, -height / 2, HIGHLIGHT,
                                                "positive exceptions"),
                                               (ot, height / 2, OTHERS, "others")):
@@ -198,13 +230,12 @@ def practices_figure(comparison) -> Figure:
         ax.set_xlabel("Share doing it (%)")
         ax.grid(axis="y", visible=False)
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
-    diff = np.where(np.isnan(ex) | np.isnan(ot), -np.inf, ex - ot)
-    best = int(np.argmax(diff))
     parts = (f"Practices: share of positive exceptions doing each one (orange) against "
-             f"others (blue), for {n} practice{'s' if n != 1 else ''}")
-    if np.isfinite(diff[best]):
-        parts += (f"; largest gap: “{_short(names[best])}” {percent(ex[best])} of exceptions "
-                  f"vs {percent(ot[best])} of others")
+             f"others (blue), for {number(total)} {plural('practice', total)}"
+             f"{showing(n, total, 'practice')}")
+    if best_words is not None:
+        parts += (f"; largest gap: “{best_words[0]}” {best_words[1]} of exceptions "
+                  f"vs {best_words[2]} of others")
     alt = "Paired bar chart. " + "; ".join(
         f"{_short(nm)}: {percent(a)} of exceptions, {percent(b)} of others"
         for nm, a, b in zip(names, ex, ot, strict=True))
@@ -240,6 +271,12 @@ def progress_figure(progress_entries: list[ProgressEntry] | Any, baseline_value:
     frame = frame.dropna(subset=["when"]).sort_values("when")
     kind = measure.kind if measure else "score"
     what = (measure.what if measure and measure.what else "outcome measure")
+    short = what
+    if measure is not None and measure.what:
+        from widgets.analysis.baseline import predicate
+
+        short = predicate(measure)  # "stayed together", not "The family stayed together"
+        short = short[:1].upper() + short[1:]
     factor, unit = _outcome_scale(frame["outcome"], baseline_value, kind)
     panels = [col for col in ("outcome", "attendance", "people_helped")
               if col in frame and frame[col].notna().any()]
@@ -255,12 +292,13 @@ def progress_figure(progress_entries: list[ProgressEntry] | Any, baseline_value:
             d0, d1 = _day(part["when"].iloc[0]), _day(part["when"].iloc[-1])
             colour = SERIES[i % len(SERIES)]
             if col == "outcome":
-                digits = 0 if unit == " %" else 2
+                digits = 0 if unit == PERCENT else 2
                 values = values.where(values > 1, values * factor) if factor != 1 else values
                 first, last = float(values.iloc[0]), float(values.iloc[-1])
                 ax.plot(part["when"], values, marker="o", color=colour, label="measured",
                         clip_on=False)
-                ax.set_ylabel(label(f"{what}{unit}", 24, 48))
+                # The unit never falls off a long measure: it has a line of its own.
+                ax.set_ylabel(f"{label(short, 22, 44)}\n({_axis_unit(kind, unit, measure)})")
                 text = f"{_short(what, 40)}: {number(last, digits)}{unit} on {d1}"
                 if baseline_value is not None:
                     base = baseline_value * factor
@@ -275,7 +313,7 @@ def progress_figure(progress_entries: list[ProgressEntry] | Any, baseline_value:
                 first, last = float(values.iloc[0]), float(values.iloc[-1])
                 ax.plot(part["when"], values, marker="o", color=colour, label="people came",
                         clip_on=False)
-                ax.set_ylabel("Attendance")
+                ax.set_ylabel("Attendance\n(people who came)")
                 _count_axis(ax, values)
                 said = f"attendance {number(first)} on {d0}"
                 if len(part) > 1:
@@ -285,10 +323,13 @@ def progress_figure(progress_entries: list[ProgressEntry] | Any, baseline_value:
                             f"{number(last)}")
             else:
                 total = float(values.sum())
-                ax.bar(part["when"], values, width=_bar_days(frame["when"]), color=colour,
-                       label="people helped in the period")
-                ax.set_ylabel("People helped")
-                _count_axis(ax, values)
+                when, heights, width, summed = _periods(part["when"], values,
+                                                        _bar_days(frame["when"]))
+                ax.bar(when, heights, width=width, color=colour,
+                       label="people helped in the period" if not summed else
+                       f"people helped, summed in {len(heights)} equal periods")
+                ax.set_ylabel("People helped\n(people)")
+                _count_axis(ax, heights)
                 captions.append(f"{number(total)} people helped"
                                 + (f" from {d0} to {d1}" if d0 != d1 else ""))
                 alts.append(f"people helped: {len(part)} periods, {number(total)} in all")
@@ -304,10 +345,41 @@ def progress_figure(progress_entries: list[ProgressEntry] | Any, baseline_value:
     return Figure(fig, caption + ".", alt)
 
 
+def _axis_unit(kind: str, unit: str, measure: Measure | None) -> str:
+    """What the numbers on the outcome axis count: "% of families", "per 100", "per family"."""
+    name = measure.unit_name if measure else ""
+    if kind == "yes_no":
+        return f"% of {plural(name)}"
+    if kind == "rate":
+        return unit.strip()
+    if kind == "count":
+        return f"average per {(name or 'unit').strip() or 'unit'}"
+    return "average score"
+
+
+def _periods(when, values, width_days: float):
+    """The bars of a series over time: one per entry, or (more than :data:`MAX_BINS`
+    entries) the values summed in MAX_BINS equal periods, so a long log stays a readable
+    plot of bounded size. Returns (bar dates, heights, width in days, summed?)."""
+    import numpy as np
+    import pandas as pd
+
+    if len(values) <= MAX_BINS:
+        return when, values, width_days, False
+    seconds = when.to_numpy().astype("datetime64[s]").astype("int64").astype(float)
+    edges = np.linspace(seconds.min(), seconds.max() + 1, MAX_BINS + 1)
+    sums = np.bincount(np.clip(np.searchsorted(edges, seconds, side="right") - 1, 0,
+                               MAX_BINS - 1), weights=values.to_numpy(dtype=float),
+                       minlength=MAX_BINS)
+    centres = pd.to_datetime((edges[:-1] + edges[1:]) / 2, unit="s")
+    width = max(1.0, (edges[1] - edges[0]) / 86400 * 0.85)
+    return centres, pd.Series(sums), width, True
+
+
 def _outcome_scale(outcome, baseline_value: float | None, kind: str) -> tuple[float, str]:
     """How to draw the outcome: shares (yes/no, rates) times 100 ("%") or per 1,000."""
     if kind == "yes_no":
-        return 100.0, " %"
+        return 100.0, PERCENT
     if kind == "rate":
         reference = baseline_value if baseline_value is not None else 0.01
         factor, per = rate_scale(float(reference))

@@ -44,6 +44,14 @@ OTHERS_ALPHA = 0.55
 #: caption). Exceptions are always all drawn.
 MAX_POINTS = 5000
 
+#: Most bars (or rows of bars) any plot draws: beyond this the first ones are drawn and the
+#: caption says "showing 20 of 100,000". Keeps every figure a bounded size.
+MAX_BARS = 20
+#: Most bins of a histogram, and most periods of a bar chart over time.
+MAX_BINS = 60
+#: Largest height of any figure, in inches (with FIGSIZE's width: a bounded pixel size).
+MAX_HEIGHT = 20.0
+
 #: Size of every figure in inches, and the resolution of PNG output.
 FIGSIZE = (10.0, 5.6)
 DPI = 110
@@ -109,7 +117,8 @@ def new_figure(nrows: int = 1, height: float | None = None, sharex: bool = False
     """
     from matplotlib.figure import Figure as MplFigure
 
-    size = (FIGSIZE[0], height or (FIGSIZE[1] if nrows == 1 else 3.2 * nrows + 0.6))
+    size = (FIGSIZE[0], min(MAX_HEIGHT, height or (FIGSIZE[1] if nrows == 1
+                                                  else 3.2 * nrows + 0.6)))
     fig = MplFigure(figsize=size, dpi=DPI, layout="constrained")
     axes = fig.subplots(nrows, 1, sharex=sharex, squeeze=False)[:, 0]
     return fig, (axes[0] if nrows == 1 else list(axes))
@@ -199,12 +208,18 @@ def label(text: Any, width: int = 40, limit: int = 90) -> str:
 def plural(unit_name: str, n: float | None = 2) -> str:
     """``unit_name`` in the plural when ``n`` is not 1 (family → families).
 
-    The one rule of the kit lives in :func:`widgets.analysis.baseline.plural` (imported here
-    when first needed: it loads pandas).
+    The one rule of the kit is :func:`widgets.words.plural`.
     """
     from widgets.words import plural as _plural
 
     return _plural(unit_name, None if n is None else (1 if n == 1 else 2))
+
+
+def showing(shown: int, total: int, things: str) -> str:
+    """" (showing 20 of 100,000 practices)" when not everything is drawn, else ""."""
+    if shown >= total:
+        return ""
+    return f" (showing {shown:,} of {total:,} {plural(things, total)})"
 
 
 def number(value: float | None, digits: int = 1) -> str:
@@ -217,10 +232,13 @@ def number(value: float | None, digits: int = 1) -> str:
 
 
 def percent(share: float | None) -> str:
-    """A share between 0 and 1 as a whole percentage ("30 %", the kit's style)."""
+    """A share between 0 and 1 as a whole percentage ("30 %", the kit's style, with a
+    no-break space): :func:`widgets.words.percent`."""
+    from widgets.words import percent as _percent
+
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return "–"
-    return f"{share * 100:.0f} %"
+    return _percent(share, 0)
 
 
 def rate_scale(overall: float) -> tuple[float, str]:

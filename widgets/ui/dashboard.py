@@ -19,6 +19,7 @@ import ipywidgets as ipw
 
 from widgets.model import Inquiry
 from widgets.ui.download import MIME, DownloadButton
+from widgets.ui.errors import is_person_error, person_text, run_and_report
 from widgets.ui.nav import page_href
 from widgets.ui.step3.shared import Later, esc, facts_html, figure_html, lead_balance, said
 
@@ -56,6 +57,10 @@ CSS = """
 """
 
 LOADING = '<p class="hi-pending">Putting the story together…</p>'
+#: Shown instead of the story when it cannot be put together (never "Putting the story
+#: together…" for ever).
+STORY_FAILED = ("Sorry — the story could not be put together, so there is nothing to show "
+                "here. Nothing stored was changed; the details are in the log.")
 
 
 def _dl(rows: list[tuple[str, Any]]) -> str:
@@ -121,6 +126,8 @@ def story_html(c: dict[str, Any], inquiry: Inquiry) -> str:
             ("Others doing it", row["others"]), ("Learnt from", row["from_units"])]) + "</div>")
     if not p["spread"]:
         out.append(_empty("No practice that anyone could adopt has been recorded yet."))
+    if p["more"]["spread"]:  # a long list is cut short, as in the report
+        out.append(f'<p class="hi-note" dir="auto">{esc(p["more"]["spread"])}</p>')
     out.append(figure_html(p["figure"]))
     for key, words in (("not_more_common", "Anyone could do these, but the positive "
                                            "exceptions do not do them more often"),
@@ -128,6 +135,8 @@ def story_html(c: dict[str, Any], inquiry: Inquiry) -> str:
                        ("useless", "True but useless: they need resources others lack")):
         if p[key]:
             items = "".join(f'<li dir="auto">{esc(r["what"])}</li>' for r in p[key])
+            if p["more"][key]:
+                items += f'<li dir="auto">{esc(p["more"][key])}</li>'
             out.append(f'<p class="hi-note">{esc(words)}:</p><ul class="hi-note">{items}</ul>')
     out.append("</section>")
 
@@ -181,7 +190,7 @@ class Dashboard:
             f'prints. To change anything, go back to <a href="{step3}">step 3</a> or the '
             "steps before.</span>")])
         tools.add_class("hi-dashboard-tools")
-        self.later = Later(self._compute, self._show, errors=page.errors)
+        self.later = Later(self._story, self._show, errors=page.errors)
         self.widget = ipw.VBox([ipw.HTML(f"<style>{CSS}</style>"), tools, self.story])
         self.widget.add_class("hi-dashboard")
         self.later.request()
@@ -192,6 +201,15 @@ class Dashboard:
 
         inquiry = self.store.get(self.slug)
         return story_html(report_context(inquiry), inquiry)
+
+    def _story(self) -> str:
+        """The story, or a plain message in its place when it cannot be made (a person's
+        problem in its own words; a bug as an apology, its traceback in the log)."""
+        ok, html_text, exc = run_and_report(self._compute)  # logs anything unexpected
+        if ok:
+            return html_text
+        text = person_text(exc) if exc is not None and is_person_error(exc) else STORY_FAILED
+        return f'<p class="hi-notice hi-story-failed" role="status">{esc(text)}</p>'
 
     def _show(self, html_text: str) -> None:
         self.story.value = html_text

@@ -39,15 +39,21 @@ LOCKED_NOTE = ("This file keeps real names locked with a passphrase. Type the pa
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+    from widgets.words import count_words  # the kit's one plural rule
+
+    return f"{n:,} {many}" if many is not None and n != 1 else count_words(n, one)
 
 
-def step_progress(summary) -> dict[str | int, str]:
-    """A short progress line per step from a :class:`~widgets.store.InquirySummary`."""
+def step_progress(summary, unit_name: str | None = None) -> dict[str | int, str]:
+    """A short progress line per step from a :class:`~widgets.store.InquirySummary`.
+
+    The units are counted in the measure's own word ("60 pupils"): ``unit_name``, or the
+    summary's ``unit_name`` when it has one, else "units"."""
     s = summary
+    unit = (unit_name or getattr(s, "unit_name", None) or "").strip() or "unit"
     step1 = ["measure defined" if s.measure_defined else "no measure yet"]
     if s.units:
-        step1.append(_plural(s.units, "unit"))
+        step1.append(_plural(s.units, unit))
     if s.people:
         step1.append(_plural(s.people, "person", "people"))
     step2 = [_plural(s.confirmed_exceptions, "exception") + " confirmed"]
@@ -70,9 +76,9 @@ STEP_CARDS: tuple[tuple[str | int, str], ...] = (
 )
 
 
-def step_cards_html(slug: str, summary) -> str:
+def step_cards_html(slug: str, summary, unit_name: str | None = None) -> str:
     """The big entry points to the steps, each with its progress (escaped)."""
-    progress = step_progress(summary)
+    progress = step_progress(summary, unit_name)
     cards = []
     for key, label in STEP_CARDS:
         cards.append(
@@ -344,7 +350,7 @@ class StartPage:
             f'<a class="hi-open-link hi-permalink" href="{link}">Link to this inquiry</a> '
             f"(bookmark it, or open it on another computer on this server).</p>"
         )
-        cards = ipw.HTML(step_cards_html(slug, summary))
+        cards = ipw.HTML(step_cards_html(slug, summary, self._unit_name(slug, summary)))
         cards.add_class("hi-step-cards")
         self.downloads = {
             "json": DownloadButton("Prepare the inquiry file (.json)", self._inquiry_file,
@@ -359,6 +365,13 @@ class StartPage:
                                ipw.HBox([self.downloads["json"], self.downloads["xlsx"]]), names)
         self._show_reminder(summary)
         self.refresh_list()
+
+    def _unit_name(self, slug: str, summary) -> str:
+        """The measure's word for a unit ("pupil"), for the step cards."""
+        name = getattr(summary, "unit_name", None)  # when the store's summary carries it
+        if name is None:
+            name = self.store.get(slug, include_units=False).measure.unit_name
+        return name or ""
 
     def refresh_list(self) -> None:
         """Re-read the list of stored inquiries."""

@@ -136,6 +136,7 @@ class Step2View:
         self.group = GroupChoice(self.measure)
         self.results = ResultsView(self.measure)
         self.candidates = CandidatesPanel(self.measure)
+        self.candidates.thresholds = self._thresholds()
         self.candidates.refresh(inquiry.exceptions, self.found)
 
         self.picker.run_button.on_click(
@@ -157,6 +158,13 @@ class Step2View:
         self.replay = Later(self._replay_compute, self._replay_show, errors=page.errors)
         if inquiry.exceptions and self._last_looking(inquiry.analysis_runs):
             self.replay.request(list(self.picker.methods()), self._replay_settings())
+
+    def _thresholds(self) -> dict[str, float]:
+        """The numbers the candidates' scores are judged by, as the controls hold them (the
+        last run's, after a reload): for the score legend."""
+        return {"threshold": self.picker.threshold.value,
+                "iqr_factor": self.picker.iqr_factor.value,
+                "flag_at": self.picker.funnel_limit.value}
 
     @staticmethod
     def _last_looking(runs) -> bool:
@@ -235,6 +243,7 @@ class Step2View:
     def refresh(self) -> None:
         """Redraw the candidate table and form from the store."""
         existing = self._existing()
+        self.candidates.thresholds = self._thresholds()
         self.candidates.refresh(list(existing.values()), self.found)
         self.results.set_rejected({u for u, d in existing.items() if d.status == "rejected"})
 

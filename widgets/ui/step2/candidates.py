@@ -66,7 +66,9 @@ def expected_text(value: float | None, measure: Measure) -> str:
     if v is None:
         return "–"
     if measure.kind == "yes_no":
-        return f"{v * 100:.0f} %"
+        from widgets.words import percent
+
+        return percent(v, 0)
     return fmt_number(v)
 
 
@@ -94,8 +96,9 @@ def decision_html(d: ExceptionDecision) -> str:
 
 
 def candidates_table_html(decisions: list[ExceptionDecision], found: dict[str, Found],
-                          measure: Measure) -> str:
-    """The candidate table as escaped HTML ('' explanation when not run this session)."""
+                          measure: Measure, thresholds: dict[str, float] | None = None) -> str:
+    """The candidate table as escaped HTML ('' explanation when not run this session).
+    ``thresholds``: the settings the scores were judged by (see :func:`score_legend`)."""
     from widgets.words import plural
 
     if not decisions:
@@ -127,20 +130,87 @@ def candidates_table_html(decisions: list[ExceptionDecision], found: dict[str, F
     if any(d.unit_id not in found for d in ordered[:MAX_ROWS]):
         hint = ("<p class='hi-method-line hi-why-hint'>Press “Find positive exceptions” to "
                 "see why each one was picked.</p>")
+    shown = ordered[:MAX_ROWS]
+    methods = {m for d in shown for m in
+               ((found[d.unit_id].methods if d.unit_id in found and found[d.unit_id].methods
+                 else d.methods) or [])}
     return (f'{hint}<table class="hi-table hi-candidates"><thead><tr>'
             f"<th>{unit}</th><th>Score</th><th>Expected</th><th>Why it was picked</th>"
             "<th>Found by</th><th>Decision</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>{score_legend(measure)}{more}")
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            f"{score_legend(measure, methods, thresholds)}{more}")
 
 
-def score_legend(measure: Measure) -> str:
-    """One line under the table that says what "Score" means."""
-    from widgets.words import plural
+#: The settings the legend assumes when it is not told (the controls' defaults, and the
+#: share below which a good yes/no answer counts as rare in ``similar_circumstances``).
+DEFAULT_THRESHOLDS = {"threshold": 2.0, "iqr_factor": 1.5, "flag_at": 0.95, "rare_share": 0.3}
 
-    units = html.escape(plural(measure.unit_name or "unit"))
-    return (f"<p class='hi-method-line hi-score-legend'>Score: how far above similar {units}, "
-            "in standard deviations; 2 or more stands out. Expected: what their circumstances "
-            "would lead us to expect.</p>")
+
+def score_legend(measure: Measure, methods: set[str] | None = None,
+                 thresholds: dict[str, float] | None = None) -> str:
+    """What "Score" means under the table, for the methods that picked the candidates shown,
+    in the words of the controls ("How far from the rest").
+
+    One vocabulary: a score is how far a unit is from the rest, and a unit "stands out" at
+    the number chosen in “How far from the rest”. The exception is a yes/no measure with
+    "best in similar circumstances": a 0/1 answer has no distance to choose, so that method
+    picks those with the good answer where it is rare (30 % or fewer in similar
+    circumstances); their score only ranks them (about 1.5 at 30 %, 2 at 20 %), and the
+    legend says so, so that a 1.7 is not read as "below 2, does not stand out".
+    """
+    from widgets.ui.step2.method_picker import IQR_LABEL, THRESHOLD_LABEL
+    from widgets.words import percent, plural
+
+    t = dict(DEFAULT_THRESHOLDS)
+    for key, value in (thresholds or {}).items():
+        v = _num(value)
+        if v is not None and v > 0:
+            t[key] = v
+    names = {_alias(m) for m in (methods or {"group-z", "expected"})}
+    units = plural(measure.unit_name or "unit")
+    yes_no = measure.kind == "yes_no"
+    far = THRESHOLD_LABEL.split(" (")[0]  # "How far from the rest"
+    parts = [f"Score: how far from the rest of similar {units}, in standard deviations "
+             "(higher is further)."]
+    by_distance = [method_title(m) for m in ("group-z", "expected") if m in names
+                   and not (m == "group-z" and yes_no)]
+    if by_distance:
+        parts.append(f"{' and '.join(f'“{x}”' for x in by_distance)}: stands out at "
+                     f"{_plain(t['threshold'])} or more (“{far}”).")
+    if "group-iqr" in names and not yes_no:
+        parts.append(f"“{method_title('group-iqr')}”: the score counts how many times the "
+                     "spread of the middle half of their group they are beyond its usual "
+                     f"range; stands out beyond {_plain(t['iqr_factor'])} (“{IQR_LABEL}”).")
+    if "funnel" in names:
+        level = t["flag_at"]
+        z = 1.96 if abs(level - 0.95) < 1e-9 else 3.09 if abs(level - 0.998) < 1e-9 else None
+        about = f", a score of about {_plain(z)}" if z is not None else ""
+        parts.append(f"“{method_title('funnel')}”: stands out beyond the {percent(level)} "
+                     f"limit{about}.")
+    if yes_no and names & {"group-z", "group-iqr"}:
+        rare = min(max(t["rare_share"], 0.01), 0.99)
+        at_rare = math.sqrt((1 - rare) / rare)
+        parts.append(f"On a yes/no measure “{method_title('group-z')}” does not use “{far}”: "
+                     f"it picks {units} with the good answer where {percent(rare, 0)} or "
+                     f"fewer of similar {units} have it, whatever their score. Their score "
+                     f"only says how rare that is: {_plain(round(at_rare, 1))} where "
+                     f"{percent(rare, 0)} have it, 2 where {percent(0.2, 0)} do, 3 where "
+                     f"{percent(0.1, 0)} do.")
+    if "group-choice" in names:
+        parts.append("Chosen by the group: no score.")
+    parts.append("Expected: what their circumstances would lead us to expect.")
+    return (f"<p class='hi-method-line hi-score-legend'>{html.escape(' '.join(parts))}</p>")
+
+
+def _plain(value: float) -> str:
+    """2.0 -> "2", 1.96 -> "1.96" (no pandas: the legend is drawn while the page loads)."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _alias(name: str) -> str:
+    from widgets.ui.step2.method_picker import ALIASES
+
+    return ALIASES.get(name, name)
 
 
 class CandidatesPanel:
@@ -154,6 +224,8 @@ class CandidatesPanel:
 
     def __init__(self, measure: Measure):
         self.measure = measure
+        #: The settings the scores were judged by (set by the step 2 view from its controls).
+        self.thresholds: dict[str, float] = {}
         self.decisions: dict[str, ExceptionDecision] = {}
         self.table = ipw.HTML("")
         self.table.add_class("hi-candidates-box")
@@ -200,7 +272,8 @@ class CandidatesPanel:
     def refresh(self, decisions: list[ExceptionDecision], found: dict[str, Found]) -> None:
         """Redraw the table and the choice of candidates (keeping the one chosen)."""
         self.decisions = {d.unit_id: d for d in decisions}
-        self.table.value = candidates_table_html(decisions, found, self.measure)
+        self.table.value = candidates_table_html(decisions, found, self.measure,
+                                                 self.thresholds)
         # The same candidates as the table shows (a list of thousands helps nobody).
         ordered = sorted(decisions, key=lambda d: sort_key(d, found))[:MAX_ROWS]
         options = [(f"{d.unit_id} — {EXCEPTION_STATUSES.get(d.status, d.status)}", d.unit_id)

@@ -19,6 +19,7 @@ import ipywidgets as ipw
 
 from widgets.model import AnalysisRun, Measure, ModelError
 from widgets.ui.errors import Message
+from widgets.words import PERCENT
 
 #: The methods offered as checkboxes ("group-choice" has its own section).
 LOOKING_METHODS = ("group-z", "group-iqr", "expected", "funnel")
@@ -33,8 +34,8 @@ ALIASES = {
 
 DEFAULT_THRESHOLD = 2.0  # standard deviations: the DPPD handbook's usual cut-off
 DEFAULT_IQR_FACTOR = 1.5  # Tukey's fences
-FUNNEL_LIMITS = [("95 % limit (about 2 standard deviations)", 0.95),
-                 ("99.8 % limit (about 3 standard deviations)", 0.998)]
+FUNNEL_LIMITS = [(f"95{PERCENT} limit (about 2 standard deviations)", 0.95),
+                 (f"99.8{PERCENT} limit (about 3 standard deviations)", 0.998)]
 
 WIDE = {"description_width": "initial"}
 
@@ -157,8 +158,9 @@ class MethodPicker:
         if measure.kind == "yes_no":
             self.yes_no_note.value = (
                 "<p class='hi-method-line'>For a yes/no measure, “best in similar "
-                f"circumstances” picks {html.escape(units)} with the good answer where 30 % "
-                "or fewer of those in similar circumstances have it.</p>")
+                f"circumstances” picks {html.escape(units)} with the good answer where "
+                f"30{PERCENT} or fewer of those in similar circumstances have it, whatever its "
+                "score (so “How far from the rest” does not apply to it).</p>")
 
         self.run_button = ipw.Button(description="Find positive exceptions",
                                      button_style="primary", icon="search",

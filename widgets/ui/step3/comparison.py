@@ -22,15 +22,14 @@ from widgets.ui.step3.shared import (
     plural,
     unit_words,
 )
+from widgets.words import share_words
 
 HEADINGS = ("Practice", "Positive exceptions doing it", "Others doing it", "Difference",
             "What it tells us")
 
 
 def _share(doing: Any, known: Any) -> str:
-    if not known:
-        return "not known"
-    return f"{int(doing)} of {int(known)} ({int(doing) / int(known) * 100:.0f} %)"
+    return share_words(doing, known)
 
 
 def _points(diff: Any) -> str:
@@ -129,7 +128,7 @@ class ComparisonView:
             self._set("No answers yet: fill in the grid above, or read a check sheet.", "", "")
             return
         sentence = (f"Comparing {plural(len(confirmed), 'confirmed positive exception')} with "
-                    f"{others:,} other {one if others == 1 else many}.")
+                    f"{plural(others, f'other {one}', f'other {many}')}.")
         if not confirmed:
             sentence = ("No positive exception is confirmed yet: confirm them in step 2, "
                         "then compare.")

@@ -29,6 +29,7 @@ from widgets.ui.step3.shared import (
     said,
     unit_words,
 )
+from widgets.words import percent
 
 HEADINGS = ("Date", "The measure", "Attendance", "People helped", "Note")
 
@@ -206,8 +207,9 @@ class ProgressSection:
         if value is None:
             return ""
         if self.ctx.inquiry.measure.kind == "yes_no":
-            share = value * 100 if value <= 1 else value
-            return f"{share:.0f} %" if float(share).is_integer() else f"{share:.1f} %"
+            share = value if value <= 1 else value / 100
+            whole = float(share * 100).is_integer()
+            return percent(share, 0 if whole else 1)
         return _num(value)
 
     def _pending(self) -> None:

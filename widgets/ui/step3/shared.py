@@ -24,6 +24,8 @@ from typing import Any
 
 from widgets.model import ROLES, Inquiry
 from widgets.ui.errors import ErrorBox, run_safely
+from widgets.words import count_words
+from widgets.words import plural as words_plural
 
 #: None: background work only inside a Jupyter kernel; True/False forces it (tests, demos).
 BACKGROUND: bool | None = None
@@ -156,20 +158,17 @@ def figure_html(fig: Any, cls: str = "hi-figure") -> str:
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
-    """"1 family", "3 families" (``many`` defaults to ``one`` + "s")."""
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+    """"1 family", "3 families": the kit's one plural rule (:func:`widgets.words.plural`),
+    or ``many`` when given."""
+    if many is not None and n != 1:
+        return f"{n:,} {many}"
+    return count_words(n, one)
 
 
 def unit_words(inquiry: Inquiry) -> tuple[str, str]:
     """The unit in the group's words, singular and plural ("family", "families")."""
     one = (inquiry.measure.unit_name or "unit").strip() or "unit"
-    if one.endswith("y") and len(one) > 1 and one[-2] not in "aeiou":
-        many = one[:-1] + "ies"
-    elif one.endswith(("s", "sh", "ch", "x")):
-        many = one + "es"
-    else:
-        many = one + "s"
-    return one, many
+    return one, words_plural(one)
 
 
 def facts_html(rows: list[tuple[str, Any]]) -> str:
