@@ -93,3 +93,10 @@ def test_hostile_measure_words_are_escaped(store, slug, events):
     box.ensure_built()
     assert "<script" not in box.words.value and "&lt;script" in box.words.value
     assert "<b>" not in box.note.value
+
+
+def test_the_verb_agrees_with_the_families(store, slug, events):
+    store.set_measure(slug, Measure("has a plan", "pupil", "yes_no"))
+    box = Tally(StepPage(1, slug=slug, store=store), events)
+    box.ensure_built()
+    assert "pupils have a plan" in box.words.value

@@ -61,8 +61,9 @@ class Tally:
         self.measure = measure
         one, many = unit_words(measure.unit_name)
         from widgets.analysis.baseline import predicate
+        from widgets.words import agree
 
-        self.words.value = html.escape(f"{many} {predicate(measure)}")
+        self.words.value = html.escape(f"{many} {agree(predicate(measure), 2)}")
         if measure.kind == "yes_no":
             self.note.value = html.escape(
                 f"Only know the counts? Say how many {many} said yes, out of how many in all. "
