@@ -11,6 +11,7 @@ from collections.abc import Callable
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import Connection
 
+from widgets.store import postgres
 from widgets.store import schema as s
 
 
@@ -38,6 +39,7 @@ def schema_version(conn: Connection) -> int:
 
 def migrate(conn: Connection) -> int:
     """Bring the database up to :data:`schema.SCHEMA_VERSION`; returns the version reached."""
+    postgres.serialise(conn, "migrate")  # two kernels opening a new database at once
     version = schema_version(conn)
     if version > s.SCHEMA_VERSION:
         raise SchemaTooNew(

@@ -9,6 +9,7 @@ killed process. The SQL is SQLAlchemy Core so a PostgreSQL URL works too.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -44,6 +45,7 @@ from widgets.model import (
     Unit,
 )
 from widgets.paths import data_dir
+from widgets.store import postgres
 from widgets.store import schema as s
 from widgets.store.migrations import migrate
 
@@ -64,8 +66,14 @@ class _LazyModule:
 units_table = _LazyModule("widgets.store.units_table")
 
 DB_FILENAME = "hidden-insights.sqlite"
+#: A database URL that replaces the SQLite file (``postgresql+psycopg://role@/db?host=…``).
+DATABASE_ENV = "HIDDEN_INSIGHTS_DATABASE_URL"
 #: Longest text a person can store in one field (a very long paste is cut with a message).
 MAX_TEXT = 20_000
+
+
+#: Whole numbers are stored as 32-bit integers (PostgreSQL's ``integer``; SQLite allows more).
+MAX_INTEGER = 2**31 - 1
 
 
 class NotFound(LookupError):
@@ -102,7 +110,11 @@ def now() -> str:
 
 
 def default_url() -> str:
-    """The SQLite file in the data folder (created if missing)."""
+    """``$HIDDEN_INSIGHTS_DATABASE_URL`` when set (e.g. PostgreSQL on a shared server), else
+    the SQLite file in the data folder (created if missing)."""
+    configured = os.environ.get(DATABASE_ENV, "").strip()
+    if configured:
+        return configured
     folder = data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{Path(folder, DB_FILENAME).resolve()}"
@@ -148,6 +160,8 @@ def _number(value: Any, label: str, *, integer: bool = False) -> float | int | N
     if integer:
         if number != int(number):
             raise ModelError(f"{label} must be a whole number.")
+        if abs(number) > MAX_INTEGER:
+            raise ModelError(f"{label} is too large (at most {MAX_INTEGER:,}).")
         return int(number)
     return number
 
@@ -268,6 +282,7 @@ class Store:
         title = _text(title, "The title", required=True, limit=200).strip()
         stamp = now()
         with self.engine.begin() as conn:
+            postgres.serialise(conn, "new inquiry")
             wanted = " ".join(title.split()).casefold()
             for (existing,) in conn.execute(select(s.inquiries.c.title)):
                 if " ".join(existing.split()).casefold() == wanted:
@@ -779,8 +794,13 @@ class Store:
             _choice(p.role, ROLES, "The role")
         _choice(inquiry.measure.kind, MEASURE_KINDS, "The kind of measure")
         _choice(inquiry.measure.better, DIRECTIONS, "Which way is better")
+        for c in inquiry.practice_checks:
+            _number(c.practice_id, "The practice of a practice check", integer=True)
+        for r in inquiry.reflections:
+            _number(r.step, "The step of a reflection", integer=True)
         stamp = now()
         with self.engine.begin() as conn:
+            postgres.serialise(conn, "new inquiry")
             slug = _unique_slug(conn, slug or inquiry.slug or model.slugify(inquiry.title))
             m, i = inquiry.measure, inquiry.issue
             iid = conn.execute(insert(s.inquiries).values(
@@ -855,6 +875,8 @@ def _make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
+    if postgres.is_postgres(url):
+        return postgres.make_engine(url)
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -917,6 +939,9 @@ def _insert_numbered(conn: Connection, table, iid: int, items: list, values) -> 
     used: set[int] = set()
     for n, item in enumerate(items, start=1):
         number = item.id if getattr(item, "id", None) else n
+        if not isinstance(number, int) or not 0 < number <= MAX_INTEGER:
+            raise ModelError(f"The number {number!r} of a {table.name} row is too large "
+                             "(or not a whole number above 0).")
         while number in used:
             number += 1
         used.add(number)

@@ -1,0 +1,129 @@
+"""A real PostgreSQL server for the tests, started from Debian's ``postgresql`` package.
+
+The server runs from a temporary folder and listens only on a Unix socket there (no TCP
+port), with ``trust`` authentication: on a socket that only this machine can reach, the
+role name is what the tests need (row-level security is decided by the role). When the
+tests run as root the server runs as the ``postgres`` user, because ``initdb`` refuses root.
+
+If no server can be started, :func:`start` raises: a run without PostgreSQL fails, it does
+not skip.
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Debian puts the server binaries here, one folder per major version.
+BIN_GLOB = "/usr/lib/postgresql/*/bin"
+
+
+class PostgresUnavailable(RuntimeError):
+    """PostgreSQL could not be started (not installed, or refused to start)."""
+
+
+def bin_dir() -> Path:
+    """The newest installed server's binaries (``initdb``, ``pg_ctl``, ``postgres``)."""
+    found = sorted(glob.glob(BIN_GLOB), key=lambda p: int(Path(p).parent.name)
+                   if Path(p).parent.name.isdigit() else 0)
+    for candidate in reversed(found):
+        if Path(candidate, "initdb").exists():
+            return Path(candidate)
+    on_path = shutil.which("initdb")
+    if on_path:
+        return Path(on_path).parent
+    raise PostgresUnavailable(
+        "PostgreSQL is not installed: run 'apt-get install postgresql' (make test does this "
+        "when run as root)."
+    )
+
+
+@dataclass
+class Server:
+    """One running cluster: its folder, socket folder and the superuser role's name."""
+
+    root: Path
+    socket_dir: Path
+    superuser: str
+    _run_as: list[str]
+    _bin: Path
+    _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def url(self, database: str = "postgres", role: str | None = None) -> str:
+        """A SQLAlchemy URL for ``database`` as ``role`` (the superuser by default)."""
+        return f"postgresql+psycopg://{role or self.superuser}@/{database}?host={self.socket_dir}"
+
+    def dsn(self, database: str = "postgres", role: str | None = None) -> str:
+        """A libpq connection string (for psycopg directly)."""
+        return f"dbname={database} user={role or self.superuser} host={self.socket_dir}"
+
+    def sql(self, statement: str, database: str = "postgres", role: str | None = None,
+            params: tuple | None = None) -> list[tuple]:
+        """Run one statement in autocommit; returns the rows (if any)."""
+        import psycopg
+
+        with psycopg.connect(self.dsn(database, role), autocommit=True) as conn:
+            cur = conn.execute(statement, params)
+            return cur.fetchall() if cur.description else []
+
+    def new_database(self, prefix: str = "t") -> str:
+        """A fresh, empty database; returns its name."""
+        name = f"{prefix}_{os.getpid()}_{next(self._counter)}"
+        self.sql(f'CREATE DATABASE "{name}" TEMPLATE template0 STRATEGY file_copy')
+        return name
+
+    def drop_database(self, name: str) -> None:
+        """Drop a database made by :meth:`new_database` (closing its connections)."""
+        self.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def stop(self) -> None:
+        """Stop the server (fast shutdown) and remove its folder."""
+        subprocess.run([*self._run_as, str(self._bin / "pg_ctl"), "-D", str(self.root / "db"),
+                        "-m", "fast", "-w", "stop"], capture_output=True, timeout=120)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def start() -> Server:
+    """Initialise and start a private cluster in a temporary folder."""
+    binaries = bin_dir()
+    root = Path(tempfile.mkdtemp(prefix="hi-pg-"))
+    socket_dir = root / "sock"
+    socket_dir.mkdir()
+    if os.geteuid() == 0:
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            raise PostgresUnavailable("There is no 'postgres' user to run the server as "
+                                      "(install Debian's postgresql package).") from None
+        for folder in (root, socket_dir):
+            os.chown(folder, user.pw_uid, user.pw_gid)
+        run_as = ["runuser", "-u", "postgres", "--"]
+        superuser = "postgres"
+    else:
+        run_as = []
+        superuser = pwd.getpwuid(os.geteuid()).pw_name
+    os.chmod(root, 0o755)
+    data = root / "db"
+    done = subprocess.run([*run_as, str(binaries / "initdb"), "-D", str(data), "--auth=trust",
+                           "-U", superuser, "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode:
+        raise PostgresUnavailable(f"initdb failed: {done.stderr[-2000:]}")
+    # Tests need no durability against a power cut (the writers are killed, not the server).
+    options = (f"-c listen_addresses='' -k {socket_dir} -c fsync=off "
+               "-c full_page_writes=off -c max_connections=200")
+    done = subprocess.run([*run_as, str(binaries / "pg_ctl"), "-D", str(data), "-w", "-t", "120",
+                           "-o", options, "-l", str(root / "log"), "start"],
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode:
+        log = (root / "log").read_text(errors="replace") if (root / "log").exists() else ""
+        raise PostgresUnavailable(f"PostgreSQL did not start: {done.stderr[-1000:]} {log[-2000:]}")
+    return Server(root=root, socket_dir=socket_dir, superuser=superuser, _run_as=run_as,
+                  _bin=binaries)
