@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 
 #: Bump this and add a step to ``migrations.MIGRATIONS`` whenever the tables change.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -52,6 +52,8 @@ inquiries = Table(
     Column("measure_source", Text, nullable=False, default=""),
     Column("measure_baseline_date", Text, nullable=False, default=""),
     Column("context_columns", Text, nullable=False, default="[]"),
+    # The group the inquiry belongs to on a shared server ('' on the standalone kit).
+    Column("team", Text, nullable=False, default="", server_default=""),
 )
 
 

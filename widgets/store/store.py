@@ -45,7 +45,7 @@ from widgets.model import (
     Unit,
 )
 from widgets.paths import data_dir
-from widgets.store import postgres
+from widgets.store import postgres, teams
 from widgets.store import schema as s
 from widgets.store.migrations import migrate
 
@@ -120,9 +120,10 @@ def default_url() -> str:
     return f"sqlite:///{Path(folder, DB_FILENAME).resolve()}"
 
 
-def open_store(url: str | None = None) -> Store:
-    """Open (and create or migrate) the store at ``url``; the default is the data folder."""
-    return Store(url or default_url())
+def open_store(url: str | None = None, *, team: str | None = None) -> Store:
+    """Open (and create or migrate) the store at ``url``; the default is the data folder
+    (or ``$HIDDEN_INSIGHTS_DATABASE_URL``)."""
+    return Store(url or default_url(), team=team)
 
 
 def _text(value: Any, label: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
@@ -177,8 +178,11 @@ class Store:
     transaction as the change itself.
     """
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, team: str | None = None):
+        """Open the store at ``url``. ``team``: on a shared server, the team (group) that
+        new inquiries belong to; the database shows each role only its teams' inquiries."""
         self.url = url
+        self.team = teams.check_team(team) if team else ""
         self.engine: Engine = _make_engine(url)
         with self.engine.begin() as conn:
             migrate(conn)
@@ -269,6 +273,25 @@ class Store:
             return item
         raise NotFound(f"There is no inquiry called {slug!r}.")
 
+    def team_slug(self, slug: str) -> str:
+        """The slug a new inquiry wanting ``slug`` starts from: on a shared server it begins
+        with the team's name, so teams never compete for a slug (nor learn of one another's
+        inquiries through a taken slug)."""
+        slug = model.slugify(slug)
+        if not self.team:
+            return slug
+        prefix = self.team.replace("_", "-") + "-"
+        return slug if slug.startswith(prefix) else prefix + slug
+
+    def teams(self) -> list[str]:
+        """The teams this store's database role may see ([] on the standalone kit)."""
+        if self.engine.dialect.name != "postgresql":
+            return []
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            return sorted(r[0] for r in conn.execute(text(teams.MY_TEAMS_SQL)))
+
     def exists(self, slug: str) -> bool:
         """True when an inquiry with this slug is stored."""
         with self.engine.connect() as conn:
@@ -288,9 +311,10 @@ class Store:
                 if " ".join(existing.split()).casefold() == wanted:
                     raise ModelError(f"There is already an inquiry called {existing!r}: open it "
                                      "from the list, or choose another title.")
-            slug = _unique_slug(conn, slug or model.slugify(title))
+            slug = _unique_slug(conn, self.team_slug(slug or model.slugify(title)))
             inquiry_id = conn.execute(
-                insert(s.inquiries).values(slug=slug, title=title, created_at=stamp,
+                insert(s.inquiries).values(slug=slug, title=title, team=self.team,
+                                           created_at=stamp,
                                            updated_at=stamp, context_columns="[]")
             ).inserted_primary_key[0]
             conn.execute(insert(s.history).values(
@@ -801,10 +825,12 @@ class Store:
         stamp = now()
         with self.engine.begin() as conn:
             postgres.serialise(conn, "new inquiry")
-            slug = _unique_slug(conn, slug or inquiry.slug or model.slugify(inquiry.title))
+            slug = _unique_slug(conn, self.team_slug(
+                slug or inquiry.slug or model.slugify(inquiry.title)))
             m, i = inquiry.measure, inquiry.issue
             iid = conn.execute(insert(s.inquiries).values(
-                slug=slug, title=inquiry.title, created_at=inquiry.created_at or stamp,
+                slug=slug, title=inquiry.title, team=self.team,
+                created_at=inquiry.created_at or stamp,
                 updated_at=inquiry.updated_at or stamp,
                 issue_statement=i.statement, issue_affects=i.affects,
                 issue_why_it_matters=i.why_it_matters, issue_wider_effects=i.wider_effects,

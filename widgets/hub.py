@@ -1,0 +1,111 @@
+"""The kit on JupyterHub: the admin's ``hidden-insights hub …`` commands, and who is using a
+server (the Hub user and their groups, which are the teams).
+
+The admin runs these with the tables' owner's URL in ``HIDDEN_INSIGHTS_DATABASE_URL`` (or
+``--url``)::
+
+    hidden-insights hub add-team team_a
+    hidden-insights hub add-member team_a dawn
+    hidden-insights hub remove-member team_a dawn
+    hidden-insights hub env dawn          # what the spawner sets for dawn's server
+    hidden-insights hub teams             # every team and its members
+
+Passwords of the users' database roles are derived from a secret that only the hub holds
+(``HIDDEN_INSIGHTS_HUB_SECRET``, or ``--secret-file``), so nothing needs storing: the hub
+computes the same password when it spawns a server (see ``deploy/jupyterhub``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from widgets.cli import CliError, subcommand
+
+SECRET_ENV = "HIDDEN_INSIGHTS_HUB_SECRET"
+
+
+def read_secret(path: str | None = None) -> str | None:
+    """The hub's secret for database passwords: from ``path``, else the environment."""
+    if path:
+        try:
+            secret = Path(path).read_text().strip()
+        except OSError as e:
+            raise CliError(f"cannot read the secret file {path!r} ({e.strerror})") from None
+        if not secret:
+            raise CliError(f"the secret file {path!r} is empty")
+        return secret
+    return os.environ.get(SECRET_ENV, "").strip() or None
+
+
+def _admin_engine(url: str | None):
+    from widgets.store import open_store
+    from widgets.store.store import DATABASE_ENV
+
+    url = url or os.environ.get(DATABASE_ENV, "").strip()
+    if not url:
+        raise CliError(f"say which database: --url postgresql://… or {DATABASE_ENV}")
+    store = open_store(url)  # creates or migrates the tables (the admin owns them)
+    return store, url
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", help="the admin's database URL (default: "
+                                      "$HIDDEN_INSIGHTS_DATABASE_URL)")
+    parser.add_argument("--secret-file", help="the hub's secret for database passwords "
+                                              f"(default: ${SECRET_ENV}; none: no passwords)")
+    actions = parser.add_subparsers(dest="hub_action", metavar="ACTION", required=True)
+    actions.add_parser("init", help="create the tables and the users' role")
+    actions.add_parser("teams", help="list every team and its members")
+    p = actions.add_parser("add-team", help="add a team (a group)")
+    p.add_argument("team")
+    for name, text in (("add-member", "put a hub user in a team"),
+                       ("remove-member", "take a hub user out of a team")):
+        p = actions.add_parser(name, help=text)
+        p.add_argument("team")
+        p.add_argument("user")
+    p = actions.add_parser("env", help="the environment the spawner sets for a user's server")
+    p.add_argument("user")
+    p.add_argument("--host", help="the database host (or socket folder) as the users' "
+                                  "servers reach it (default: the admin URL's)")
+
+
+@subcommand("hub", "manage teams on a shared server (JupyterHub + PostgreSQL)", _arguments)
+def hub(args: argparse.Namespace) -> int:
+    """Run one of the admin's commands."""
+    from widgets.store import teams
+
+    secret = read_secret(args.secret_file)
+    if args.hub_action == "env":
+        from widgets.store.store import DATABASE_ENV
+
+        url = args.url or os.environ.get(DATABASE_ENV, "").strip()
+        if not url:
+            raise CliError(f"say which database: --url postgresql://… or {DATABASE_ENV}")
+        for key, value in teams.server_env(url, args.user, secret=secret,
+                                           host=args.host).items():
+            print(f"{key}={value}")
+        return 0
+    store, _url = _admin_engine(args.url)
+    try:
+        engine = store.engine
+        if args.hub_action == "init":
+            teams.init(engine)
+            print("ready")
+        elif args.hub_action == "teams":
+            for team, members in teams.teams(engine).items():
+                print(f"{team}: {', '.join(members) or '(no members)'}")
+        elif args.hub_action == "add-team":
+            made = teams.add_team(engine, args.team)
+            print(f"added the team {args.team}" if made else f"the team {args.team} exists")
+        elif args.hub_action == "add-member":
+            role = teams.add_member(engine, args.team, args.user, secret=secret)
+            print(f"{args.user} is in {args.team} (database role {role})")
+        elif args.hub_action == "remove-member":
+            done = teams.remove_member(engine, args.team, args.user)
+            print(f"{args.user} is no longer in {args.team}" if done
+                  else f"{args.user} was not in {args.team}")
+    finally:
+        store.close()
+    return 0
