@@ -37,6 +37,21 @@ def postgres():
 
 
 @pytest.fixture
+def hub(postgres):
+    """Two teams on one fresh PostgreSQL database (see ``postgres.TwoTeams``)."""
+    from postgres import ADMIN, TwoTeams
+
+    if not postgres.sql("SELECT 1 FROM pg_roles WHERE rolname = %s", params=(ADMIN,)):
+        postgres.sql(f"CREATE ROLE {ADMIN} LOGIN CREATEROLE")
+    name = postgres.new_database("hub")
+    postgres.sql(f'ALTER DATABASE "{name}" OWNER TO {ADMIN}')
+    two = TwoTeams(postgres, name)
+    yield two
+    two.close()
+    postgres.drop_database(name)
+
+
+@pytest.fixture
 def backend(request):
     """Which database the test's store uses: ``sqlite`` unless the test is parametrised."""
     return getattr(request, "param", "sqlite")

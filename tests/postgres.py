@@ -21,6 +21,17 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+#: The tables' owner in the team tests: an admin who may create roles, not a superuser (a
+#: superuser would bypass row-level security, the thing under test).
+ADMIN = "kit_admin"
+_names = itertools.count(1)
+
+
+def next_name() -> str:
+    """A number for unique role names within the run (roles are cluster-wide)."""
+    return str(next(_names))
+
+
 #: Debian puts the server binaries here, one folder per major version.
 BIN_GLOB = "/usr/lib/postgresql/*/bin"
 
@@ -127,3 +138,64 @@ def start() -> Server:
         raise PostgresUnavailable(f"PostgreSQL did not start: {done.stderr[-1000:]} {log[-2000:]}")
     return Server(root=root, socket_dir=socket_dir, superuser=superuser, _run_as=run_as,
                   _bin=binaries)
+
+
+class TwoTeams:
+    """One shared database with two teams, ``a`` and ``b`` (unique names per test), and three
+    hub users: ``ann`` in a, ``bob`` in b, ``cat`` in both; set up as the admin would."""
+
+    def __init__(self, server: Server, database: str):
+        from widgets.store import Store, teams
+
+        self.server, self.database = server, database
+        self.admin_url = server.url(database, ADMIN)
+        n = next_name()
+        self.a, self.b = f"a{n}_{database[-4:]}", f"b{n}_{database[-4:]}"
+        self.ann, self.bob, self.cat = f"ann{n}", f"bob{n}", f"cat{n}"
+        admin = Store(self.admin_url)
+        try:
+            for team in (self.a, self.b):
+                assert teams.add_team(admin.engine, team)
+            teams.add_member(admin.engine, self.a, self.ann)
+            teams.add_member(admin.engine, self.b, self.bob)
+            teams.add_member(admin.engine, self.a, self.cat)
+            teams.add_member(admin.engine, self.b, self.cat)
+        finally:
+            admin.close()
+        self._stores: list = []
+
+    def url(self, user: str) -> str:
+        """The database URL the spawner gives ``user``'s server."""
+        from widgets.store import teams
+
+        return teams.server_env(self.admin_url, user)["HIDDEN_INSIGHTS_DATABASE_URL"]
+
+    def store(self, user: str, team: str | None = None):
+        """A store as ``user``'s server opens it (closed at the end of the test)."""
+        from widgets.store import Store
+
+        st = Store(self.url(user), team=team)
+        self._stores.append(st)
+        return st
+
+    def raw(self, user: str):
+        """A plain psycopg connection with the user's own credentials (what their code can do
+        on their own server)."""
+        import psycopg
+
+        from widgets.store import teams
+
+        return psycopg.connect(self.server.dsn(self.database, teams.user_role(user)),
+                               autocommit=True)
+
+    def admin(self):
+        """The admin's store (the tables' owner)."""
+        from widgets.store import Store
+
+        st = Store(self.admin_url)
+        self._stores.append(st)
+        return st
+
+    def close(self) -> None:
+        for st in self._stores:
+            st.close()

@@ -18,12 +18,67 @@ computes the same password when it spawns a server (see ``deploy/jupyterhub``).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from pathlib import Path
 
 from widgets.cli import CliError, subcommand
 
 SECRET_ENV = "HIDDEN_INSIGHTS_HUB_SECRET"
+#: Picks one of several teams for new inquiries (else the first of the Hub's groups).
+TEAM_ENV = "HIDDEN_INSIGHTS_TEAM"
+
+
+# ---------------------------------------------------------------------- who is using the server
+
+
+def hub_user() -> str | None:
+    """The JupyterHub user this server belongs to (None when not on a hub)."""
+    return os.environ.get("JUPYTERHUB_USER") or None
+
+
+def hub_groups(timeout: float = 5.0) -> list[str]:
+    """The user's groups, asked of the Hub API with this server's own token (which the hub
+    config scopes to ``read:users:groups!user``). [] when not on a hub or the Hub does not
+    answer: the database still decides what the server may see."""
+    api, token = os.environ.get("JUPYTERHUB_API_URL"), os.environ.get("JUPYTERHUB_API_TOKEN")
+    if not (api and token and hub_user()):
+        return []
+    import urllib.request
+
+    request = urllib.request.Request(api.rstrip("/") + "/user",
+                                     headers={"Authorization": f"token {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            model = json.loads(response.read())
+    except (OSError, ValueError):
+        return []
+    groups = model.get("groups") if isinstance(model, dict) else None
+    return sorted(g for g in groups or [] if isinstance(g, str))
+
+
+def choose_team(db_teams: list[str], groups: list[str] | None = None) -> str | None:
+    """The team new inquiries go into: one the database lets this server see, preferring the
+    Hub's groups and then ``$HIDDEN_INSIGHTS_TEAM``; None when the database shows none."""
+    groups = hub_groups() if groups is None else groups
+    candidates = [g for g in groups if g in db_teams] or sorted(db_teams)
+    wanted = os.environ.get(TEAM_ENV, "").strip()
+    if wanted in candidates:
+        return wanted
+    return candidates[0] if candidates else None
+
+
+def open_server_store():
+    """The store for this server, with the team for new inquiries chosen from the Hub at
+    page load (a new kernel per page load, so a change of teams shows on the next one)."""
+    from widgets.store import open_store
+
+    store = open_store()
+    if store.engine.dialect.name == "postgresql":
+        team = choose_team(store.teams())
+        if team:
+            store.team = team
+    return store
 
 
 def read_secret(path: str | None = None) -> str | None:

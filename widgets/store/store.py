@@ -219,6 +219,20 @@ class Store:
                 update(s.inquiries).where(s.inquiries.c.id == inquiry_id).values(updated_at=stamp)
             )
 
+    @contextmanager
+    def _team_refusal(self) -> Iterator[None]:
+        """The database refusing a new inquiry for this team, as a plain message."""
+        from sqlalchemy.exc import ProgrammingError
+
+        try:
+            yield
+        except ProgrammingError as e:
+            if "row-level security" not in str(e.orig):
+                raise
+            where = f"the team {self.team!r}" if self.team else "no team"
+            raise ModelError(f"This server may not add inquiries to {where}: ask the server's "
+                             "admin to add you to your group's team.") from None
+
     def _inquiry_id(self, conn: Connection, slug: str) -> int:
         row = conn.execute(select(s.inquiries.c.id).where(s.inquiries.c.slug == slug)).first()
         if row is None:
@@ -304,7 +318,7 @@ class Store:
         """Start a new, empty inquiry; returns its slug (made unique if needed)."""
         title = _text(title, "The title", required=True, limit=200).strip()
         stamp = now()
-        with self.engine.begin() as conn:
+        with self._team_refusal(), self.engine.begin() as conn:
             postgres.serialise(conn, "new inquiry")
             wanted = " ".join(title.split()).casefold()
             for (existing,) in conn.execute(select(s.inquiries.c.title)):
@@ -823,7 +837,7 @@ class Store:
         for r in inquiry.reflections:
             _number(r.step, "The step of a reflection", integer=True)
         stamp = now()
-        with self.engine.begin() as conn:
+        with self._team_refusal(), self.engine.begin() as conn:
             postgres.serialise(conn, "new inquiry")
             slug = _unique_slug(conn, self.team_slug(
                 slug or inquiry.slug or model.slugify(inquiry.title)))
