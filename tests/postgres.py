@@ -101,8 +101,12 @@ class Server:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start() -> Server:
-    """Initialise and start a private cluster in a temporary folder."""
+def start(*, durable: bool = False) -> Server:
+    """Initialise and start a private cluster in a temporary folder.
+
+    ``durable``: keep PostgreSQL's fsync on (benchmarks); the tests turn it off, as they kill
+    writers, never the server or the machine.
+    """
     binaries = bin_dir()
     root = Path(tempfile.mkdtemp(prefix="hi-pg-"))
     socket_dir = root / "sock"
@@ -127,9 +131,9 @@ def start() -> Server:
                           capture_output=True, text=True, timeout=300)
     if done.returncode:
         raise PostgresUnavailable(f"initdb failed: {done.stderr[-2000:]}")
-    # Tests need no durability against a power cut (the writers are killed, not the server).
-    options = (f"-c listen_addresses='' -k {socket_dir} -c fsync=off "
-               "-c full_page_writes=off -c max_connections=200")
+    options = f"-c listen_addresses='' -k {socket_dir} -c max_connections=200"
+    if not durable:
+        options += " -c fsync=off -c full_page_writes=off"
     done = subprocess.run([*run_as, str(binaries / "pg_ctl"), "-D", str(data), "-w", "-t", "120",
                            "-o", options, "-l", str(root / "log"), "start"],
                           capture_output=True, text=True, timeout=300)

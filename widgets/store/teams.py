@@ -216,6 +216,21 @@ def remove_member(engine: Engine, team: str, user: str) -> bool:
     return True
 
 
+def sync_member(engine: Engine, user: str, groups: list[str], *,
+                secret: str | None = None) -> list[str]:
+    """Make ``user``'s teams the existing teams named in ``groups`` (the Hub's groups); the
+    hub config calls this at each spawn. Returns the user's teams afterwards."""
+    existing = teams(engine)
+    wanted = sorted(g for g in groups if g in existing)
+    role = user_role(user)
+    for team, members in existing.items():
+        if team in wanted:
+            add_member(engine, team, user, secret=secret)
+        elif role in members:
+            remove_member(engine, team, user)
+    return wanted
+
+
 def server_env(admin_url: str, user: str, *, secret: str | None = None,
                host: str | None = None) -> dict[str, str]:
     """What the spawner sets for ``user``'s server: the database URL of their own role.
