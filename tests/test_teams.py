@@ -239,3 +239,24 @@ def test_migrating_a_version_1_database_keeps_its_inquiries(store_url, backend):
 
 test_migrating_a_version_1_database_keeps_its_inquiries = pytest.mark.both_backends(
     test_migrating_a_version_1_database_keeps_its_inquiries)
+
+
+def test_membership_can_follow_the_hubs_groups(hub):
+    admin = hub.admin()
+    assert teams.sync_member(admin.engine, hub.cat, [hub.b, "not_a_team"]) == [hub.b]
+    assert hub.store(hub.cat).teams() == [hub.b]
+    new_user = f"eve{next_name()}"
+    assert teams.sync_member(admin.engine, new_user, [hub.a]) == [hub.a]  # role made too
+    assert hub.store(new_user).teams() == [hub.a]
+    assert teams.sync_member(admin.engine, new_user, []) == []
+    assert hub.store(new_user).teams() == []
+
+
+def test_the_cli_finds_the_admin_url_as_the_hub_has_it(hub, capsys, monkeypatch):
+    monkeypatch.delenv("HIDDEN_INSIGHTS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("HIDDEN_INSIGHTS_ADMIN_URL", raising=False)
+    assert main(["hub", "teams"]) == 2
+    assert "say which database" in capsys.readouterr().err
+    monkeypatch.setenv("HIDDEN_INSIGHTS_ADMIN_URL", hub.admin_url)
+    assert main(["hub", "teams"]) == 0
+    assert f"{hub.a}: " in capsys.readouterr().out

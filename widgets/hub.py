@@ -1,8 +1,8 @@
 """The kit on JupyterHub: the admin's ``hidden-insights hub …`` commands, and who is using a
 server (the Hub user and their groups, which are the teams).
 
-The admin runs these with the tables' owner's URL in ``HIDDEN_INSIGHTS_DATABASE_URL`` (or
-``--url``)::
+The admin runs these with the tables' owner's URL in ``HIDDEN_INSIGHTS_ADMIN_URL`` (as the
+hub's environment has it), ``HIDDEN_INSIGHTS_DATABASE_URL`` or ``--url``::
 
     hidden-insights hub add-team team_a
     hidden-insights hub add-member team_a dawn
@@ -94,19 +94,32 @@ def read_secret(path: str | None = None) -> str | None:
     return os.environ.get(SECRET_ENV, "").strip() or None
 
 
-def _admin_engine(url: str | None):
-    from widgets.store import open_store
+#: The admin's database URL as the hub's own environment holds it (deploy/jupyterhub).
+ADMIN_URL_ENV = "HIDDEN_INSIGHTS_ADMIN_URL"
+
+
+def _admin_url(url: str | None) -> str:
     from widgets.store.store import DATABASE_ENV
 
-    url = url or os.environ.get(DATABASE_ENV, "").strip()
+    url = url or os.environ.get(ADMIN_URL_ENV, "").strip() or os.environ.get(
+        DATABASE_ENV, "").strip()
     if not url:
-        raise CliError(f"say which database: --url postgresql://… or {DATABASE_ENV}")
+        raise CliError(f"say which database: --url postgresql://…, ${ADMIN_URL_ENV} or "
+                       f"${DATABASE_ENV}")
+    return url
+
+
+def _admin_engine(url: str | None):
+    from widgets.store import open_store
+
+    url = _admin_url(url)
     store = open_store(url)  # creates or migrates the tables (the admin owns them)
     return store, url
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--url", help="the admin's database URL (default: "
+                                      "$HIDDEN_INSIGHTS_ADMIN_URL, else "
                                       "$HIDDEN_INSIGHTS_DATABASE_URL)")
     parser.add_argument("--secret-file", help="the hub's secret for database passwords "
                                               f"(default: ${SECRET_ENV}; none: no passwords)")
@@ -133,11 +146,7 @@ def hub(args: argparse.Namespace) -> int:
 
     secret = read_secret(args.secret_file)
     if args.hub_action == "env":
-        from widgets.store.store import DATABASE_ENV
-
-        url = args.url or os.environ.get(DATABASE_ENV, "").strip()
-        if not url:
-            raise CliError(f"say which database: --url postgresql://… or {DATABASE_ENV}")
+        url = _admin_url(args.url)
         for key, value in teams.server_env(url, args.user, secret=secret,
                                            host=args.host).items():
             print(f"{key}={value}")

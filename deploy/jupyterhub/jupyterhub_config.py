@@ -15,6 +15,8 @@ HIDDEN_INSIGHTS_USER_DB_HOST  the database host (or socket folder) as the users'
 HIDDEN_INSIGHTS_SYNC_GROUPS   "1": make database team membership follow the Hub's groups
                               at each spawn (groups named like existing teams)
 HIDDEN_INSIGHTS_IDLE_TIMEOUT  seconds before an idle server is stopped (default 3600)
+HIDDEN_INSIGHTS_CULLER        "0": leave idle servers to the hub's own culler (The Littlest
+                              JupyterHub and Zero to JupyterHub run one already)
 """
 
 import os
@@ -74,13 +76,14 @@ c.Spawner.pre_spawn_hook = _database_env
 
 # ---------------------------------------------------------------- idle servers
 
-c.JupyterHub.services = [{
-    "name": "idle-culler",
-    "command": [sys.executable, "-m", "jupyterhub_idle_culler",
-                f"--timeout={int(os.environ.get('HIDDEN_INSIGHTS_IDLE_TIMEOUT', '3600'))}"],
-}]
-c.JupyterHub.load_roles = [{
-    "name": "idle-culler",
-    "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
-    "services": ["idle-culler"],
-}]
+if os.environ.get("HIDDEN_INSIGHTS_CULLER", "1") != "0":
+    c.JupyterHub.services = [{
+        "name": "idle-culler",
+        "command": [sys.executable, "-m", "jupyterhub_idle_culler",
+                    f"--timeout={int(os.environ.get('HIDDEN_INSIGHTS_IDLE_TIMEOUT', '3600'))}"],
+    }]
+    c.JupyterHub.load_roles = [{
+        "name": "idle-culler",
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+        "services": ["idle-culler"],
+    }]
