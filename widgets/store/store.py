@@ -294,8 +294,8 @@ class Store:
         slug = model.slugify(slug)
         if not self.team:
             return slug
-        prefix = self.team.replace("_", "-") + "-"
-        return slug if slug.startswith(prefix) else prefix + slug
+        prefix = model.slugify(self.team) + "-"
+        return slug if slug.startswith(prefix) else model.slugify(prefix + slug)
 
     def teams(self) -> list[str]:
         """The teams this store's database role may see ([] on the standalone kit)."""
