@@ -109,6 +109,20 @@ def test_the_team_for_new_inquiries(monkeypatch):
     assert hubmod.choose_team(["a", "b"], groups=["a"]) == "a"
 
 
+def test_off_the_hub_the_store_keeps_no_team(hub, monkeypatch, data_dir):
+    for name in ("JUPYTERHUB_USER", "HIDDEN_INSIGHTS_TEAM"):
+        monkeypatch.delenv(name, raising=False)
+    # the server's superuser is a member of every role: off the hub that must not pick a team
+    monkeypatch.setenv("HIDDEN_INSIGHTS_DATABASE_URL", hub.server.url(hub.database))
+    store = hubmod.open_server_store()
+    try:
+        assert len(store.teams()) >= 2
+        assert store.team == ""
+        assert store.create_inquiry("The admin's own") == "the-admin-s-own"
+    finally:
+        store.close()
+
+
 def test_each_users_page_works_in_their_own_team(on_hub, fake_hub, hub):
     from widgets.ui.start import StartPage
 

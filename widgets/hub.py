@@ -74,7 +74,10 @@ def open_server_store():
     from widgets.store import open_store
 
     store = open_store()
-    if store.engine.dialect.name == "postgresql":
+    # Only a hub user's server (or one told its team) works in a team: the admin's role on a
+    # standalone PostgreSQL keeps the kit's own, team-less inquiries.
+    on_hub = hub_user() is not None or os.environ.get(TEAM_ENV, "").strip()
+    if on_hub and store.engine.dialect.name == "postgresql":
         team = choose_team(store.teams())
         if team:
             store.team = team
