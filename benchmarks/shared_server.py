@@ -36,8 +36,14 @@ import json, sys, time
 from widgets.model import PRINCIPLES, Issue, ProgressEntry
 from widgets.store import Store
 
+import os
+from sqlalchemy import event
 url, team, edits = sys.argv[1], sys.argv[2] or None, int(sys.argv[3])
 store = Store(url, team=team)
+if os.environ.get("HIDDEN_INSIGHTS_BENCH_SQLITE_NOSYNC") and url.startswith("sqlite"):
+    store.engine.dispose()
+    event.listen(store.engine, "connect",
+                 lambda c, _r: c.execute("PRAGMA synchronous=OFF"))
 slug = store.create_inquiry(f"Inquiry of {team or 'a group'} {sys.argv[4]}")
 principles = list(PRINCIPLES)
 print("ready", flush=True)
@@ -122,6 +128,9 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=100, help="edits per writer")
     parser.add_argument("--url", help="an existing PostgreSQL admin URL (default: start one)")
     parser.add_argument("--folder", help="where the SQLite file goes (default: a temp folder)")
+    parser.add_argument("--no-fsync", action="store_true",
+                        help="the private PostgreSQL without fsync (and SQLite with "
+                             "synchronous=OFF): what is left when the disk is not the limit")
     args = parser.parse_args()
 
     server = None
@@ -130,7 +139,7 @@ def main() -> None:
     else:
         import postgres
 
-        server = postgres.start(durable=True)
+        server = postgres.start(durable=not args.no_fsync)
         server.sql(f"CREATE ROLE {postgres.ADMIN} LOGIN CREATEROLE")
         server.sql(f"CREATE DATABASE bench OWNER {postgres.ADMIN}")
         admin_url = server.url("bench", postgres.ADMIN)
@@ -141,6 +150,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory(dir=args.folder) as folder:
             url = f"sqlite:///{Path(folder) / 'shared.sqlite'}"
             Store(url).close()
+            if args.no_fsync:
+                os.environ["HIDDEN_INSIGHTS_BENCH_SQLITE_NOSYNC"] = "1"
             times, wall = run_writers([(url, "")] * args.groups, args.edits)
             rows.append(("SQLite (one file, WAL)", times, wall))
     finally:
