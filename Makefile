@@ -7,12 +7,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8866
 
-.PHONY: app test install chromium lint benchmarks binder-url examples clean
+.PHONY: app test install chromium postgresql hub-proxy lint benchmarks binder-url examples clean
 
 $(STAMP): pyproject.toml binder/requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c binder/requirements.txt -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c binder/requirements.txt -e ".[test,postgres]"
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -33,8 +33,39 @@ chromium:
 		exit 1; \
 	fi
 
+## Debian's PostgreSQL server for the store tests (they start their own server from it, in a
+## temporary folder; Debian's own cluster is not used).
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "postgresql: $$(ls -d /usr/lib/postgresql/*/bin | tail -1)"; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "PostgreSQL is missing: run 'sudo apt-get install postgresql' (store tests need it)."; \
+		exit 1; \
+	fi
+
+## JupyterHub's proxy (npm configurable-http-proxy) for the hub test, in deploy/jupyterhub/.
+hub-proxy:
+	@if [ -x deploy/jupyterhub/node_modules/.bin/configurable-http-proxy ]; then \
+		echo "configurable-http-proxy: deploy/jupyterhub/node_modules"; \
+	else \
+		if ! command -v npm >/dev/null 2>&1; then \
+			if [ "$$(id -u)" = "0" ]; then \
+				export DEBIAN_FRONTEND=noninteractive; \
+				apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; \
+			else \
+				echo "npm is missing: run 'sudo apt-get install nodejs npm' (the hub test needs it)."; \
+				exit 1; \
+			fi; \
+		fi; \
+		npm install --silent --no-audit --no-fund --prefix deploy/jupyterhub; \
+	fi
+
 ## Run the whole test suite: unit, widget, notebook (nbval), reliability and browser tests.
-test: $(STAMP) chromium
+## The store, file and reliability tests run on SQLite and on PostgreSQL.
+test: $(STAMP) chromium postgresql hub-proxy
 	$(BIN)/ruff check widgets tests benchmarks examples
 	$(BIN)/python -m pytest
 

@@ -16,6 +16,9 @@ from widgets.model import Inquiry, Practice, ProgressEntry, Unit
 # Whole inquiries take a while to generate on a busy machine; that is not a failure.
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
+#: The round trips through the store run on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
+
 
 def _example() -> Inquiry:
     inquiry = examples.build("grub-hub")

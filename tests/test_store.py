@@ -7,6 +7,7 @@ import sqlite3
 
 import pandas as pd
 import pytest
+from sqlalchemy import select, update
 
 from widgets.examples import build
 from widgets.model import (
@@ -28,6 +29,8 @@ from widgets.store import NotFound, Store, default_url, open_store
 from widgets.store import schema as s
 from widgets.store.migrations import SchemaTooNew
 from widgets.store.store import MAX_TEXT
+
+pytestmark = pytest.mark.both_backends
 
 
 def _units(n: int = 4) -> list[Unit]:
@@ -173,6 +176,26 @@ def test_open_store_uses_the_data_folder(data_dir):
     finally:
         st.close()
     assert (data_dir / "hidden-insights.sqlite").exists()
+
+
+def test_database_url_from_the_environment(store_url, backend, monkeypatch):
+    """HIDDEN_INSIGHTS_DATABASE_URL chooses the database (PostgreSQL on a shared server)."""
+    url = store_url
+    if backend == "postgresql":  # people write the plain scheme; the kit uses psycopg 3
+        url = url.replace("postgresql+psycopg://", "postgresql://")
+    monkeypatch.setenv("HIDDEN_INSIGHTS_DATABASE_URL", url)
+    assert default_url() == url
+    st = open_store()
+    try:
+        assert st.engine.dialect.name == backend
+        slug = st.create_inquiry("Chosen by the environment")
+    finally:
+        st.close()
+    again = Store(store_url)
+    try:
+        assert again.exists(slug)
+    finally:
+        again.close()
 
 
 # ---------------------------------------------------------------------- issue and measure
@@ -508,11 +531,23 @@ def test_progress_add_update_remove_and_order(store, slug):
     ProgressEntry("31/03/2024"), ProgressEntry(""), ProgressEntry("2024-01-01", attendance=-1),
     ProgressEntry("2024-01-01", attendance=2.5), ProgressEntry("2024-01-01", people_helped="x"),
     ProgressEntry("2024-01-01", outcome=float("inf")), ProgressEntry("2024-01-01", outcome=True),
+    ProgressEntry("2024-01-01", attendance=3_000_000_000),  # more than a database integer
 ])
 def test_progress_mistakes(store, slug, entry):
     with pytest.raises(ModelError):
         store.add_progress(slug, entry)
     assert store.get(slug).progress == []
+
+
+def test_numbers_too_large_for_the_database_are_refused_plainly(store):
+    inquiry = Inquiry(title="From a file", progress=[ProgressEntry("2024-01-01", id=2**40)],
+                      group=[Person("Dawn", "lived", id=2**31)])
+    with pytest.raises(ModelError, match="too large"):
+        store.save_inquiry(inquiry)
+    with pytest.raises(ModelError, match="too large"):
+        store.save_inquiry(Inquiry(title="Checks", practice_checks=[
+            PracticeCheck("U1", 2**33, "yes")]))
+    assert store.list_inquiries() == []
 
 
 # ---------------------------------------------------------------------- reflections
@@ -620,41 +655,45 @@ def test_save_inquiry_rejects_broken_inquiries_and_stores_nothing(store, broken)
 # ---------------------------------------------------------------------- schema
 
 
-def test_schema_version_is_stored(store, data_dir):
-    with sqlite3.connect(data_dir / "hidden-insights.sqlite") as db:
-        value = db.execute("SELECT value FROM schema_info WHERE key='schema_version'").fetchone()
-        mode = db.execute("PRAGMA journal_mode").fetchone()[0]
-    assert int(value[0]) == s.SCHEMA_VERSION
-    assert mode == "wal"
+def _stored_version(st: Store) -> int:
+    with st.engine.connect() as conn:
+        return int(conn.execute(select(s.schema_info.c.value).where(
+            s.schema_info.c.key == "schema_version")).scalar())
 
 
-def test_migration_from_an_empty_file(tmp_path):
-    path = tmp_path / "empty.sqlite"
-    path.write_bytes(b"")  # an empty database file
-    st = Store(f"sqlite:///{path}")
+def test_schema_version_is_stored(store, backend, data_dir):
+    assert _stored_version(store) == s.SCHEMA_VERSION
+    if backend == "sqlite":
+        with sqlite3.connect(data_dir / "hidden-insights.sqlite") as db:
+            assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_migration_from_an_empty_database(store_url, backend, data_dir):
+    if backend == "sqlite":
+        (data_dir / "hidden-insights.sqlite").write_bytes(b"")  # an empty database file
+    st = Store(store_url)
     try:
         slug = st.create_inquiry("Works")
         assert st.get(slug).title == "Works"
+        assert _stored_version(st) == s.SCHEMA_VERSION
     finally:
         st.close()
-    with sqlite3.connect(path) as db:
-        version = db.execute("SELECT value FROM schema_info").fetchone()[0]
-    assert int(version) == s.SCHEMA_VERSION
-    again = Store(f"sqlite:///{path}")  # opening again migrates nothing and keeps the data
+    again = Store(store_url)  # opening again migrates nothing and keeps the data
     try:
         assert [i.title for i in again.list_inquiries()] == ["Works"]
+        assert _stored_version(again) == s.SCHEMA_VERSION
     finally:
         again.close()
 
 
-def test_newer_schema_gives_a_plain_error(tmp_path):
-    path = tmp_path / "new.sqlite"
-    Store(f"sqlite:///{path}").close()
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE schema_info SET value=? WHERE key='schema_version'",
-                   (str(s.SCHEMA_VERSION + 1),))
+def test_newer_schema_gives_a_plain_error(store_url):
+    st = Store(store_url)
+    with st.engine.begin() as conn:
+        conn.execute(update(s.schema_info).where(s.schema_info.c.key == "schema_version")
+                     .values(value=str(s.SCHEMA_VERSION + 1)))
+    st.close()
     with pytest.raises(SchemaTooNew) as info:
-        Store(f"sqlite:///{path}")
+        Store(store_url)
     message = str(info.value)
     assert "newer version" in message and "\n" not in message
 

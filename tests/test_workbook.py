@@ -39,6 +39,9 @@ HOSTILE = ["=1+2", "=HYPERLINK(\"http://evil\",\"click\")", "@SUM(A1:A9)", "+cmd
 # Whole inquiries take a while to generate on a busy machine; that is not a failure.
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
+#: The round trips through the store run on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
+
 
 def _example(private: bool = True) -> Inquiry:
     inquiry = examples.build("grub-hub")

@@ -37,7 +37,7 @@ PROG = "hidden-insights"
 
 #: Modules imported before the command line is parsed, so that their subcommands register.
 #: A module that is not installed (yet) is skipped.
-EXTRA_MODULES: tuple[str, ...] = ("widgets.report", "widgets.cli_exceptions")
+EXTRA_MODULES: tuple[str, ...] = ("widgets.report", "widgets.cli_exceptions", "widgets.hub")
 
 
 class CliError(Exception):

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Connection
 
+from widgets.store import postgres, teams
 from widgets.store import schema as s
 
 
@@ -18,12 +19,22 @@ class SchemaTooNew(RuntimeError):
     """The database was written by a newer version of the kit."""
 
 
-def _create_v1(conn: Connection) -> None:
+def _create(conn: Connection) -> None:
+    """An empty database gets the current schema in one step."""
     s.metadata.create_all(conn)
+    teams.enable_row_security(conn)
 
 
-#: MIGRATIONS[n] takes a database at version n to version n + 1 (0 = empty file).
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _create_v1}
+def _v1_to_v2(conn: Connection) -> None:
+    """Every inquiry belongs to a team ('' = the standalone kit's); row-level security on
+    PostgreSQL keeps each team's rows to its members."""
+    conn.execute(text("ALTER TABLE inquiries ADD COLUMN team TEXT NOT NULL DEFAULT ''"))
+    teams.enable_row_security(conn)
+
+
+#: MIGRATIONS[n] takes a database at version n to version n + 1 (0, an empty database, is
+#: created at the current version directly).
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
 
 
 def schema_version(conn: Connection) -> int:
@@ -38,15 +49,21 @@ def schema_version(conn: Connection) -> int:
 
 def migrate(conn: Connection) -> int:
     """Bring the database up to :data:`schema.SCHEMA_VERSION`; returns the version reached."""
+    postgres.serialise(conn, "migrate")  # two kernels opening a new database at once
     version = schema_version(conn)
     if version > s.SCHEMA_VERSION:
         raise SchemaTooNew(
             f"This data was saved by a newer version of the kit (schema {version}); "
             "update the kit to open it."
         )
+    if version == s.SCHEMA_VERSION:
+        return version
+    if version == 0:
+        _create(conn)
+        version = s.SCHEMA_VERSION
     while version < s.SCHEMA_VERSION:
         MIGRATIONS[version](conn)
         version += 1
-        conn.execute(s.schema_info.delete().where(s.schema_info.c.key == "schema_version"))
-        conn.execute(s.schema_info.insert().values(key="schema_version", value=str(version)))
+    conn.execute(s.schema_info.delete().where(s.schema_info.c.key == "schema_version"))
+    conn.execute(s.schema_info.insert().values(key="schema_version", value=str(version)))
     return version

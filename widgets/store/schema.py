@@ -2,7 +2,9 @@
 
 Child rows carry a per-inquiry ``number`` rather than a global id, so an inquiry loaded
 from a file keeps the same ids it was saved with (practice checks refer to practices by it).
-JSON-valued fields are stored as text, which every database supports.
+JSON-valued fields are stored as text, which every database supports. Text columns have no
+length: SQLite ignores a declared length and PostgreSQL enforces it, so a length would let a
+file load on one and fail on the other (the store checks lengths itself, with a message).
 """
 
 from __future__ import annotations
@@ -14,20 +16,19 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
-    String,
     Table,
     Text,
 )
 
 #: Bump this and add a step to ``migrations.MIGRATIONS`` whenever the tables change.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
 schema_info = Table(
     "schema_info",
     metadata,
-    Column("key", String(64), primary_key=True),
+    Column("key", Text, primary_key=True),
     Column("value", Text, nullable=False),
 )
 
@@ -35,22 +36,24 @@ inquiries = Table(
     "inquiries",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("slug", String(80), nullable=False, unique=True),
+    Column("slug", Text, nullable=False, unique=True),
     Column("title", Text, nullable=False),
-    Column("created_at", String(40), nullable=False),
-    Column("updated_at", String(40), nullable=False),
-    Column("downloaded_at", String(40), nullable=True),
+    Column("created_at", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+    Column("downloaded_at", Text, nullable=True),
     Column("issue_statement", Text, nullable=False, default=""),
     Column("issue_affects", Text, nullable=False, default=""),
     Column("issue_why_it_matters", Text, nullable=False, default=""),
     Column("issue_wider_effects", Text, nullable=False, default=""),
     Column("measure_what", Text, nullable=False, default=""),
     Column("measure_unit_name", Text, nullable=False, default="family"),
-    Column("measure_kind", String(20), nullable=False, default="yes_no"),
-    Column("measure_better", String(10), nullable=False, default="higher"),
+    Column("measure_kind", Text, nullable=False, default="yes_no"),
+    Column("measure_better", Text, nullable=False, default="higher"),
     Column("measure_source", Text, nullable=False, default=""),
-    Column("measure_baseline_date", String(40), nullable=False, default=""),
+    Column("measure_baseline_date", Text, nullable=False, default=""),
     Column("context_columns", Text, nullable=False, default="[]"),
+    # The group the inquiry belongs to on a shared server ('' on the standalone kit).
+    Column("team", Text, nullable=False, default="", server_default=""),
 )
 
 
@@ -72,7 +75,7 @@ def _child(name: str, *columns, numbered: bool = True) -> Table:
 people = _child(
     "people",
     Column("name", Text, nullable=False),
-    Column("role", String(20), nullable=False),
+    Column("role", Text, nullable=False),
 )
 
 #: The units data of an inquiry, one columnar document (see ``units_table``).
@@ -81,7 +84,7 @@ unit_tables = Table(
     metadata,
     Column("inquiry_id", Integer, ForeignKey("inquiries.id", ondelete="CASCADE"),
            primary_key=True),
-    Column("format", String(40), nullable=False),
+    Column("format", Text, nullable=False),
     Column("row_count", Integer, nullable=False),
     Column("data", LargeBinary, nullable=False),
 )
@@ -92,12 +95,12 @@ exceptions = Table(
     Column("inquiry_id", Integer, ForeignKey("inquiries.id", ondelete="CASCADE"),
            primary_key=True),
     Column("unit_id", Text, primary_key=True),
-    Column("status", String(20), nullable=False),
+    Column("status", Text, nullable=False),
     Column("methods", Text, nullable=False, default="[]"),
     Column("score", Float, nullable=True),
     Column("note", Text, nullable=False, default=""),
     Column("decided_by", Text, nullable=False, default=""),
-    Column("decided_at", String(40), nullable=False, default=""),
+    Column("decided_at", Text, nullable=False, default=""),
 )
 
 practices = _child(
@@ -105,7 +108,7 @@ practices = _child(
     Column("what", Text, nullable=False),
     Column("how", Text, nullable=False, default=""),
     Column("why", Text, nullable=False, default=""),
-    Column("accessible", String(10), nullable=False, default="unsure"),
+    Column("accessible", Text, nullable=False, default="unsure"),
     Column("from_units", Text, nullable=False, default="[]"),
 )
 
@@ -116,7 +119,7 @@ practice_checks = Table(
            primary_key=True),
     Column("unit_id", Text, primary_key=True),
     Column("practice_id", Integer, primary_key=True, autoincrement=False),
-    Column("value", String(10), nullable=False),
+    Column("value", Text, nullable=False),
 )
 
 actions = _child(
@@ -130,7 +133,7 @@ actions = _child(
 
 progress = _child(
     "progress",
-    Column("date", String(40), nullable=False),
+    Column("date", Text, nullable=False),
     Column("outcome", Float, nullable=True),
     Column("attendance", Integer, nullable=True),
     Column("people_helped", Integer, nullable=True),
@@ -143,24 +146,24 @@ reflections = Table(
     Column("inquiry_id", Integer, ForeignKey("inquiries.id", ondelete="CASCADE"),
            primary_key=True),
     Column("step", Integer, primary_key=True, autoincrement=False),
-    Column("principle", String(20), primary_key=True),
+    Column("principle", Text, primary_key=True),
     Column("note", Text, nullable=False, default=""),
 )
 
 analysis_runs = _child(
     "analysis_runs",
-    Column("at", String(40), nullable=False),
+    Column("at", Text, nullable=False),
     Column("by", Text, nullable=False, default=""),
-    Column("method", String(40), nullable=False),
+    Column("method", Text, nullable=False),
     Column("settings", Text, nullable=False, default="{}"),
     Column("flagged", Text, nullable=False, default="[]"),
 )
 
 history = _child(
     "history",
-    Column("at", String(40), nullable=False),
+    Column("at", Text, nullable=False),
     Column("by", Text, nullable=False, default=""),
-    Column("part", String(40), nullable=False),
+    Column("part", Text, nullable=False),
     Column("change", Text, nullable=False),
     Column("detail", Text, nullable=False, default="{}"),
 )

@@ -50,6 +50,7 @@ from widgets.model import (
     Unit,
 )
 from widgets.paths import data_dir
+from widgets.store import postgres, teams
 from widgets.store import schema as s
 from widgets.store.migrations import migrate, schema_version
 
@@ -70,8 +71,14 @@ class _LazyModule:
 units_table = _LazyModule("widgets.store.units_table")
 
 DB_FILENAME = "hidden-insights.sqlite"
+#: A database URL that replaces the SQLite file (``postgresql+psycopg://role@/db?host=…``).
+DATABASE_ENV = "HIDDEN_INSIGHTS_DATABASE_URL"
 #: Longest text a person can store in one field (a very long paste is cut with a message).
 MAX_TEXT = 20_000
+
+
+#: Whole numbers are stored as 32-bit integers (PostgreSQL's ``integer``; SQLite allows more).
+MAX_INTEGER = 2**31 - 1
 
 
 class NotFound(LookupError):
@@ -165,7 +172,11 @@ def now() -> str:
 
 
 def default_url() -> str:
-    """The SQLite file in the data folder (created if missing)."""
+    """``$HIDDEN_INSIGHTS_DATABASE_URL`` when set (e.g. PostgreSQL on a shared server), else
+    the SQLite file in the data folder (created if missing)."""
+    configured = os.environ.get(DATABASE_ENV, "").strip()
+    if configured:
+        return configured
     folder = data_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -174,9 +185,10 @@ def default_url() -> str:
     return f"sqlite:///{Path(folder, DB_FILENAME).resolve()}"
 
 
-def open_store(url: str | None = None) -> Store:
-    """Open (and create or migrate) the store at ``url``; the default is the data folder."""
-    return Store(url or default_url())
+def open_store(url: str | None = None, *, team: str | None = None) -> Store:
+    """Open (and create or migrate) the store at ``url``; the default is the data folder
+    (or ``$HIDDEN_INSIGHTS_DATABASE_URL``)."""
+    return Store(url or default_url(), team=team)
 
 
 def _text(value: Any, label: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
@@ -214,6 +226,8 @@ def _number(value: Any, label: str, *, integer: bool = False) -> float | int | N
     if integer:
         if number != int(number):
             raise ModelError(f"{label} must be a whole number.")
+        if abs(number) > MAX_INTEGER:
+            raise ModelError(f"{label} is too large (at most {MAX_INTEGER:,}).")
         return int(number)
     return number
 
@@ -229,10 +243,13 @@ class Store:
     transaction as the change itself.
     """
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, team: str | None = None):
+        """Open the store at ``url``. ``team``: on a shared server, the team (group) that
+        new inquiries belong to; the database shows each role only its teams' inquiries."""
         self.url = url
         #: True when the data folder may not be written here: reads work, writes say so.
         self.read_only = url.startswith("sqlite") and _read_only_file(url) is not None
+        self.team = teams.check_team(team) if team else ""
         self.engine: Engine = _make_engine(url)
         # Look first without the write lock: opening (every page, every `list`) must not wait
         # behind a writer, and a read-only folder must open when its schema is current.
@@ -281,6 +298,20 @@ class Store:
             conn.execute(
                 update(s.inquiries).where(s.inquiries.c.id == inquiry_id).values(updated_at=stamp)
             )
+
+    @contextmanager
+    def _team_refusal(self) -> Iterator[None]:
+        """The database refusing a new inquiry for this team, as a plain message."""
+        from sqlalchemy.exc import ProgrammingError
+
+        try:
+            yield
+        except ProgrammingError as e:
+            if "row-level security" not in str(e.orig):
+                raise
+            where = f"the team {self.team!r}" if self.team else "no team"
+            raise ModelError(f"This server may not add inquiries to {where}: ask the server's "
+                             "admin to add you to your group's team.") from None
 
     def _inquiry_id(self, conn: Connection, slug: str) -> int:
         row = conn.execute(select(s.inquiries.c.id).where(s.inquiries.c.slug == slug)).first()
@@ -336,6 +367,25 @@ class Store:
             return item
         raise NotFound(f"There is no inquiry called {slug!r}.")
 
+    def team_slug(self, slug: str) -> str:
+        """The slug a new inquiry wanting ``slug`` starts from: on a shared server it begins
+        with the team's name, so teams never compete for a slug (nor learn of one another's
+        inquiries through a taken slug)."""
+        slug = model.slugify(slug)
+        if not self.team:
+            return slug
+        prefix = model.slugify(self.team) + "-"
+        return slug if slug.startswith(prefix) else model.slugify(prefix + slug)
+
+    def teams(self) -> list[str]:
+        """The teams this store's database role may see ([] on the standalone kit)."""
+        if self.engine.dialect.name != "postgresql":
+            return []
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            return sorted(r[0] for r in conn.execute(text(teams.MY_TEAMS_SQL)))
+
     def exists(self, slug: str) -> bool:
         """True when an inquiry with this slug is stored."""
         with self._read() as conn:
@@ -348,15 +398,17 @@ class Store:
         """Start a new, empty inquiry; returns its slug (made unique if needed)."""
         title = _text(title, "The title", required=True, limit=200).strip()
         stamp = now()
-        with self.engine.begin() as conn:
+        with self._team_refusal(), self.engine.begin() as conn:
+            postgres.serialise(conn, "new inquiry")
             wanted = " ".join(title.split()).casefold()
             for (existing,) in conn.execute(select(s.inquiries.c.title)):
                 if " ".join(existing.split()).casefold() == wanted:
                     raise ModelError(f"There is already an inquiry called {existing!r}: open it "
                                      "from the list, or choose another title.")
-            slug = _unique_slug(conn, slug or model.slugify(title))
+            slug = _unique_slug(conn, self.team_slug(slug or model.slugify(title)))
             inquiry_id = conn.execute(
-                insert(s.inquiries).values(slug=slug, title=title, created_at=stamp,
+                insert(s.inquiries).values(slug=slug, title=title, team=self.team,
+                                           created_at=stamp,
                                            updated_at=stamp, context_columns="[]")
             ).inserted_primary_key[0]
             conn.execute(insert(s.history).values(
@@ -874,12 +926,19 @@ class Store:
             _choice(p.role, ROLES, "The role")
         _choice(inquiry.measure.kind, MEASURE_KINDS, "The kind of measure")
         _choice(inquiry.measure.better, DIRECTIONS, "Which way is better")
+        for c in inquiry.practice_checks:
+            _number(c.practice_id, "The practice of a practice check", integer=True)
+        for r in inquiry.reflections:
+            _number(r.step, "The step of a reflection", integer=True)
         stamp = now()
-        with self.engine.begin() as conn:
-            slug = _unique_slug(conn, slug or inquiry.slug or model.slugify(inquiry.title))
+        with self._team_refusal(), self.engine.begin() as conn:
+            postgres.serialise(conn, "new inquiry")
+            slug = _unique_slug(conn, self.team_slug(
+                slug or inquiry.slug or model.slugify(inquiry.title)))
             m, i = inquiry.measure, inquiry.issue
             iid = conn.execute(insert(s.inquiries).values(
-                slug=slug, title=inquiry.title, created_at=inquiry.created_at or stamp,
+                slug=slug, title=inquiry.title, team=self.team,
+                created_at=inquiry.created_at or stamp,
                 updated_at=inquiry.updated_at or stamp,
                 issue_statement=i.statement, issue_affects=i.affects,
                 issue_why_it_matters=i.why_it_matters, issue_wider_effects=i.wider_effects,
@@ -1006,6 +1065,8 @@ def _make_engine(url: str) -> Engine:
             return problem
 
         return engine
+    if postgres.is_postgres(url):
+        return postgres.make_engine(url)
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -1068,6 +1129,9 @@ def _insert_numbered(conn: Connection, table, iid: int, items: list, values) -> 
     used: set[int] = set()
     for n, item in enumerate(items, start=1):
         number = item.id if getattr(item, "id", None) else n
+        if not isinstance(number, int) or not 0 < number <= MAX_INTEGER:
+            raise ModelError(f"The number {number!r} of a {table.name} row is too large "
+                             "(or not a whole number above 0).")
         while number in used:
             number += 1
         used.add(number)

@@ -59,12 +59,13 @@ def current_slug(default: str | None = None) -> str | None:
 
 
 def get_store():
-    """The store for this kernel (opened once; every page in a kernel shares it)."""
+    """The store for this kernel (opened once; every page in a kernel shares it). On a
+    shared server, its team for new inquiries comes from the Hub (``widgets.hub``)."""
     global _store
     if _store is None:
-        from widgets.store import open_store
+        from widgets.hub import open_server_store
 
-        _store = open_store()
+        _store = open_server_store()
     return _store
 
 

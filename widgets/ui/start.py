@@ -273,7 +273,8 @@ class StartPage:
         from widgets.model import slugify
 
         inquiry = examples.build(name)
-        target = inquiry.slug or slugify(inquiry.title)
+        # On a shared server each team opens its own copy (its slug starts with the team).
+        target = self.store.team_slug(inquiry.slug or slugify(inquiry.title))
         if self.store.exists(target) and self.store.summary(target).title == inquiry.title:
             slug = target
         else:

@@ -1,0 +1,262 @@
+"""Teams on one PostgreSQL server: each team's inquiries are kept apart by the database.
+
+Two teams share one database. Team B's member cannot read, list, change or delete team A's
+inquiry through the kit, nor through raw SQL with B's own credentials; someone in both teams
+sees both; taking someone out of a team takes effect on their next query. The admin's role
+owns the tables and is not a superuser, so row-level security applies to it too (FORCE).
+"""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from postgres import next_name
+from sqlalchemy import text
+
+from widgets.cli import main
+from widgets.examples import build
+from widgets.model import ModelError, Person, slugify
+from widgets.store import NotFound, Store, teams
+from widgets.store import schema as s
+
+
+@pytest.fixture
+def a_slug(hub):
+    """Team A's inquiry, with something in every part that B could try to reach."""
+    st = hub.store(hub.ann, team=hub.a)
+    slug = st.create_inquiry("Family break-up", by="Ann")
+    st.add_person(slug, "Dawn", by="Ann")
+    from widgets.model import Practice, Unit
+
+    st.replace_units(slug, [Unit("U1", 1.0, None, "Real Name", {"income": "low"})], ["income"])
+    st.add_practice(slug, Practice("Eating together"))
+    return slug
+
+
+def test_team_a_sees_its_own_inquiry_and_new_slugs_carry_the_team(hub, a_slug):
+    st = hub.store(hub.ann, team=hub.a)
+    assert a_slug == st.team_slug("family-break-up") == f"{slugify(hub.a)}-family-break-up"
+    assert [i.slug for i in st.list_inquiries()] == [a_slug]
+    assert st.get(a_slug).group == [Person("Dawn", "lived", 1)]
+    assert st.teams() == [hub.a]
+
+
+def test_team_b_cannot_read_list_change_or_delete_team_as_inquiry_through_the_kit(hub, a_slug):
+    st = hub.store(hub.bob, team=hub.b)
+    assert st.list_inquiries() == []
+    assert not st.exists(a_slug)
+    for attempt in (lambda: st.get(a_slug), lambda: st.summary(a_slug),
+                    lambda: st.history(a_slug), lambda: st.units_frame(a_slug),
+                    lambda: st.rename(a_slug, "Taken", by="Bob"),
+                    lambda: st.add_person(a_slug, "Bob"),
+                    lambda: st.delete_inquiry(a_slug),
+                    lambda: st.updated_at(a_slug)):
+        with pytest.raises(NotFound):
+            attempt()
+    # B's own work goes on beside it; the same title is no clash across teams
+    mine = st.create_inquiry("Family break-up", by="Bob")
+    assert mine != a_slug
+    assert [i.slug for i in st.list_inquiries()] == [mine]
+    ann = hub.store(hub.ann, team=hub.a)
+    assert ann.get(a_slug).title == "Family break-up"
+    assert [h.by for h in ann.history(a_slug)].count("Bob") == 0
+
+
+def test_team_b_cannot_reach_team_as_rows_with_raw_sql(hub, a_slug, postgres):
+    [(a_id,)] = postgres.sql("SELECT id FROM inquiries WHERE slug = %s", hub.database,
+                             params=(a_slug,))
+    with hub.raw(hub.bob) as conn:
+        for table in s.metadata.sorted_tables:  # nothing of A's, in any table
+            if "inquiry_id" in table.c:
+                rows = conn.execute(f"SELECT count(*) FROM {table.name} WHERE inquiry_id = %s",
+                                    (a_id,)).fetchone()[0]
+                assert rows == 0, table.name
+        assert conn.execute("SELECT count(*) FROM inquiries").fetchone()[0] == 0
+        assert conn.execute("UPDATE inquiries SET title = 'x' WHERE id = %s",
+                            (a_id,)).rowcount == 0
+        assert conn.execute("DELETE FROM inquiries WHERE id = %s", (a_id,)).rowcount == 0
+        assert conn.execute("DELETE FROM history").rowcount == 0
+        assert conn.execute("UPDATE people SET name = 'x'").rowcount == 0
+        policy = "row-level security"
+        refused = [
+            ("INSERT INTO people (inquiry_id, number, name, role) VALUES (%s, 99, 'x', 'lived')",
+             (a_id,), policy),
+            (*_insert_inquiry("mine", hub.a), policy),  # into A's team
+            (*_insert_inquiry("mine", ""), policy),  # without a team
+            ("ALTER TABLE inquiries NO FORCE ROW LEVEL SECURITY", None, "owner"),
+            ("ALTER TABLE inquiries DISABLE ROW LEVEL SECURITY", None, "owner"),
+            ("DROP POLICY hi_team ON inquiries", None, "owner"),
+            (f"SET ROLE {teams.team_role(hub.a)}", None, "permission denied"),
+            (f"GRANT {teams.team_role(hub.a)} TO {teams.user_role(hub.bob)}", None,
+             "permission denied|must have admin"),
+            ("UPDATE schema_info SET value = '1'", None, "permission denied"),
+        ]
+        for statement, params, reason in refused:
+            with pytest.raises(psycopg.Error, match=reason):
+                conn.execute(statement, params)
+        conn.execute("SET row_security = off")  # allowed, but then any filtered query fails
+        with pytest.raises(psycopg.Error, match="row-level security"):
+            conn.execute("SELECT * FROM inquiries")
+        conn.execute("RESET row_security")
+        # and a row of B's own cannot be moved into A's team
+        conn.execute(*_insert_inquiry("b-own", hub.b))
+        with pytest.raises(psycopg.Error, match=policy):
+            conn.execute("UPDATE inquiries SET team = %s WHERE slug = 'b-own'", (hub.a,))
+    ann = hub.store(hub.ann, team=hub.a)
+    assert ann.get(a_slug).units[0].private_name == "Real Name"  # untouched
+    assert ann.get(a_slug).group == [Person("Dawn", "lived", 1)]
+
+
+def _insert_inquiry(slug: str, team: str) -> tuple[str, tuple]:
+    """Raw SQL for a complete inquiry row (so that only the policy can refuse it)."""
+    columns = [c.name for c in s.inquiries.c if c.name not in ("id", "downloaded_at")]
+    values = {c: "" for c in columns} | {"slug": slug, "title": slug, "team": team,
+                                         "context_columns": "[]"}
+    return (f"INSERT INTO inquiries ({', '.join(columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})", tuple(values[c] for c in columns))
+
+
+def test_a_person_in_both_teams_sees_both(hub, a_slug):
+    b_slug = hub.store(hub.bob, team=hub.b).create_inquiry("Loneliness")
+    cat = hub.store(hub.cat, team=hub.b)
+    assert sorted(i.slug for i in cat.list_inquiries()) == sorted([a_slug, b_slug])
+    assert cat.teams() == sorted([hub.a, hub.b])
+    cat.add_person(a_slug, "Cat", by="Cat")  # and may work on either
+    assert [p.name for p in hub.store(hub.ann).get(a_slug).group] == ["Dawn", "Cat"]
+
+
+def test_removing_a_member_takes_effect_on_their_next_query(hub, a_slug):
+    cat = hub.store(hub.cat, team=hub.b)
+    assert cat.exists(a_slug)
+    admin = Store(hub.admin_url)
+    try:
+        assert teams.remove_member(admin.engine, hub.a, hub.cat)
+        assert not teams.remove_member(admin.engine, hub.a, hub.cat)  # already out
+    finally:
+        admin.close()
+    assert not cat.exists(a_slug)  # the same open store, pooled connection and all
+    with pytest.raises(NotFound):
+        cat.get(a_slug)
+    assert hub.store(hub.ann).exists(a_slug)
+
+
+def test_the_owner_sees_only_the_standalone_inquiries(hub, a_slug):
+    admin = Store(hub.admin_url)
+    try:
+        own = admin.create_inquiry("Kept by the admin")
+        assert [i.slug for i in admin.list_inquiries()] == [own]
+    finally:
+        admin.close()
+    assert not hub.store(hub.bob).exists(own)
+    assert not hub.store(hub.ann).exists(own)
+
+
+def test_a_store_cannot_claim_a_team_it_is_not_in(hub):
+    st = hub.store(hub.bob, team=hub.a)
+    with pytest.raises(ModelError, match="may not add inquiries to the team"):
+        st.create_inquiry("Sneaking into A")
+    with pytest.raises(ModelError, match="may not add inquiries to no team"):
+        hub.store(hub.bob).save_inquiry(build("grub-hub"))
+    assert hub.store(hub.ann).list_inquiries() == []
+
+
+def test_team_and_user_names():
+    assert teams.team_role("team_a") == "hi_team_team_a"
+    for bad in ("", "Team A", "postgres; drop", "a" * 41, "1team"):
+        with pytest.raises(ModelError):
+            teams.team_role(bad)
+    assert teams.user_role("dawn") == "hi_user_dawn"
+    odd = teams.user_role("Dawn.Smith@example.org")
+    assert odd.startswith("hi_user_dawn_smith_example_org_") and odd != teams.user_role("dawn")
+    assert teams.user_role("a.b") != teams.user_role("a_b")
+
+
+def test_server_env_names_the_users_role_and_never_the_admins_password():
+    env = teams.server_env("postgresql+psycopg://kit_admin:ADMINPW@db.example:5433/kit",
+                           "dawn", secret="s3cret")
+    url = env["HIDDEN_INSIGHTS_DATABASE_URL"]
+    assert url.startswith("postgresql+psycopg://hi_user_dawn:")
+    assert "ADMINPW" not in url and "kit_admin" not in url
+    assert url.endswith("@db.example:5433/kit")
+    assert teams.user_password("dawn", "s3cret") in url
+    assert teams.user_password("dawn", "s3cret") != teams.user_password("dawn", "other")
+    socket = teams.server_env("postgresql://kit_admin@/kit?host=/run/postgresql", "dawn")
+    assert socket == {
+        "HIDDEN_INSIGHTS_DATABASE_URL": "postgresql+psycopg://hi_user_dawn@/kit?host=/run/postgresql"}
+
+
+def test_the_admin_cli(hub, capsys, monkeypatch):
+    monkeypatch.setenv("HIDDEN_INSIGHTS_DATABASE_URL", hub.admin_url)
+    team = f"c{next_name()}_{hub.database[-4:]}"
+    user = f"dee{next_name()}"
+    assert main(["hub", "add-team", team]) == 0
+    assert main(["hub", "add-member", team, user]) == 0
+    assert main(["hub", "env", user]) == 0
+    out = capsys.readouterr().out
+    assert f"added the team {team}" in out and f"{user} is in {team}" in out
+    [line] = [x for x in out.splitlines() if x.startswith("HIDDEN_INSIGHTS_DATABASE_URL=")]
+    url = line.split("=", 1)[1]
+    st = Store(url, team=team)  # exactly what the spawner would give the user's server
+    try:
+        slug = st.create_inquiry("Dee's inquiry")
+        assert st.exists(slug)
+        assert main(["hub", "teams"]) == 0
+        assert f"{team}: {teams.user_role(user)}" in capsys.readouterr().out
+        assert main(["hub", "remove-member", team, user]) == 0
+        assert not st.exists(slug)
+    finally:
+        st.close()
+    assert main(["hub", "add-member", "nosuchteam", user]) == 2
+    assert "no team called 'nosuchteam'" in capsys.readouterr().err
+    assert main(["hub", "add-team", "Bad Name"]) == 2
+
+
+def test_migrating_a_version_1_database_keeps_its_inquiries(store_url, backend):
+    st = Store(store_url)
+    slug = st.create_inquiry("From before teams")
+    with st.engine.begin() as conn:  # back to the version 1 layout
+        if backend == "postgresql":
+            for table in s.metadata.sorted_tables:
+                conn.execute(text(f"DROP POLICY hi_team ON {table.name}"))
+                conn.execute(text(f"ALTER TABLE {table.name} DISABLE ROW LEVEL SECURITY"))
+        conn.execute(text("ALTER TABLE inquiries DROP COLUMN team"))
+        conn.execute(text("UPDATE schema_info SET value = '1'"))
+    st.close()
+    again = Store(store_url)
+    try:
+        assert again.get(slug).title == "From before teams"
+        with again.engine.connect() as conn:
+            assert conn.execute(text("SELECT team FROM inquiries")).scalar() == ""
+            assert conn.execute(text("SELECT value FROM schema_info")).scalar() == str(
+                s.SCHEMA_VERSION)
+            if backend == "postgresql":
+                forced = conn.execute(text("SELECT relforcerowsecurity FROM pg_class "
+                                           "WHERE relname = 'inquiries'")).scalar()
+                assert forced
+    finally:
+        again.close()
+
+
+test_migrating_a_version_1_database_keeps_its_inquiries = pytest.mark.both_backends(
+    test_migrating_a_version_1_database_keeps_its_inquiries)
+
+
+def test_membership_can_follow_the_hubs_groups(hub):
+    admin = hub.admin()
+    assert teams.sync_member(admin.engine, hub.cat, [hub.b, "not_a_team"]) == [hub.b]
+    assert hub.store(hub.cat).teams() == [hub.b]
+    new_user = f"eve{next_name()}"
+    assert teams.sync_member(admin.engine, new_user, [hub.a]) == [hub.a]  # role made too
+    assert hub.store(new_user).teams() == [hub.a]
+    assert teams.sync_member(admin.engine, new_user, []) == []
+    assert hub.store(new_user).teams() == []
+
+
+def test_the_cli_finds_the_admin_url_as_the_hub_has_it(hub, capsys, monkeypatch):
+    monkeypatch.delenv("HIDDEN_INSIGHTS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("HIDDEN_INSIGHTS_ADMIN_URL", raising=False)
+    assert main(["hub", "teams"]) == 2
+    assert "say which database" in capsys.readouterr().err
+    monkeypatch.setenv("HIDDEN_INSIGHTS_ADMIN_URL", hub.admin_url)
+    assert main(["hub", "teams"]) == 0
+    assert f"{hub.a}: " in capsys.readouterr().out
