@@ -42,7 +42,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SERVER_START_TIMEOUT = 60.0  # seconds for a server to answer
-PAGE_TIMEOUT_MS = 60_000  # a Voila page runs the notebook before it arrives
+PAGE_TIMEOUT_MS = 120_000  # a Voila page runs the notebook before it arrives
 ACTION_TIMEOUT_MS = 20_000  # clicks and waits once the page is there
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
