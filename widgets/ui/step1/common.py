@@ -78,15 +78,6 @@ def section(number: int, title: str, intro: str, *children: ipw.Widget, cls: str
     return box
 
 
-def label(text: str, cls: str = "") -> ipw.HTML:
-    """A field label above its control (readable on a projector, unlike side labels)."""
-    widget = ipw.HTML(f'<span class="hi-field-label">{html.escape(text)}</span>')
-    widget.add_class("hi-label")
-    if cls:
-        widget.add_class(cls)
-    return widget
-
-
 def locked(method):
     """Run a method while holding ``self._lock`` (an RLock): autosaves run in timer threads
     and tell other sections to reload, and a reload must not interleave with a save."""
@@ -242,7 +233,7 @@ CSS = """
 .hi-step1 .hi-measure-hints { color: var(--hi-muted, #4a4a4a); }
 .hi-step1 .hi-measure-hints ul { margin: 0.2rem 0; }
 .hi-step1 .hi-private-note { color: var(--hi-muted, #4a4a4a); }
-.hi-step1 .hi-preview-table { font-size: 0.9em; display: block; overflow-x: auto; }
+.hi-step1 .hi-preview-table { font-size: 0.9em; }
 .hi-step1 .hi-preview-table td, .hi-step1 .hi-preview-table th { white-space: nowrap; }
 .hi-step1 .hi-mapping { gap: 0.3rem; }
 .hi-step1 .hi-mapping .widget-dropdown { width: 34em; }

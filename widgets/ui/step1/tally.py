@@ -9,6 +9,7 @@ import ipywidgets as ipw
 
 from widgets.ui.errors import Message
 from widgets.ui.step1.common import Confirm, replace_warning, stored_units, unit_words
+from widgets.ui.styles import label_hidden
 
 
 class Tally:
@@ -63,6 +64,9 @@ class Tally:
         from widgets.analysis.baseline import predicate
 
         self.words.value = html.escape(f"{many} {predicate(measure)}")
+        # The row reads "[18] of [60] families stayed together": each box's own label says so.
+        label_hidden(self.yes, f"How many {many} {predicate(measure)}")
+        label_hidden(self.total, f"Out of how many {many} in all")
         if measure.kind == "yes_no":
             self.note.value = html.escape(
                 f"Only know the counts? Say how many {many} said yes, out of how many in all. "
