@@ -347,18 +347,18 @@ def test_the_whole_step_1_form_by_keyboard_alone(browser, voila_server):
 
 # ---------------------------------------------------------------------------- tables on a phone
 
-#: Each table, and where it is: (page, way to open in step 1 or None, the scrolling box).
+#: Each page's tables: (page, the way to open in step 1 or None, the scrolling boxes).
 TABLES = [
-    ("step 1", "See or type", ".hi-units-grid.hi-scroll"),
-    ("step 2", None, ".hi-candidates-box .hi-scroll"),
-    ("step 3", None, ".hi-check-grid.hi-scroll:has(.hi-check-unit)"),
-    ("step 3", None, ".hi-compare .hi-scroll"),
-    ("step 3", None, ".hi-progress-table .hi-scroll"),
+    ("start", None, [".hi-inquiry-list .hi-scroll"]),
+    ("step 1", "See or type", [".hi-units-grid.hi-scroll"]),
+    ("step 2", None, [".hi-candidates-box .hi-scroll"]),
+    ("step 3", None, [".hi-check-grid.hi-scroll:has(.hi-check-unit)", ".hi-compare .hi-scroll",
+                      ".hi-progress-table .hi-scroll"]),
 ]
 
 #: The box's geometry, its first-column cells (in the first row) and its right-edge cue.
 BOX_JS = """(box) => {
-  const first = box.matches('table, .hi-scroll:has(> table)')
+  const first = box.matches('.hi-scroll:has(> table)')
     ? box.querySelector('tr > :first-child')
     : box.querySelector(':scope > .hi-sticky, :scope > :first-child');
   const b = box.getBoundingClientRect(), f = first.getBoundingClientRect();
@@ -369,41 +369,48 @@ BOX_JS = """(box) => {
 }"""
 
 
-@pytest.mark.parametrize("name, way, selector", TABLES,
-                         ids=[f"{n}: {s.split()[0]}" for n, _, s in TABLES])
+def check_table(page, selector: str, shots) -> None:
+    """The box scrolls sideways inside the screen, shows a cue while there is more, and its
+    first column stays where it was when it is scrolled to the far edge."""
+    box = page.locator(selector).first
+    box.wait_for(timeout=RUN_TIMEOUT_MS)  # step 3's comparison is worked out after the page
+    box.scroll_into_view_if_needed()
+    before = box.evaluate(BOX_JS)
+    assert before["scrollWidth"] > before["clientWidth"] + 10, (
+        f"{selector} does not need to scroll at 390 px: {before}")
+    assert before["right"] <= PHONE["width"] + 1, f"{selector} itself is cut off: {before}"
+    assert before["mask"] not in ("", "none"), f"{selector}: no cue that there is more: {before}"
+    page.screenshot(path=str(shots / "before.png"))
+    box.evaluate("(b) => { b.scrollLeft = b.scrollWidth; }")
+    page.wait_for_function("(b) => b.scrollLeft + b.clientWidth >= b.scrollWidth - 1",
+                           arg=box.element_handle())
+    page.wait_for_function(  # the cue goes once the far edge is reached
+        "(b) => ['', 'none'].includes(getComputedStyle(b).webkitMaskImage || 'none')",
+        arg=box.element_handle())
+    after = box.evaluate(BOX_JS)
+    assert after["firstText"] == before["firstText"]
+    assert after["firstLeft"] >= after["left"] - 1 and after["firstRight"] <= after["right"], (
+        f"{selector}: the first column scrolled away: {before} -> {after}")
+    assert abs(after["firstLeft"] - before["firstLeft"]) <= 4, (selector, before, after)
+    page.screenshot(path=str(shots / "after.png"))
+    if " " in selector:  # an HTML table: a hint above it, and a tab stop to scroll it
+        hint = box.locator("xpath=preceding-sibling::p[contains(@class,'hi-scroll-hint')]")
+        assert hint.is_visible(), selector
+        assert box.get_attribute("tabindex") == "0" and box.get_attribute("aria-label")
+
+
+@pytest.mark.parametrize("name, way, selectors", TABLES, ids=[t[0] for t in TABLES])
 def test_tables_scroll_sideways_on_a_phone_and_keep_their_first_column(
-        browser, voila_server, grub_hub, name, way, selector, tmp_path):
+        browser, voila_server, grub_hub, name, way, selectors, tmp_path):
     context, page = new_page(browser, PHONE)
     try:
-        open_page(page, voila_server, name, grub_hub)
+        open_page(page, voila_server, name, None if name == "start" else grub_hub)
         if way:
             open_way(page, way)
-        box = page.locator(selector).first
-        box.wait_for()
-        box.scroll_into_view_if_needed()
-        page.wait_for_function("(b) => b.scrollWidth > 0", arg=box.element_handle())
-        before = box.evaluate(BOX_JS)
-        assert before["scrollWidth"] > before["clientWidth"] + 10, (
-            f"{selector} does not need to scroll at 390 px: {before}")
-        assert before["right"] <= PHONE["width"] + 1, f"the box itself is cut off: {before}"
-        assert before["mask"] not in ("", "none"), f"no cue that there is more: {before}"
-        page.screenshot(path=str(tmp_path / "before.png"))
-        box.evaluate("(b) => { b.scrollLeft = b.scrollWidth; }")
-        page.wait_for_function("(b) => b.scrollLeft + b.clientWidth >= b.scrollWidth - 1",
-                               arg=box.element_handle())
-        page.wait_for_function(  # the cue goes once the far edge is reached
-            "(b) => ['', 'none'].includes(getComputedStyle(b).webkitMaskImage || 'none')",
-            arg=box.element_handle())
-        after = box.evaluate(BOX_JS)
-        assert after["firstText"] == before["firstText"]
-        assert after["firstLeft"] >= after["left"] - 1 and after["firstRight"] <= after["right"], (
-            f"the first column scrolled away: {before} -> {after}")
-        assert abs(after["firstLeft"] - before["firstLeft"]) <= 4, (before, after)
-        page.screenshot(path=str(tmp_path / "after.png"))
-        if ".hi-scroll" in selector and " " in selector:  # an HTML table: a hint, a tab stop
-            hint = box.locator("xpath=preceding-sibling::p[contains(@class,'hi-scroll-hint')]")
-            assert hint.is_visible()
-            assert box.get_attribute("tabindex") == "0" and box.get_attribute("aria-label")
+        for i, selector in enumerate(selectors):
+            shots = tmp_path / str(i)
+            shots.mkdir()
+            check_table(page, selector, shots)
         assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"] + 1
     finally:
         context.close()

@@ -93,8 +93,8 @@ CSS = """
   box-shadow: 1px 0 0 var(--hi-border, #c9ced6), 6px 0 6px -4px rgba(0,0,0,0.18); }
 /* Grids of widgets (the units table, the practice checks): the first column's cells. */
 .hi-units-grid > :first-child, .hi-units-grid > .hi-cell-unit_id, .hi-scroll .hi-sticky {
-  position: sticky; left: 0; z-index: 1; background: #fff;
-  box-shadow: 6px 0 0 #fff, 8px 0 6px -3px rgba(0,0,0,0.22); }
+  position: sticky; left: 0; z-index: 1; background: #fff; align-self: stretch;
+  align-items: center; box-shadow: 6px 0 0 #fff, 8px 0 6px -3px rgba(0,0,0,0.22); }
 @keyframes hi-more-right {
   0%, 98% { -webkit-mask-image: linear-gradient(to left, rgba(0,0,0,0.2), #000 3.5rem);
     mask-image: linear-gradient(to left, rgba(0,0,0,0.2), #000 3.5rem); }
@@ -117,6 +117,8 @@ CSS = """
   .hi-page .widget-inline-hbox:not(.hi-label-above) { flex-wrap: wrap; }
   .hi-page .widget-inline-hbox > .widget-label { max-width: 100%; text-align: left; }
   .hi-scroll > table { min-width: 36rem; }
+  .hi-scroll > table.hi-candidates td:nth-child(n+4) { min-width: 12rem; }
+  .hi-scroll > table.hi-compare-table { min-width: 44rem; }
 }
 @media print {
   .hi-nav-link, .hi-guidance, .hi-upload, .hi-download-box, .hi-who { display: none !important; }

@@ -215,6 +215,9 @@ CSS = """
 .hi-step1 .hi-person { align-items: center; gap: 0.6rem; padding: 0.15rem 0;
   border-bottom: 1px solid var(--hi-border, #c9ced6); }
 .hi-step1 .hi-person-name { min-width: 14em; }
+@media (max-width: 48rem) {  /* a phone: a person's role and "Remove" go under the name */
+  .hi-step1 .hi-person { flex-wrap: wrap; row-gap: 0.2rem; }
+  .hi-step1 .hi-person-name { min-width: 100%; } }
 .hi-step1 .hi-balance { font-size: 1.1em; }
 .hi-step1 .hi-warning .widget-html-content > div { background: #fff8e1;
   border-left: 4px solid #b26a00; padding: 0.4rem 0.8rem; }
