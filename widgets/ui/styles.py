@@ -119,6 +119,7 @@ CSS = """
   .hi-scroll > table { min-width: 36rem; }
   .hi-scroll > table.hi-candidates td:nth-child(n+4) { min-width: 12rem; }
   .hi-scroll > table.hi-compare-table { min-width: 44rem; }
+  .hi-page .jupyter-button { white-space: normal; height: auto; }  /* no "Re…" for Remove */
 }
 @media print {
   .hi-nav-link, .hi-guidance, .hi-upload, .hi-download-box, .hi-who { display: none !important; }
