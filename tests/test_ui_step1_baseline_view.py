@@ -1,5 +1,7 @@
 """Step 1, section 5: the baseline sentence and plot."""
 
+import html
+
 import pandas as pd
 import pytest
 
@@ -39,6 +41,10 @@ def test_sentence_and_plot(store, slug, events):
     assert v.text.startswith("18 of 60 families (30\u00a0%, likely between 20\u00a0% and "
                              "43\u00a0%)")
     assert len(v.plot.outputs) == 1 and "image/png" in v.plot.outputs[0]["data"]
+    # the HTML form is what the page shows: the image with its alt text (axe: image-alt)
+    shown = v.plot.outputs[0]["data"]["text/html"]
+    assert shown.startswith('<img src="data:image/png;base64,')
+    assert f'alt="{html.escape(v.figure.alt)}"' in shown and v.figure.alt.strip()
     assert "18 of 60" in v.caption.value
 
 

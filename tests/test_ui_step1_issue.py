@@ -115,3 +115,11 @@ def test_a_failed_save_says_why_and_stores_nothing(step_page, store, slug):
     section.flush()
     assert section.message.kind == "" and step_page.status.state == "saved"
     assert store.get(slug).issue.statement == "Family break-up"
+
+
+def test_each_box_has_its_own_label_above_it(step_page):
+    # The label is the box's description: ipywidgets draws it as a <label for> the textarea.
+    section = IssueSection(step_page)
+    for name, (text, _placeholder) in FIELDS.items():
+        area = section.fields[name]
+        assert area.description == text and "hi-label-above" in area._dom_classes

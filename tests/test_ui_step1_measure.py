@@ -127,3 +127,12 @@ def test_hostile_text_is_stored_exactly(measure, store, slug, text):
     stored = store.get(slug).measure
     assert (stored.what, stored.source, stored.unit_name) == (text, text, text[:100])
     assert "<script" not in measure.hints.value
+
+
+def test_every_field_has_its_own_label(measure):
+    # Each control's description is its <label for>, shown above it (no separate HTML label).
+    labels = {w.description for w in (measure.what, measure.unit_name, measure.kind,
+                                      measure.better, measure.source, measure.date)}
+    assert "" not in labels and len(labels) == 6
+    assert "Baseline date" in labels
+    assert all("hi-label-above" in w._dom_classes for w in (measure.what, measure.date))

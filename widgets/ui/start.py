@@ -19,7 +19,7 @@ from widgets.ui.errors import ErrorBox, Message, run_safely
 from widgets.ui.nav import NavigationBar, page_href
 from widgets.ui.page import DEFAULT_WHO, ready_marker
 from widgets.ui.status import local_time_text
-from widgets.ui.styles import style_widget
+from widgets.ui.styles import scroll_table, style_widget
 from widgets.ui.upload import UploadBox
 
 BINDER_NOTICE = (
@@ -103,9 +103,9 @@ def inquiry_list_html(summaries: list) -> str:
             f'<td><a class="hi-open-link" href="{html.escape(page_href("start", s.slug))}">'
             f"Open</a></td></tr>"
         )
-    return ('<table class="hi-table hi-inquiries"><thead><tr><th>Inquiry</th>'
-            "<th>Last change</th><th>Progress</th><th></th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return scroll_table('<table class="hi-table hi-inquiries"><thead><tr><th>Inquiry</th>'
+                        "<th>Last change</th><th>Progress</th><th></th></tr></thead>"
+                        f"<tbody>{''.join(rows)}</tbody></table>", "Inquiries")
 
 
 def _password(label: str, cls: str) -> ipw.Password:

@@ -116,8 +116,12 @@ class BaselineView:
         figure = baseline_figure(frame, measure)
         png = base64.b64encode(figure.png_bytes()).decode("ascii")
         # Set the outputs directly (not `with self.plot:`): this also works from a thread.
+        # The HTML form is the one shown: the front end puts no alt text on a bare PNG.
+        img = (f'<img src="data:image/png;base64,{png}" alt="{html.escape(figure.alt)}" '
+               'style="max-width:100%;height:auto">')
         self.plot.outputs = ({"output_type": "display_data",
-                              "data": {"image/png": png, "text/plain": figure.alt},
+                              "data": {"text/html": img, "image/png": png,
+                                       "text/plain": figure.alt},
                               "metadata": {"image/png": {"alt": figure.alt}}},)
         self.caption.value = html.escape(figure.caption)
         self.figure = figure

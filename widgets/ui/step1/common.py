@@ -78,15 +78,6 @@ def section(number: int, title: str, intro: str, *children: ipw.Widget, cls: str
     return box
 
 
-def label(text: str, cls: str = "") -> ipw.HTML:
-    """A field label above its control (readable on a projector, unlike side labels)."""
-    widget = ipw.HTML(f'<span class="hi-field-label">{html.escape(text)}</span>')
-    widget.add_class("hi-label")
-    if cls:
-        widget.add_class(cls)
-    return widget
-
-
 def locked(method):
     """Run a method while holding ``self._lock`` (an RLock): autosaves run in timer threads
     and tell other sections to reload, and a reload must not interleave with a save."""
@@ -224,6 +215,9 @@ CSS = """
 .hi-step1 .hi-person { align-items: center; gap: 0.6rem; padding: 0.15rem 0;
   border-bottom: 1px solid var(--hi-border, #c9ced6); }
 .hi-step1 .hi-person-name { min-width: 14em; }
+@media (max-width: 48rem) {  /* a phone: a person's role and "Remove" go under the name */
+  .hi-step1 .hi-person { flex-wrap: wrap; row-gap: 0.2rem; }
+  .hi-step1 .hi-person-name { min-width: 100%; } }
 .hi-step1 .hi-balance { font-size: 1.1em; }
 .hi-step1 .hi-warning .widget-html-content > div { background: #fff8e1;
   border-left: 4px solid #b26a00; padding: 0.4rem 0.8rem; }
@@ -242,7 +236,7 @@ CSS = """
 .hi-step1 .hi-measure-hints { color: var(--hi-muted, #4a4a4a); }
 .hi-step1 .hi-measure-hints ul { margin: 0.2rem 0; }
 .hi-step1 .hi-private-note { color: var(--hi-muted, #4a4a4a); }
-.hi-step1 .hi-preview-table { font-size: 0.9em; display: block; overflow-x: auto; }
+.hi-step1 .hi-preview-table { font-size: 0.9em; }
 .hi-step1 .hi-preview-table td, .hi-step1 .hi-preview-table th { white-space: nowrap; }
 .hi-step1 .hi-mapping { gap: 0.3rem; }
 .hi-step1 .hi-mapping .widget-dropdown { width: 34em; }

@@ -23,6 +23,7 @@ from widgets.ui.step1.common import (
     stored_units,
     unit_words,
 )
+from widgets.ui.styles import scroll_table
 from widgets.ui.upload import UploadBox
 
 ACCEPT = ".csv,.tsv,.txt,.xlsx"
@@ -47,8 +48,9 @@ def preview_html(preview, rows: int = PREVIEW_ROWS) -> str:
         body.append(f"<tr><th>{int(number)}</th>{cells}</tr>")
     more = preview.rows - min(rows, preview.rows)
     foot = f'<p class="hi-preview-more">… and {more:,} more rows</p>' if more > 0 else ""
-    return (f'<table class="hi-table hi-preview-table"><thead><tr><th>Row</th>{head}'
-            f'</tr></thead><tbody>{"".join(body)}</tbody></table>{foot}')
+    table = (f'<table class="hi-table hi-preview-table"><thead><tr><th>Row</th>{head}'
+             f'</tr></thead><tbody>{"".join(body)}</tbody></table>')
+    return scroll_table(table, "The file's first rows") + foot
 
 
 def _cell(value) -> str:

@@ -13,6 +13,7 @@ import ipywidgets as ipw
 from widgets.model import ROLES, ModelError, Person
 from widgets.ui.errors import Message
 from widgets.ui.step1.common import section
+from widgets.ui.styles import label_above, label_hidden
 
 ROLE_OPTIONS = [(words, key) for key, words in ROLES.items()]
 #: The role a new person starts with (and the dropdown goes back to after each person).
@@ -60,9 +61,11 @@ class GroupSection:
         self.people: list[Person] = []
         self.name = ipw.Text(placeholder="a name or nickname", layout=ipw.Layout(width="18em"))
         self.name.add_class("hi-person-new-name")
+        label_above(self.name, "Name or nickname")
         self.role = ipw.Dropdown(options=ROLE_OPTIONS, value=DEFAULT_ROLE,
                                  layout=ipw.Layout(width="14em"))
         self.role.add_class("hi-person-new-role")
+        label_above(self.role, "Role")
         self.add_button = ipw.Button(description="Add to the group", button_style="primary",
                                      icon="user-plus")
         self.add_button.add_class("hi-person-add")
@@ -79,6 +82,7 @@ class GroupSection:
         self.name.on_msg(self._name_message)
         row = ipw.HBox([self.name, self.role, self.add_button, self.message])
         row.add_class("hi-row")
+        row.add_class("hi-row-labelled")
         self.widget = section(
             2, "Who is in the room",
             "Add everyone taking part, by name or nickname, and say how they come to the issue.",
@@ -134,6 +138,7 @@ class GroupSection:
         role = ipw.Dropdown(options=ROLE_OPTIONS, value=person.role,
                             layout=ipw.Layout(width="14em"))
         role.add_class("hi-person-role")
+        label_hidden(role, f"How {person.name} comes to the issue")
         remove = ipw.Button(description="Remove", tooltip=f"Remove {person.name}", icon="times")
         remove.add_class("hi-person-remove")
         number = person.id

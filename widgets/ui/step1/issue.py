@@ -13,7 +13,8 @@ import ipywidgets as ipw
 
 from widgets.model import Issue
 from widgets.ui.errors import Message
-from widgets.ui.step1.common import AUTOSAVE_DELAY, Debouncer, label, section
+from widgets.ui.step1.common import AUTOSAVE_DELAY, Debouncer, section
+from widgets.ui.styles import label_above
 
 #: field -> (label, placeholder). The placeholders are the method's own example.
 FIELDS: dict[str, tuple[str, str]] = {
@@ -49,7 +50,7 @@ class IssueSection:
             area.add_class(f"hi-issue-{name.replace('_', '-')}")
             area.observe(lambda _change, key=name: self._changed(key), names="value")
             self.fields[name] = area
-            box = ipw.VBox([label(text), area])
+            box = ipw.VBox([label_above(area, text)])  # its own <label for>, above it
             box.add_class("hi-field")
             rows.append(box)
         self._save_guarded = page.guard(self.save, message=self.message)

@@ -15,7 +15,8 @@ import ipywidgets as ipw
 
 from widgets.model import DIRECTIONS, MEASURE_KINDS, Measure, ModelError
 from widgets.ui.errors import Message
-from widgets.ui.step1.common import AUTOSAVE_DELAY, Debouncer, label, section, unit_words
+from widgets.ui.step1.common import AUTOSAVE_DELAY, Debouncer, section, unit_words
+from widgets.ui.styles import label_above
 
 UNIT_SUGGESTIONS = ["family", "household", "pupil", "child", "young person", "person",
                     "school", "class", "ward", "street", "GP practice", "care home"]
@@ -97,8 +98,10 @@ class MeasureSection:
         for widget in (self.kind, self.better, self.date):
             widget.observe(lambda _c: self._chosen(), names="value")
 
-        def field(text: str, *widgets: ipw.Widget) -> ipw.VBox:
-            box = ipw.VBox([label(text), *widgets])
+        def field(text: str, widget: ipw.Widget, *more: ipw.Widget) -> ipw.VBox:
+            # The control's own <label for>, shown above it; ``more`` goes beside it.
+            label_above(widget, text)
+            box = ipw.VBox([ipw.HBox([widget, *more]) if more else widget])
             box.add_class("hi-field")
             return box
 
@@ -113,7 +116,7 @@ class MeasureSection:
             field("What is counted or scored? (for yes/no: what “yes” means)", self.what),
             choices,
             field("Where the numbers come from", self.source),
-            field("Baseline date", ipw.HBox([self.date, self.date_note])),
+            field("Baseline date", self.date, self.date_note),
             self.message, self.hints, cls="hi-measure")
         self.show_hints(check_data=False)  # the data is checked after the page is up
 

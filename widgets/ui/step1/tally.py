@@ -9,6 +9,7 @@ import ipywidgets as ipw
 
 from widgets.ui.errors import Message
 from widgets.ui.step1.common import Confirm, replace_warning, stored_units, unit_words
+from widgets.ui.styles import label_hidden
 
 
 class Tally:
@@ -64,6 +65,9 @@ class Tally:
         from widgets.words import agree
 
         self.words.value = html.escape(f"{many} {agree(predicate(measure), 2)}")
+        # The row reads "[18] of [60] families stayed together": each box's own label says so.
+        label_hidden(self.yes, f"How many {many} {agree(predicate(measure), 2)}")
+        label_hidden(self.total, f"Out of how many {many} in all")
         if measure.kind == "yes_no":
             self.note.value = html.escape(
                 f"Only know the counts? Say how many {many} said yes, out of how many in all. "

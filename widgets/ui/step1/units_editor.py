@@ -26,6 +26,7 @@ from widgets.model import UNIT_FIELDS, ModelError, Unit
 from widgets.ui.errors import Message
 from widgets.ui.step1.cells import Row, format_value, problem_text, read_row
 from widgets.ui.step1.common import LOCK, Confirm, capitalised, locked, unit_words
+from widgets.ui.styles import label_hidden
 
 PAGE_SIZE = 50
 MAX_ADD = 100
@@ -69,6 +70,7 @@ class UnitsEditor:
         self.built = True
         self.grid = ipw.GridBox([])
         self.grid.add_class("hi-units-grid")
+        self.grid.add_class("hi-scroll")  # scrolls sideways on a phone, first column kept
         self.pager = ipw.HTML()
         self.pager.add_class("hi-pager")
         self.prev = ipw.Button(description="Previous", icon="arrow-left")
@@ -78,6 +80,7 @@ class UnitsEditor:
         self.how_many = ipw.BoundedIntText(value=1, min=1, max=MAX_ADD,
                                            layout=ipw.Layout(width="6em"))
         self.how_many.add_class("hi-add-count")
+        label_hidden(self.how_many, "How many rows to add")
         self.add_button = ipw.Button(description="Add rows", icon="plus")
         self.add_button.add_class("hi-add-units")
         self.add_button.on_click(self.page.guard(lambda _b: self.add_units(self.how_many.value),
@@ -85,11 +88,13 @@ class UnitsEditor:
         self.column_name = ipw.Text(placeholder="for example: income band",
                                     layout=ipw.Layout(width="16em"))
         self.column_name.add_class("hi-new-column")
+        label_hidden(self.column_name, "The new circumstance's name")
         add_col = ipw.Button(description="Add the column", icon="columns")
         add_col.add_class("hi-add-column")
         add_col.on_click(self.page.guard(lambda _b: self.add_column(self.column_name.value),
                                          message=self.message))
         self.drop_choice = ipw.Dropdown(options=[], layout=ipw.Layout(width="14em"))
+        label_hidden(self.drop_choice, "The column to remove")
         self.drop_button = ipw.Button(description="Remove…")
         self.drop_button.add_class("hi-remove-column")
         self.drop_button.on_click(lambda _b: self._ask_remove_column())
@@ -130,6 +135,7 @@ class UnitsEditor:
             outcome = what or "Outcome"
         names = {"unit_id": capitalised(one), "outcome": outcome,
                  "population": "Population", "private_name": "Real name (private)"}
+        self.column_words = {c: names.get(c, c) for c in self.columns}  # the cells' labels
         out = []
         for c in self.columns:
             text = html.escape(names.get(c, c))
@@ -192,6 +198,7 @@ class UnitsEditor:
                         continue
                     value = values[c] if c in UNIT_FIELDS else unit.context.get(c)
                     cell.value = format_value(value, yes_no and c == "outcome")
+                    label_hidden(cell, f"{unit.unit_id}: {self.column_words[c]}")
                     cell.remove_class("hi-cell-error")
                 row.remove.tooltip = f"Remove {unit.unit_id}"
         finally:

@@ -18,6 +18,7 @@ from widgets.model import EXCEPTION_STATUSES, ExceptionDecision, Measure, ModelE
 from widgets.ui.errors import Message
 from widgets.ui.status import local_time_text
 from widgets.ui.step2.method_picker import method_title, plain_words
+from widgets.ui.styles import label_above, scroll_table
 
 CHECK_QUESTION = "Do they have something the others don't — outside help, money, a service?"
 
@@ -134,10 +135,11 @@ def candidates_table_html(decisions: list[ExceptionDecision], found: dict[str, F
     methods = {m for d in shown for m in
                ((found[d.unit_id].methods if d.unit_id in found and found[d.unit_id].methods
                  else d.methods) or [])}
-    return (f'{hint}<table class="hi-table hi-candidates"><thead><tr>'
-            f"<th>{unit}</th><th>Score</th><th>Expected</th><th>Why it was picked</th>"
-            "<th>Found by</th><th>Decision</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
+    table = (f'<table class="hi-table hi-candidates"><thead><tr>'
+             f"<th>{unit}</th><th>Score</th><th>Expected</th><th>Why it was picked</th>"
+             "<th>Found by</th><th>Decision</th></tr></thead>"
+             f"<tbody>{''.join(rows)}</tbody></table>")
+    return (f"{hint}{scroll_table(table, 'Candidates')}"
             f"{score_legend(measure, methods, thresholds)}{more}")
 
 
@@ -238,6 +240,7 @@ class CandidatesPanel:
         self.note = ipw.Textarea(placeholder="Why? What did the group find out? (evidence)",
                                  layout=ipw.Layout(width="30em", height="7em"))
         self.note.add_class("hi-decide-note")
+        label_above(self.note, "The group's evidence")
         question = ipw.HTML(f'<div class="hi-card hi-check-question"><strong>Check before '
                             f"confirming:</strong><p>{html.escape(CHECK_QUESTION)}</p>"
                             "<p>If they do, it is not something others could copy: “not an "

@@ -22,6 +22,7 @@ from widgets.ui.step3.shared import (
     plural,
     unit_words,
 )
+from widgets.ui.styles import scroll_table
 from widgets.words import share_words
 
 HEADINGS = ("Practice", "Positive exceptions doing it", "Others doing it", "Difference",
@@ -73,9 +74,10 @@ def comparison_html(records: list[dict[str, Any]]) -> str:
             f'<td dir="auto">{esc(r.get("note"))}{chance}</td></tr>')
     cols = "".join(f'<col class="hi-col-{name}">' for name in
                    ("what", "exceptions", "others", "difference", "note"))
-    return (f'<table class="hi-table hi-compare-table"><colgroup>{cols}</colgroup>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-            '<p class="hi-hint">★ worth spreading: accessible to all, done by at least half of '
+    table = (f'<table class="hi-table hi-compare-table"><colgroup>{cols}</colgroup>'
+             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return (scroll_table(table, "Practices compared")
+            + '<p class="hi-hint">★ worth spreading: accessible to all, done by at least half of '
             "the positive exceptions and by clearly more of them than of the others. How likely "
             "by chance: how often a difference this large would come from chance alone "
             "(Fisher's exact test); below 0.05 it is unlikely to be chance. With few positive "

@@ -13,6 +13,7 @@ from typing import Any
 import ipywidgets as ipw
 
 from widgets.ui.step3.shared import esc
+from widgets.ui.styles import label_hidden
 
 _SHARED: dict[str, ipw.Widget] = {}
 
@@ -72,7 +73,14 @@ def label(text: str, hint: str = "") -> ipw.HTML:
 
 
 def field(text: str, widget: ipw.Widget, hint: str = "") -> ipw.VBox:
-    """A label above its control."""
+    """A label above its control. The control also gets the words as its own linked label
+    (``description``, for screen readers only: the label shown is the HTML above it)."""
+    from ipywidgets.widgets.widget_description import DescriptionWidget
+
+    if isinstance(widget, DescriptionWidget) and not widget.description:
+        words = f"{text} {hint}" if hint.startswith("(") else (
+            f"{text} ({hint})" if hint else text)
+        label_hidden(widget, words)
     box = ipw.VBox([label(text, hint), widget], layout=shared_model("field-layout", ipw.Layout))
     box.add_class("hi-field")
     return box

@@ -28,6 +28,7 @@ from widgets.ui.step3.shared import (
     esc,
     unit_words,
 )
+from widgets.ui.styles import label_hidden
 from widgets.ui.upload import UploadBox
 
 PAGE_SIZE = 12
@@ -53,6 +54,7 @@ class ChecksSection:
         self.message = Message()
         self.grid = ipw.GridBox()
         self.grid.add_class("hi-check-grid")
+        self.grid.add_class("hi-scroll")  # scrolls sideways on a phone, first column kept
         self.filter = ipw.ToggleButtons(options=FILTERS, value="all",
                                         style={"button_width": "auto"})
         self.filter.add_class("hi-check-filter")
@@ -151,6 +153,7 @@ class ChecksSection:
             return
         confirmed = set(self.ctx.confirmed_ids())
         head = [self._head(esc(self.unit.capitalize()))]
+        head[0].add_class("hi-sticky")
         head += [self._head(esc(_short(p.what)), title=p.what,
                             useless=p.accessible == "no") for p in practices]
         cells: list[ipw.Widget] = list(head)
@@ -159,6 +162,7 @@ class ChecksSection:
                     "◆</span> " if unit in confirmed else "")
             cell = html_part(f'{mark}<bdi dir="auto">{esc(unit)}</bdi>')
             cell.add_class("hi-check-unit")
+            cell.add_class("hi-sticky")
             if unit in confirmed:
                 cell.add_class("hi-exception-row")
             cells.append(cell)
@@ -181,6 +185,7 @@ class ChecksSection:
                                    style=self._toggle_style, layout=self._cell_layout)
         toggle.add_class("hi-check")
         toggle.add_class(f"hi-check-p{p.id}")
+        label_hidden(toggle, f"Does {unit} do it: {p.what}?")
         pid = p.id
         toggle.observe(lambda change: self._changed(unit, pid, change), names="value")
         self.toggles[(unit, pid)] = toggle

@@ -29,6 +29,7 @@ from widgets.ui.step3.shared import (
     said,
     unit_words,
 )
+from widgets.ui.styles import label_hidden, scroll_table
 from widgets.words import percent
 
 HEADINGS = ("Date", "The measure", "Attendance", "People helped", "Note")
@@ -123,6 +124,7 @@ class ProgressSection:
         self.remove_choice = ipw.Dropdown(options=[("Choose an entry…", 0)], value=0,
                                           layout=ipw.Layout(width="26em"))
         self.remove_choice.add_class("hi-progress-choice")
+        label_hidden(self.remove_choice, "The entry to remove")
         self.remove_button = button("Remove this entry", "hi-progress-remove")
         self.really_button = button("Remove it", "hi-progress-remove-confirm", "danger")
         self.keep_button = button("Keep it", "hi-progress-keep")
@@ -195,8 +197,9 @@ class ProgressSection:
                      _num(e.people_helped)]
             rows.append("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in cells)
                         + f"<td>{said(e.note, 'div', 'hi-progress-note-text')}</td></tr>")
-        self.table.value = (f'<table class="hi-table"><thead><tr>{head}</tr></thead>'
-                            f"<tbody>{''.join(rows)}</tbody></table>")
+        self.table.value = scroll_table(f'<table class="hi-table"><thead><tr>{head}</tr>'
+                                        f"</thead><tbody>{''.join(rows)}</tbody></table>",
+                                        "Progress entries")
         self.remove_choice.options = [("Choose an entry…", 0)] + [
             (_entry_words(e), e.id) for e in reversed(entries)]
         self.remove_choice.value = 0
