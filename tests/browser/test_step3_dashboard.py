@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from conftest import wait_ready
 from widgets.examples import build as example
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -80,7 +81,7 @@ def test_from_practices_to_an_offline_report(voila_server, browser, page, open_n
 
     # The dashboard, through the navigation bar.
     page.locator(".hi-nav-link[data-page='dashboard']").click()
-    page.wait_for_selector(".hi-ready", state="attached")
+    wait_ready(page)  # a new page: its kernel starts and runs the notebook first
     story = page.locator(".hi-story")
     # The story is drawn in the background (pandas, scipy and seaborn load first): a
     # generous bound, not a guess at how long a busy machine takes.
