@@ -100,3 +100,9 @@ def test_one_plural_rule():
 def test_singular_is_the_inverse_of_agree(many, one, relative):
     assert words.singular(many, relative) == one
     assert words.agree(one, 2) == many
+
+
+def test_id_order_counts_numbers_as_numbers():
+    ids = ["F10", "F2", "Pupil 10", "Pupil 9", "f1", "B", "a", "Unit 2b", "Unit 2a"]
+    assert sorted(ids, key=words.id_order) == ["a", "B", "f1", "F2", "F10", "Pupil 9",
+                                               "Pupil 10", "Unit 2a", "Unit 2b"]

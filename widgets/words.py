@@ -8,6 +8,7 @@ Standard library only, so screens can use it while the page loads.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 
 #: Between a number and its "%" (or unit): the two never break across lines.
@@ -173,6 +174,16 @@ def singular(phrase: str, relative: bool = False) -> str:
         words[i] = new.capitalize() if word[:1].isupper() else new
         break
     return " ".join(words)
+
+
+# ---------------------------------------------------------------------- order of ids
+
+
+def id_order(unit_id: str) -> tuple:
+    """A sort key that puts "Pupil 2" before "Pupil 10" (numbers in an id compared as
+    numbers, letters without regard to case), the order a person expects."""
+    parts = re.split(r"(\d+)", str(unit_id).casefold())
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
 
 
 # ---------------------------------------------------------------------- percentages
