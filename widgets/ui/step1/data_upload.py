@@ -24,6 +24,7 @@ from widgets.ui.step1.common import (
     unit_words,
 )
 from widgets.ui.upload import UploadBox
+from widgets.words import count_words
 
 ACCEPT = ".csv,.tsv,.txt,.xlsx"
 CHOOSE = "Choose a CSV or Excel file"
@@ -167,7 +168,8 @@ class DataUpload:
             self._step(None)
         self._data, self._filename = data, preview.filename or "the file"
         self.show_preview(preview)
-        return (f"Read {preview.rows:,} rows and {len(preview.columns)} columns from "
+        return (f"Read {count_words(preview.rows, 'row')} and "
+                f"{count_words(len(preview.columns), 'column')} from "
                 f"{self._filename}. Check the columns below, then import.")
 
     def show_preview(self, preview) -> None:
