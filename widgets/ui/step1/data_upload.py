@@ -82,9 +82,6 @@ class DataUpload:
         self._data, self._filename = b"", ""
         self._quiet = False
         self.upload = UploadBox(CHOOSE, ACCEPT, self.receive, errors=page.errors)
-        # The button always says "(0)" after the file is taken: the step's CSS shows the
-        # tooltip instead of the button text (see common.CSS).
-        self.upload.upload.tooltip = CHOOSE
         self.progress = ipw.IntProgress(value=0, min=0, max=3, layout=ipw.Layout(width="20em"))
         self.progress_text = ipw.HTML()
         self.progress_row = ipw.HBox([self.progress, self.progress_text])
