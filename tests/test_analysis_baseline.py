@@ -176,3 +176,26 @@ def test_tally_frame():
 def test_tally_frame_rejects_bad_numbers(yes, total):
     with pytest.raises(ModelError):
         tally_frame(yes, total, "family")
+
+
+@pytest.mark.parametrize("what,unit,expected", [
+    ("Pupils who have a plan", "pupil", "has a plan"),
+    ("pupils have a plan", "pupil", "has a plan"),
+    ("Families that eat together", "family", "eats together"),
+    ("Families who stayed together", "family", "stayed together"),
+    ("Children who are never late", "child", "is never late"),
+    ("the pupil has a plan", "pupil", "has a plan"),
+])
+def test_predicate_reads_a_plural_measure_for_one_unit(what, unit, expected):
+    """"Pupil 10: who have a plan" (step 2) and "Pupils who who have a plan" (progress) were
+    on screen for the measure of issue 9."""
+    assert predicate(Measure(what=what, unit_name=unit)) == expected
+
+
+def test_the_60_pupils_read_well_everywhere():
+    from widgets.analysis.progress import _outcome_label
+
+    measure = Measure("Pupils who have a plan", "pupil", "yes_no")
+    frame = tally_frame(15, 60, "pupil")
+    assert baseline_summary(frame, measure).sentence.endswith(") have a plan.")
+    assert _outcome_label(measure) == "Pupils who have a plan"

@@ -63,6 +63,14 @@ def test_a_good_file_is_previewed_and_nothing_is_stored_until_import(upload, sto
     (b"family,stayed together\n", "empty.csv", "no rows"),
     (b"", "nothing.csv", "empty"),
     (b"a,b\n1,2,3,4\n", "ragged.csv", "Row 2"),
+    # The kit's own inquiry file (it read "Row 10 has 5 values…") and a web page (it read
+    # "column names but no rows of data"): say what they are.
+    (b'{\n "format": "hidden-insights-inquiry",\n "version": 1,\n "inquiry": {"a": 1}}\n',
+     "inquiry.json", "This is an inquiry file, not a table of data. Open it on the start page"),
+    (__import__("gzip").compress(b'{"format": "hidden-insights-inquiry", "version": 1}'),
+     "inquiry.json.gz", "This is an inquiry file"),
+    (b"<!DOCTYPE html><html><body><table><tr><td>1</td></tr></table></body></html>",
+     "table.html", "This is a web page (HTML), not a table"),
 ])
 def test_a_bad_file_changes_nothing(upload, store, slug, data, name, words):
     before = store.get(slug).to_dict()
@@ -350,3 +358,9 @@ def test_hostile_column_names_and_answers_are_escaped_in_the_mapping_notes(uploa
     dict(upload.answers)["<i>no</i>"].value = "no"
     upload.import_button.click()
     assert [u.outcome for u in store.units(slug)] == [1.0, 0.0]
+
+
+def test_one_row_and_one_column_are_counted_in_the_singular(upload):
+    """"Read 1 rows and 1 columns" was on screen."""
+    assert upload.upload.receive(b"x\n1\n", "one.csv")
+    assert upload.upload.message.text.startswith("Read 1 row and 1 column from one.csv.")

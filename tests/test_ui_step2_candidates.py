@@ -160,3 +160,13 @@ def test_the_panel_legend_follows_the_step2_controls(store, slug):
     view.picker.threshold.value = 3.0
     view.refresh()
     assert "stands out at 3 or more" in _legend(view.candidates.table.value)
+
+
+def test_equal_candidates_are_in_the_order_a_person_counts():
+    """The 60 pupils' table read "Pupil 10, Pupil 14, Pupil 18, Pupil 2, …"."""
+    pupil = Measure(what="Pupils who have a plan", unit_name="pupil", kind="yes_no")
+    ids = ["Pupil 10", "Pupil 2", "Pupil 14", "pupil 3", "Pupil 1"]
+    decisions = [ExceptionDecision(u, "candidate", ["group-z"], 1.7) for u in ids]
+    table = candidates_table_html(decisions, {}, pupil)
+    order = [part.split('"')[0] for part in table.split('data-unit="')[1:]]
+    assert order == ["Pupil 1", "Pupil 2", "pupil 3", "Pupil 10", "Pupil 14"]

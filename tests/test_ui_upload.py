@@ -64,3 +64,12 @@ def test_the_button_is_as_wide_as_its_label():
     box = UploadBox("Upload an inquiry file", ".json", lambda d, n: None)
     assert box.upload.description == "Upload an inquiry file"
     assert box.upload.layout.width == "auto" and box.upload.layout.flex == "0 0 auto"
+
+
+def test_every_upload_button_shows_its_label_not_the_count():
+    """The start page's button read "Upload an inquiry file (0)" (only step 1 hid the count)."""
+    from widgets.ui.styles import CSS
+
+    box = UploadBox("Upload an inquiry file", ".json", lambda d, n: None)
+    assert box.upload.tooltip == "Upload an inquiry file"
+    assert ".hi-page .hi-upload-button::after { content: attr(title);" in CSS

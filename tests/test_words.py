@@ -88,3 +88,21 @@ def test_one_plural_rule():
         assert unit_words(inquiry) == (word, words.plural(word))
         assert plot_plural(word) == words.plural(word)
         assert count_plural(3, word) == f"3 {words.plural(word)}"
+
+
+@pytest.mark.parametrize("many,one,relative", [
+    ("have a plan", "has a plan", False), ("are safe", "is safe", False),
+    ("don't smoke", "doesn't smoke", False), ("eat together", "eat together", False),
+    ("eat together", "eats together", True), ("never go out", "never goes out", True),
+    ("watch the news", "watches the news", True), ("try hard", "tries hard", True),
+    ("stayed together", "stayed together", True), ("can read", "can read", True),
+])
+def test_singular_is_the_inverse_of_agree(many, one, relative):
+    assert words.singular(many, relative) == one
+    assert words.agree(one, 2) == many
+
+
+def test_id_order_counts_numbers_as_numbers():
+    ids = ["F10", "F2", "Pupil 10", "Pupil 9", "f1", "B", "a", "Unit 2b", "Unit 2a"]
+    assert sorted(ids, key=words.id_order) == ["a", "B", "f1", "F2", "F10", "Pupil 9",
+                                               "Pupil 10", "Unit 2a", "Unit 2b"]

@@ -8,6 +8,7 @@ Standard library only, so screens can use it while the page loads.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 
 #: Between a number and its "%" (or unit): the two never break across lines.
@@ -132,6 +133,57 @@ def _plural_verb(word: str) -> str:
     if word.endswith(("sses", "shes", "ches", "xes", "zes", "oes")):
         return word[:-2]  # watches -> watch, goes -> go
     return word[:-1]  # eats -> eat, stays -> stay, uses -> use
+
+
+#: The plural verbs of ``_VERBS`` back to the form for one unit ("have" -> "has").
+_SINGULAR_VERBS = {plural_form: one for one, plural_form in _VERBS.items()}
+#: Words after "who"/"that" that need no "-s" for one unit: modals and common past tenses.
+_NO_S = {"can", "could", "will", "would", "should", "shall", "may", "might", "must",
+         "got", "had", "did", "went", "came", "made", "took", "kept", "left", "felt",
+         "found", "ate", "saw", "gave", "knew", "met", "ran", "read", "said", "sat",
+         "told", "thought", "won", "wrote", "spent", "put", "cut", "let", "set"}
+
+
+def singular(phrase: str, relative: bool = False) -> str:
+    """``phrase`` written for many units ("have a plan") made to fit one: "has a plan".
+
+    The inverse of :func:`agree`, for a measure the group wrote in the plural ("Pupils who
+    have a plan"). Only the first verb changes. have/are/were/do (and their "n't" forms)
+    always; any other verb only when ``relative`` says a "who"/"that" came just before it
+    (so it must be a verb): "eat together" -> "eats together", past tenses ("stayed"),
+    modals ("can") and words already ending in "s" stay. Words such as "always" before
+    the verb stay.
+    """
+    words = (phrase or "").split(" ")
+    for i, word in enumerate(words):
+        lower = word.lower()
+        if not lower or lower in _BEFORE_VERB:
+            continue
+        if lower in _SINGULAR_VERBS:
+            new = _SINGULAR_VERBS[lower]
+        elif (relative and lower.isalpha() and lower not in _NO_S and not lower.endswith("ed")
+              and not lower.endswith("s")):
+            if lower.endswith(("sh", "ch", "x", "z", "o")):
+                new = lower + "es"  # watch -> watches, go -> goes
+            elif lower.endswith("y") and len(lower) > 2 and lower[-2] not in "aeiou":
+                new = lower[:-1] + "ies"  # try -> tries
+            else:
+                new = lower + "s"  # eat -> eats
+        else:
+            break
+        words[i] = new.capitalize() if word[:1].isupper() else new
+        break
+    return " ".join(words)
+
+
+# ---------------------------------------------------------------------- order of ids
+
+
+def id_order(unit_id: str) -> tuple:
+    """A sort key that puts "Pupil 2" before "Pupil 10" (numbers in an id compared as
+    numbers, letters without regard to case), the order a person expects."""
+    parts = re.split(r"(\d+)", str(unit_id).casefold())
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
 
 
 # ---------------------------------------------------------------------- percentages

@@ -25,7 +25,7 @@ import pandas as pd
 from widgets.model import MEASURE_KINDS, Measure, ModelError
 
 # Re-exported: the one plural, agreement and percentage rules of the kit.
-from widgets.words import agree, count_words, percent, plural  # noqa: F401
+from widgets.words import agree, count_words, percent, plural, singular  # noqa: F401
 
 #: Largest number of units the quick tally accepts (a tally is counted by hand).
 MAX_TALLY = 100_000
@@ -120,6 +120,8 @@ def predicate(measure: Measure) -> str:
 
     ``what`` is read as finishing "the family …": "the family stayed together" and
     "stayed together" both give "stayed together". A leading "the/a <unit name>" is dropped.
+    A measure written in the plural ("Pupils who have a plan") is read for one pupil: "has
+    a plan" (the units' word, then "who"/"that"/"which", are dropped; words.singular).
     """
     what = (measure.what or "").strip().rstrip(".")
     if not what:
@@ -131,7 +133,11 @@ def predicate(measure: Measure) -> str:
     size = len(unit_words)
     names = {" ".join(unit_words), plural(" ".join(unit_words)).lower()}
     if size and " ".join(lowered[start:start + size]) in names and len(words) > start + size:
-        return " ".join(words[start + size:])
+        rest = words[start + size:]
+        if " ".join(lowered[start:start + size]) == " ".join(unit_words):
+            return " ".join(rest)  # written for one unit already
+        relative = rest[0].lower() in ("who", "that", "which") and len(rest) > 1
+        return singular(" ".join(rest[1:] if relative else rest), relative)
     return what
 
 

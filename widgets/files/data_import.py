@@ -164,10 +164,37 @@ def read_table(data: bytes, filename: str = "", sheet: str | None = None) -> Pre
     kind = sniff_kind(data)
     if kind == "xlsx":
         return _read_xlsx(data, name, sheet)
-    message = not_a_table_message(kind)
+    message = not_a_table_message(kind) or _other_file_message(data)
     if message:
         raise FileProblem(message)
     return _read_csv(data, name)
+
+
+#: An inquiry file put where a table is wanted ("Row 10 has 5 values…" said nothing useful).
+INQUIRY_NOT_TABLE = ("This is an inquiry file, not a table of data. Open it on the start "
+                     "page, under “Carry on from a file”.")
+
+
+def _other_file_message(data: bytes) -> str | None:
+    """The plain message for a text file that is no table: the kit's own inquiry file
+    (plain or .json.gz) or a web page. ``None`` if it may be a table."""
+    from widgets.files.inquiry_file import FORMAT, is_compressed
+
+    if is_compressed(data):
+        import zlib
+
+        try:  # only the start: enough to see the format's name
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data[:4096], 2048)
+        except zlib.error:
+            return None
+        return INQUIRY_NOT_TABLE if FORMAT.encode() in head else None
+    start = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start[:1] == b"{" and FORMAT.encode() in start:
+        return INQUIRY_NOT_TABLE
+    if start[:15].lower().startswith((b"<!doctype html", b"<html")):
+        return ("This is a web page (HTML), not a table. Save the table as CSV or Excel "
+                "(.xlsx) and choose that file.")
+    return None
 
 
 def _is_blank(data: bytes) -> bool:

@@ -32,6 +32,12 @@ CSS = """
 .hi-page-header { align-items: baseline; gap: 1rem; flex-wrap: wrap; }
 .hi-page-title h1 { margin: 0.3rem 0; font-size: 1.8rem; }
 .hi-save-status { color: var(--hi-muted); }
+.hi-page .hi-upload-button { font-size: 0 !important; flex-shrink: 0; overflow: visible;
+  padding: 4px 18px !important; }
+.hi-page .hi-upload-button::after { content: attr(title);
+  font-size: var(--jp-widgets-font-size, 18px); }
+.hi-page .hi-upload-button i { font-size: var(--jp-widgets-font-size, 18px);
+  margin-right: 0.4em; }
 .hi-save-failed { color: var(--hi-error); font-weight: 600; }
 .hi-guidance { gap: 1rem; flex-wrap: wrap; align-items: flex-start; }
 .hi-guidance > * { flex: 1 1 22rem; }

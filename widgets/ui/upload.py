@@ -37,6 +37,9 @@ class UploadBox(ipw.VBox):
         self.upload = ipw.FileUpload(accept=accept, multiple=False, description=label,
                                      layout=ipw.Layout(width="auto", flex="0 0 auto"))
         self.upload.add_class("hi-upload-button")
+        # The button's own text ends in a count, "(0)": the page shows the tooltip instead
+        # (styles.CSS), so the tooltip is the label.
+        self.upload.tooltip = label
         self.message = Message()
         self.on_file, self.max_bytes, self._errors = on_file, max_bytes, errors
         super().__init__([ipw.HBox([self.upload, self.message])], **kwargs)

@@ -227,12 +227,6 @@ CSS = """
 .hi-step1 .hi-units-grid input { height: 34px; }
 .hi-step1 .hi-cell-error input { border: 2px solid var(--hi-error, #b00020); }
 .hi-step1 .hi-lock { color: #6a3d00; }
-.hi-step1 .hi-upload-button { font-size: 0 !important; flex-shrink: 0; overflow: visible;
-  padding: 4px 18px !important; }
-.hi-step1 .hi-upload-button::after { content: attr(title);
-  font-size: var(--jp-widgets-font-size, 18px); }
-.hi-step1 .hi-upload-button i { font-size: var(--jp-widgets-font-size, 18px);
-  margin-right: 0.4em; }
 .hi-step1 .hi-measure-hints { color: var(--hi-muted, #4a4a4a); }
 .hi-step1 .hi-measure-hints ul { margin: 0.2rem 0; }
 .hi-step1 .hi-private-note { color: var(--hi-muted, #4a4a4a); }

@@ -25,6 +25,7 @@ from widgets.ui.step1.common import (
 )
 from widgets.ui.styles import scroll_table
 from widgets.ui.upload import UploadBox
+from widgets.words import count_words
 
 ACCEPT = ".csv,.tsv,.txt,.xlsx"
 CHOOSE = "Choose a CSV or Excel file"
@@ -83,9 +84,6 @@ class DataUpload:
         self._data, self._filename = b"", ""
         self._quiet = False
         self.upload = UploadBox(CHOOSE, ACCEPT, self.receive, errors=page.errors)
-        # The button always says "(0)" after the file is taken: the step's CSS shows the
-        # tooltip instead of the button text (see common.CSS).
-        self.upload.upload.tooltip = CHOOSE
         self.progress = ipw.IntProgress(value=0, min=0, max=3, layout=ipw.Layout(width="20em"))
         self.progress_text = ipw.HTML()
         self.progress_row = ipw.HBox([self.progress, self.progress_text])
@@ -169,7 +167,8 @@ class DataUpload:
             self._step(None)
         self._data, self._filename = data, preview.filename or "the file"
         self.show_preview(preview)
-        return (f"Read {preview.rows:,} rows and {len(preview.columns)} columns from "
+        return (f"Read {count_words(preview.rows, 'row')} and "
+                f"{count_words(len(preview.columns), 'column')} from "
                 f"{self._filename}. Check the columns below, then import.")
 
     def show_preview(self, preview) -> None:

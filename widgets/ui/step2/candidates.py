@@ -19,6 +19,7 @@ from widgets.ui.errors import Message
 from widgets.ui.status import local_time_text
 from widgets.ui.step2.method_picker import method_title, plain_words
 from widgets.ui.styles import label_above, scroll_table
+from widgets.words import id_order
 
 CHECK_QUESTION = "Do they have something the others don't — outside help, money, a service?"
 
@@ -79,7 +80,7 @@ def sort_key(decision: ExceptionDecision, found: dict[str, Found]):
     methods = len(f.methods) if f else len(decision.methods)
     score = _num(f.score if f else decision.score)
     return (STATUS_ORDER.get(decision.status, 9), -methods,
-            -(score if score is not None else -math.inf), decision.unit_id)
+            -(score if score is not None else -math.inf), id_order(decision.unit_id))
 
 
 def decision_html(d: ExceptionDecision) -> str:
