@@ -89,7 +89,7 @@ def test_progress_lines(store):
     page.example_buttons["grub-hub"].click()
     progress = step_progress(store.summary(page.slug))
     s = store.summary(page.slug)
-    assert progress[1].startswith("measure defined") and f"{s.units} units" in progress[1]
+    assert progress[1].startswith("measure defined") and f"{s.units} families" in progress[1]
     # The step cards count the units in the measure's own word (issue 9 item 19).
     assert step_progress(s, "pupil")[1].startswith(f"measure defined, {s.units} pupils, ")
     assert progress[2].startswith(f"{s.confirmed_exceptions} exception")
@@ -309,3 +309,16 @@ def test_a_download_that_would_not_load_again_says_so(store):
     store.set_measure(slug, Measure(what="score", kind="score"), by="test")
     page.downloads["json"].prepare()
     assert page.downloads["json"].message.kind == "info"
+
+
+def test_the_list_of_inquiries_counts_units_in_the_measures_word(store):
+    from widgets.model import Measure
+
+    page = StartPage(store=store)
+    page.example_buttons["grub-hub"].click()
+    store.set_measure(page.slug, Measure("has a plan", "pupil", "yes_no"))
+    page.refresh_list()
+    units = store.summary(page.slug).units
+    assert store.summary(page.slug).unit_name == "pupil"
+    listed = page.inquiry_list.value
+    assert f"{units} pupils" in listed and f"{units} units" not in listed

@@ -159,6 +159,8 @@ class InquirySummary:
     practices: int
     actions: int
     progress: int
+    #: The measure's word for one unit ("pupil"), so lists count "60 pupils".
+    unit_name: str = ""
 
     @property
     def changed_since_download(self) -> bool:
@@ -336,7 +338,7 @@ class Store:
 
         q = select(
             i.c.slug, i.c.title, i.c.created_at, i.c.updated_at, i.c.downloaded_at,
-            i.c.measure_what,
+            i.c.measure_what, i.c.measure_unit_name,
             count(s.people).label("people"),
             select(func.coalesce(func.max(s.unit_tables.c.row_count), 0))
             .where(s.unit_tables.c.inquiry_id == i.c.id).scalar_subquery().label("units"),
@@ -357,6 +359,7 @@ class Store:
                     measure_defined=bool(r.measure_what.strip()),
                     confirmed_exceptions=r.confirmed, candidate_exceptions=r.candidates,
                     practices=r.practices, actions=r.actions, progress=r.progress,
+                    unit_name=r.measure_unit_name or "",
                 )
                 for r in conn.execute(q)
             ]

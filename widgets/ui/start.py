@@ -351,7 +351,7 @@ class StartPage:
             f'<a class="hi-open-link hi-permalink" href="{link}">Link to this inquiry</a> '
             f"(bookmark it, or open it on another computer on this server).</p>"
         )
-        cards = ipw.HTML(step_cards_html(slug, summary, self._unit_name(slug, summary)))
+        cards = ipw.HTML(step_cards_html(slug, summary))
         cards.add_class("hi-step-cards")
         self.downloads = {
             "json": DownloadButton("Prepare the inquiry file (.json)", self._inquiry_file,
@@ -366,13 +366,6 @@ class StartPage:
                                ipw.HBox([self.downloads["json"], self.downloads["xlsx"]]), names)
         self._show_reminder(summary)
         self.refresh_list()
-
-    def _unit_name(self, slug: str, summary) -> str:
-        """The measure's word for a unit ("pupil"), for the step cards."""
-        name = getattr(summary, "unit_name", None)  # when the store's summary carries it
-        if name is None:
-            name = self.store.get(slug, include_units=False).measure.unit_name
-        return name or ""
 
     def refresh_list(self) -> None:
         """Re-read the list of stored inquiries."""
