@@ -199,6 +199,17 @@ def wait_ready(page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
     page.wait_for_selector(".hi-ready", state="attached", timeout=timeout_ms)
 
 
+def wait_until(condition, timeout: float = ACTION_TIMEOUT_MS / 1000, every: float = 0.2) -> bool:
+    """Poll ``condition()`` until it is true or ``timeout`` seconds pass (a generous bound,
+    not a guess at how long a busy machine takes); returns its last answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(every)
+    return condition()
+
+
 def goto_notebook(page, render_url: str, name: str, slug: str | None = None,
                   timeout_ms: int = PAGE_TIMEOUT_MS):
     """Open notebook ``name`` under ``render_url`` (with ``?inquiry=slug``), wait until ready."""

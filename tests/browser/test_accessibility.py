@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from conftest import ACTION_TIMEOUT_MS, PAGE_TIMEOUT_MS, wait_ready
+from conftest import ACTION_TIMEOUT_MS, PAGE_TIMEOUT_MS, wait_ready, wait_until
 from widgets.examples import build as example
 
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
@@ -226,17 +226,6 @@ def tab_to(page, selector: str, limit: int = 60) -> None:
         if page.evaluate("(s) => !!document.activeElement.closest(s)", selector):
             return
     raise AssertionError(f"Tab never reached {selector}; the focus is on {focused(page)}")
-
-
-def wait_until(condition, timeout: float = ACTION_TIMEOUT_MS / 1000) -> bool:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return condition()
 
 
 def test_focus_ring_is_plain_to_see_everywhere_on_step_1(browser, voila_server, grub_hub):

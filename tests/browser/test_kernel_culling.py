@@ -9,12 +9,11 @@ the kernel of a page that is still open stays.
 from __future__ import annotations
 
 import os
-import time
 
 import psutil
 import pytest
 
-from conftest import free_port, goto_notebook, start_server
+from conftest import free_port, goto_notebook, start_server, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -27,15 +26,6 @@ def kernels_of(server) -> list[psutil.Process]:
         return []
     return [p for p in children if p.is_running() and p.status() != psutil.STATUS_ZOMBIE
             and "ipykernel" in " ".join(p.cmdline())]
-
-
-def wait_for(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.5)
-    return condition()
 
 
 @pytest.fixture
@@ -79,7 +69,7 @@ def test_kernels_of_closed_pages_are_shut_down(browser, culling_server):
         context.close()
     assert len(seen) == 4, culling_server.log()  # one kernel per page
 
-    assert wait_for(lambda: look() == kept_kernels, timeout=120), (
+    assert wait_until(lambda: look() == kept_kernels, timeout=120), (
         f"{len(kernels_of(culling_server))} kernels still running:\n{culling_server.log()}")
     # The page still open keeps its kernel and still works.
     assert kept_page.locator(".hi-ready").count() == 1

@@ -4,10 +4,9 @@ families, see the baseline, reload and lose nothing."""
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
-from conftest import ACTION_TIMEOUT_MS, PAGE_TIMEOUT_MS, wait_ready
+from conftest import ACTION_TIMEOUT_MS, PAGE_TIMEOUT_MS, wait_ready, wait_until
 
 STEP1 = "1-define-and-measure.ipynb"
 ISSUE = "Families on our estate are breaking up."
@@ -21,16 +20,6 @@ def grub_hub_csv() -> bytes:
         rows.append(f"F{i:02d},{'yes' if i % 10 < 3 else 'no'},"
                     f"{['low', 'lowest', 'middle'][i % 3]},{['social rent', 'owner'][i % 2]}")
     return ("\n".join(rows) + "\n").encode()
-
-
-def wait_until(condition, timeout: float = ACTION_TIMEOUT_MS / 1000) -> bool:
-    """Poll ``condition()`` until it is true or the timeout passes."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return condition()
 
 
 def new_inquiry_step1(page, open_notebook) -> str:
