@@ -19,7 +19,9 @@ def test_lock_then_unlock_gives_the_names_back():
     box = lock(NAMES, PASSPHRASE)
     assert unlock(box, PASSPHRASE) == NAMES
     text = json.dumps(box)
-    assert not any(part in text for name in NAMES.values() for part in name.split())
+    # long parts only: the box is random base64, where "Mrs" can turn up by chance
+    assert not any(part in text for name in NAMES.values() for part in name.split()
+                   if len(part) >= 5)
     assert PASSPHRASE not in text
     assert box["kdf"] == "scrypt" and box["cipher"] == "AES-256-GCM"
 
@@ -77,7 +79,8 @@ def test_the_inquiry_file_leaves_names_out_unless_asked():
 def test_the_inquiry_file_locks_names_with_a_passphrase():
     inquiry = _inquiry()
     data = inquiry_file.to_bytes(inquiry, passphrase=PASSPHRASE)
-    assert not any(part.encode() in data for name in NAMES.values() for part in name.split())
+    assert not any(part.encode() in data for name in NAMES.values() for part in name.split()
+                   if len(part) >= 5)  # the box is random base64: short words by chance
     assert load_inquiry(data, "x.json", passphrase=PASSPHRASE) == inquiry
     assert [u.private_name for u in load_inquiry(data, "x.json").units] == [None] * 4
     with pytest.raises(WrongPassphrase):

@@ -72,7 +72,9 @@ def test_names_are_left_out_then_locked_and_opened_with_the_passphrase(
     page.locator(".hi-names-passphrase input").fill(PASSPHRASE)
     locked = _download(page, tmp_path, "locked.json")
     assert b"private_names" in locked and PASSPHRASE.encode() not in locked
-    assert not any(part.encode() in locked for name in NAMES for part in name.split()[1:])
+    # long parts only: the locked box is random base64, where "Jan" can turn up by chance
+    assert not any(part.encode() in locked for name in NAMES for part in name.split()
+                   if len(part) >= 5)
     assert page.locator(".hi-names-passphrase input").input_value() == ""
 
     # A wrong passphrase: a plain message beside the upload, and nothing is stored.
