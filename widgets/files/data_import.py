@@ -31,6 +31,7 @@ import io
 import re
 import unicodedata
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -1289,38 +1290,28 @@ def _check_kind(kind: str, outcome: np.ndarray, population: np.ndarray,
     import numpy as np
 
     with np.errstate(invalid="ignore"):
-        below = population < 0
-        if below.any():
-            pos = _first(below)
-            raise FileProblem(f"{_where(rows, pos, mapping.population)}: "
-                              f"{quote(population[pos])} is below 0; a population cannot be "
-                              "negative.")
+        _refuse_first(population < 0, rows, mapping.population, lambda pos: (
+            f": {quote(population[pos])} is below 0; a population cannot be negative."))
         if kind in ("count", "rate"):
-            negative = outcome < 0
-            if negative.any():
-                pos = _first(negative)
-                raise FileProblem(f"{_where(rows, pos, mapping.outcome)}: "
-                                  f"{quote(outcome[pos])} is below 0; a count cannot be "
-                                  "negative.")
+            _refuse_first(outcome < 0, rows, mapping.outcome, lambda pos: (
+                f": {quote(outcome[pos])} is below 0; a count cannot be negative."))
         if kind == "rate" and complete:
-            missing = np.isnan(population)
-            if missing.any():
-                pos = _first(missing)
-                raise FileProblem(f"{_where(rows, pos, mapping.population)}: the population "
-                                  "is empty; a rate needs it for every unit.")
-            not_positive = population <= 0
-            if not_positive.any():
-                pos = _first(not_positive)
-                raise FileProblem(f"{_where(rows, pos, mapping.population)}: the population "
-                                  f"must be more than 0, not {quote(population[pos])}.")
+            _refuse_first(np.isnan(population), rows, mapping.population, lambda pos: (
+                ": the population is empty; a rate needs it for every unit."))
+            _refuse_first(population <= 0, rows, mapping.population, lambda pos: (
+                f": the population must be more than 0, not {quote(population[pos])}."))
         if kind == "rate":
-            too_many = outcome > population
-            if too_many.any():
-                pos = _first(too_many)
-                raise FileProblem(
-                    f"{_where(rows, pos)}: {quote(outcome[pos])} events out of a population "
-                    f"of {quote(population[pos])}; there cannot be more events than that."
-                )
+            _refuse_first(outcome > population, rows, None, lambda pos: (
+                f": {quote(outcome[pos])} events out of a population of "
+                f"{quote(population[pos])}; there cannot be more events than that."))
+
+
+def _refuse_first(mask: np.ndarray, rows: np.ndarray, column: str | None,
+                  words: Callable[[int], str]) -> None:
+    """Refuse the first row where ``mask`` is true: its place, then ``words(position)``."""
+    if mask.any():
+        pos = _first(mask)
+        raise FileProblem(f"{_where(rows, pos, column)}{words(pos)}")
 
 
 def _texts(series: pd.Series) -> pd.Series:
