@@ -31,7 +31,7 @@ def open_dashboard(store, slug):
     page = StepPage("dashboard", slug=slug, store=store)
     page.build(dashboard.build)
     assert page.errors.text == ""
-    return page, page.dashboard
+    return page, page.view
 
 
 def link_bytes(link):
@@ -177,7 +177,7 @@ def test_a_story_that_cannot_be_made_says_so_instead_of_loading_for_ever(
     monkeypatch.setattr(widgets.report, "report_context", broken)
     page = StepPage("dashboard", slug=slug, store=store)
     page.build(dashboard.build)
-    story = page.dashboard.story.value
+    story = page.view.story.value
     assert "Putting the story together" not in story
     assert "hi-story-failed" in story and shown in story
     assert "Traceback" not in story and "tuple index" not in story

@@ -70,7 +70,7 @@ def test_broken_store_shows_the_apology_not_a_traceback(monkeypatch):
     def broken():
         raise OSError("disk full")
 
-    monkeypatch.setattr("widgets.ui.page.get_store", broken)
+    monkeypatch.setattr("widgets.ui.session.get_store", broken)
     page = StepPage(1, slug="x")
     assert not page.ok and page.errors.text == APOLOGY
 

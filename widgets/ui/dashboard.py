@@ -5,7 +5,7 @@ progress — in large type for a projector, and a button to download the report.
 The words and plots come from ``widgets.report.report_context``, the same values the report
 shows: units are read without private names and free text that repeats one is masked. Every
 piece of text is escaped here. The story is drawn after the page is shown (pandas and seaborn
-take seconds to load; see ``widgets.ui.step3.shared.Later``).
+take seconds to load; see ``widgets.ui.background.Later``).
 
     page = StepPage("dashboard")
     page.build(dashboard.build)
@@ -21,7 +21,8 @@ from widgets.model import Inquiry
 from widgets.ui.download import MIME, DownloadButton
 from widgets.ui.errors import is_person_error, person_text, run_and_report
 from widgets.ui.nav import page_href
-from widgets.ui.step3.shared import Later, esc, facts_html, figure_html, lead_balance, said
+from widgets.ui.step3.shared import esc, facts_html, figure_html, lead_balance, said
+from widgets.ui.view import View
 
 CSS = """
 .hi-page-dashboard .hi-who { display: none; }
@@ -170,16 +171,20 @@ def story_html(c: dict[str, Any], inquiry: Inquiry) -> str:
     return "".join(out)
 
 
-class Dashboard:
+class Dashboard(View):
     """The story (``story``, an HTML widget) and the report download (``download``)."""
 
-    def __init__(self, page):
-        self.page, self.store, self.slug = page, page.store, page.slug
+    key = "dashboard"
+    guidance_open = False  # on a projector the story comes first (one click opens them)
+
+    def __init__(self, session):
+        super().__init__(session)
+        self.store, self.slug = session.store, session.slug
         self.story = ipw.HTML(LOADING)
         self.story.add_class("hi-story")
         self.download = DownloadButton(
             "Download the report", self.report_file, MIME["html"],
-            link_label=f"Save {self.slug}-report.html", errors=page.errors,
+            link_label=f"Save {self.slug}-report.html", errors=session.errors,
             after=lambda: self.download.message.show(
                 "The report is ready: click the link to save it.", "ok"))
         self.download.button.add_class("hi-report-button")
@@ -190,10 +195,19 @@ class Dashboard:
             f'prints. To change anything, go back to <a href="{step3}">step 3</a> or the '
             "steps before.</span>")])
         tools.add_class("hi-dashboard-tools")
-        self.later = Later(self._story, self._show, errors=page.errors)
+        self.later = session.later(self._story, self._show)
         self.widget = ipw.VBox([ipw.HTML(f"<style>{CSS}</style>"), tools, self.story])
         self.widget.add_class("hi-dashboard")
+        self._shown = session.version()
         self.later.request()
+
+    def refresh(self) -> None:
+        """Tell the story again when the inquiry changed since it was last told."""
+        version = self.session.version()
+        if version != self._shown:
+            self._shown = version
+            self.story.value = LOADING
+            self.later.request()
 
     def _compute(self) -> str:
         # In the background on a page: reading the units loads pandas and pyarrow.
@@ -228,24 +242,6 @@ class Dashboard:
         return text.encode("utf-8"), f"{self.slug}-report.html"
 
 
-def build(page) -> ipw.Widget:
-    """Build the dashboard for the page's open inquiry (called by ``StepPage.build``)."""
-    board = Dashboard(page)
-    page.dashboard = board  # for tests and for researchers in JupyterLab
-    _fold_guidance(page)
-    return board.widget
-
-
-def _fold_guidance(page) -> None:
-    """Show the page's principles and questions folded: on a projector the story comes first
-    (one click opens them)."""
-    from widgets.ui.principles import guidance_panel
-
-    children = list(page.widget.children)
-    for i, child in enumerate(children):
-        if "hi-guidance" in getattr(child, "_dom_classes", ()):
-            children[i] = guidance_panel("dashboard", open=False)
-            page.widget.children = tuple(children)
-            for old in (*child.children, child):  # the page would load them for nothing
-                old.close()
-            return
+def build(session) -> Dashboard:
+    """The dashboard for the session's open inquiry (``StepPage("dashboard").build``)."""
+    return Dashboard(session)

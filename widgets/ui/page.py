@@ -1,7 +1,7 @@
 """The frame every step notebook uses: navigation, save status, guidance, errors, a body.
 
     page = StepPage(1)                 # reads ?inquiry=<slug> from the URL
-    page.build(step1.build)            # your part: a function page -> widget
+    page.build(step1.build)            # your part: session -> View (or a widget)
     page                               # the last line of the cell displays it
 
 See widgets/ui/README.md for how a step module uses it.
@@ -9,7 +9,6 @@ See widgets/ui/README.md for how a step module uses it.
 
 from __future__ import annotations
 
-import functools
 import html
 from collections.abc import Callable
 from typing import Any
@@ -17,21 +16,15 @@ from typing import Any
 import ipywidgets as ipw
 
 from widgets import guidance
-from widgets.ui.context import current_slug, get_store, on_binder, valid_slug
-from widgets.ui.errors import (
-    ErrorBox,
-    Message,
-    is_person_error,
-    person_text,
-    run_and_report,
-    run_safely,
-)
+from widgets.ui.context import current_slug, on_binder, valid_slug
+from widgets.ui.errors import ErrorBox, run_safely
 from widgets.ui.nav import NavigationBar, page_href
 from widgets.ui.principles import guidance_panel
-from widgets.ui.status import SaveStatus
+from widgets.ui.session import DEFAULT_WHO, Session
 from widgets.ui.styles import style_widget
+from widgets.ui.view import View, view_class
 
-DEFAULT_WHO = "facilitator"
+__all__ = ["DEFAULT_WHO", "StepPage", "missing_inquiry_html", "ready_marker"]
 
 
 def missing_inquiry_html(slug: str | None, binder: bool = False) -> str:
@@ -59,70 +52,97 @@ def ready_marker() -> ipw.HTML:
 
 
 class StepPage:
-    """The page frame for ``step`` (1, 2, 3 or "dashboard").
+    """The page frame for one view (1, 2, 3 or "dashboard") in its own notebook.
 
-    Attributes: ``slug`` (None when no known inquiry is open), ``store``, ``title``,
-    ``status`` (:class:`SaveStatus`), ``errors`` (:class:`ErrorBox`), ``nav``, ``body``
-    (a VBox for the step's own widgets) and ``widget`` (the whole page).
+    Attributes: ``session`` (:class:`~widgets.ui.session.Session`: the store, the open
+    inquiry, who is recording, the error box and save status), ``view`` (the
+    :class:`~widgets.ui.view.View` built by :meth:`build`, or None), ``nav``, ``body`` (a
+    VBox for the view's widgets) and ``widget`` (the whole page). ``slug``, ``store``,
+    ``title``, ``who``, ``errors`` and ``status`` are the session's.
     """
 
     def __init__(self, step: str | int, *, slug: str | None = None, store=None):
         self.step = step
         self.guidance = guidance.for_page(step)
-        self.errors = ErrorBox()
-        self.status = SaveStatus()
+        self.view: Any = None
         self.body = ipw.VBox()
         self.body.add_class("hi-body")
-        self.who_field = ipw.Text(value=DEFAULT_WHO, description="Who is recording",
-                                  placeholder="your name", style={"description_width": "initial"},
-                                  layout=ipw.Layout(width="26em"))
-        self.who_field.add_class("hi-who")
-        self.title: str | None = None
-        self.store = None
         wanted = valid_slug(slug) if slug is not None else current_slug()
-        self.slug: str | None = None
-        ok, _ = run_safely(self._open, wanted, store, errors=self.errors)
+        self.session = Session(wanted, store=store)
+        errors = self.session.errors
+        ok = self.session.store is not None
         self.nav = NavigationBar(self.slug, step, self.title)
         heading = ipw.HTML(f'<h1>{html.escape(self.guidance.title)}</h1>')
         heading.add_class("hi-page-title")
-        header = ipw.HBox([heading, self.status])
-        header.add_class("hi-page-header")
-        parts: list[ipw.Widget] = [style_widget(), self.nav, header]
+        parts: list[ipw.Widget] = [style_widget(), self.nav]
         if self.slug is not None:
-            parts += [self.who_field,
-                      guidance_panel(step), self.errors, self.body]
+            header = ipw.HBox([heading, self.session.status])
+            header.add_class("hi-page-header")
+            # TODO(ui-views): drop getattr when every step is a View.
+            opened = getattr(view_class(step), "guidance_open", True)
+            parts += [header, self.session.who_field, guidance_panel(step, open=opened), errors,
+                      self.body]
         else:
+            header = ipw.HBox([heading])
+            header.add_class("hi-page-header")
             notice = ipw.HTML(missing_inquiry_html(wanted, on_binder()) if ok else "")
             notice.add_class("hi-missing")
-            parts += [notice, self.errors]
+            parts += [header, notice, errors]
         parts.append(ready_marker())
         self.widget = ipw.VBox(parts)
         self.widget.add_class("hi-page")
         self.widget.add_class(f"hi-page-{step}")
 
-    def _open(self, wanted: str | None, store) -> None:
-        self.store = store if store is not None else get_store()
-        if wanted is None or not self.store.exists(wanted):
-            return
-        self.slug = wanted
-        self.title = self.store.summary(wanted).title
-        self.status.refresh(self.store, wanted)
-        # A new kernel per page load: carry on with whoever recorded last, not "facilitator".
-        last = self.store.last_recorder(wanted)
-        if last and last.strip() and last != "someone":
-            self.who_field.value = last.strip()[:200]
+    # ------------------------------------------------------------------ the session's
 
-    # ------------------------------------------------------------------ for step modules
+    @property
+    def slug(self) -> str | None:
+        """The open inquiry (None when none)."""
+        return self.session.slug
+
+    @property
+    def store(self):
+        """The kernel's store."""
+        return self.session.store
+
+    @property
+    def title(self) -> str | None:
+        """The open inquiry's title."""
+        return self.session.title
+
+    @property
+    def errors(self) -> ErrorBox:
+        """The page's error box."""
+        return self.session.errors
+
+    @property
+    def status(self):
+        """The save status."""
+        return self.session.status
 
     @property
     def ok(self) -> bool:
-        """True when an inquiry is open (the step has something to work on)."""
+        """True when an inquiry is open (the view has something to work on)."""
         return self.slug is not None
 
     @property
     def who(self) -> str:
         """The name of the person recording (stored with every change)."""
-        return self.who_field.value.strip()[:200] or DEFAULT_WHO
+        return self.session.who
+
+    @property
+    def who_field(self):
+        """The "Who is recording" box."""
+        return self.session.who_field
+
+    def __getattr__(self, name: str) -> Any:
+        # TODO(ui-views): while step modules still take the page, it stands in for the
+        # session (guard, wire, later, inquiry, on, changed…). Remove with the last one.
+        if name.startswith("_") or name == "session":
+            raise AttributeError(name)
+        return getattr(self.session, name)
+
+    # ------------------------------------------------------------------ building
 
     def add(self, *widgets: ipw.Widget) -> StepPage:
         """Append widgets to the page body (ignored when no inquiry is open)."""
@@ -130,44 +150,23 @@ class StepPage:
             self.body.children = (*self.body.children, *widgets)
         return self
 
-    def build(self, factory: Callable[[StepPage], ipw.Widget | None]) -> StepPage:
-        """Call ``factory(page)`` and add the widget it returns; a failure shows the apology
-        (or the person-facing message) instead of a traceback. Skipped with no inquiry."""
+    def build(self, factory: Callable[[Session], Any]) -> StepPage:
+        """Call ``factory(session)`` — a View class or a step module's ``build`` — and add
+        what it returns (a :class:`~widgets.ui.view.View`, kept as ``page.view``, or a
+        widget). A failure shows the apology (or the person-facing message) instead of a
+        traceback. Skipped with no inquiry."""
         if not self.ok:
             return self
-        ok, widget = run_safely(factory, self, errors=self.errors)
-        if ok and widget is not None:
-            self.add(widget)
+        # TODO(ui-views): pass self.session once every step module takes a session.
+        ok, built = run_safely(factory, self, errors=self.errors)
+        if not ok or built is None:
+            return self
+        if isinstance(built, View):
+            self.view = built
+            self.add(built.widget)
+        else:
+            self.add(built)
         return self
-
-    def guard(self, fn: Callable[..., Any], message: Message | None = None,
-              saves: bool = True) -> Callable[..., Any]:
-        """Wrap a callback: errors become messages (see widgets.ui.errors.run_safely).
-
-        With ``saves=True`` the save status shows "Saving…" during the call, then "Saved
-        HH:MM" — or "Not saved: <reason>" when it failed.
-        """
-
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if saves:
-                self.status.saving()
-            ok, result, exc = run_and_report(fn, args, kwargs, errors=self.errors,
-                                             message=message)
-            if saves:
-                if ok:
-                    self.saved()
-                elif exc is not None and is_person_error(exc):
-                    self.status.failed(person_text(exc))
-                else:
-                    self.status.failed("something went wrong")
-            return result
-
-        return functools.wraps(fn)(wrapper)
-
-    def saved(self) -> None:
-        """Refresh the save status from the store (call after a write you did not guard)."""
-        if self.ok:
-            run_safely(self.status.refresh, self.store, self.slug, errors=self.errors)
 
     def show(self) -> None:
         """Display the page (same as making it the last expression of a cell)."""
@@ -177,4 +176,3 @@ class StepPage:
 
     def _repr_mimebundle_(self, **kwargs: Any):
         return self.widget._repr_mimebundle_(**kwargs)
-
