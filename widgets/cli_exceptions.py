@@ -99,7 +99,8 @@ def infer_kind(values, has_population: bool) -> str:
     every value is 0/1 or a yes/no word, otherwise a score."""
     import pandas as pd
 
-    from widgets.files.data_import import MISSING_WORDS, NO_WORDS, YES_WORDS
+    from widgets.files.data_import import MISSING_WORDS
+    from widgets.words import NO_WORDS, YES_WORDS
 
     if has_population:
         return "rate"
