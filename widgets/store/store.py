@@ -15,7 +15,7 @@ import errno
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -321,6 +321,34 @@ class Store:
             raise NotFound(f"There is no inquiry called {slug!r}.")
         return row.id
 
+    # ------------------------------------------------------------------ numbered parts
+
+    def _add_numbered(self, kind: _Numbered, slug: str, values: dict[str, Any], change: str,
+                      by: str, detail: dict | None = None) -> int:
+        """One action adding a row of ``kind`` (after its ``check``); returns its number."""
+        with self._write(slug, kind.part, change, by, detail) as (conn, iid):
+            if kind.check is not None:
+                kind.check(conn, iid, values, None)
+            number = _next_number(conn, kind.table, iid)
+            conn.execute(insert(kind.table).values(inquiry_id=iid, number=number, **values))
+        return number
+
+    def _update_numbered(self, kind: _Numbered, slug: str, number: int,
+                         values: dict[str, Any], change: str, by: str,
+                         detail: dict | None = None) -> None:
+        """One action changing row ``number`` of ``kind`` (NotFound if there is none)."""
+        with self._write(slug, kind.part, change, by, detail) as (conn, iid):
+            if kind.check is not None:
+                kind.check(conn, iid, values, number)
+            _update_one(conn, kind.table, iid, number, values, kind.noun)
+
+    def _remove_numbered(self, kind: _Numbered, slug: str, number: int, by: str) -> None:
+        """One action removing row ``number`` of ``kind`` and what goes with it."""
+        with self._write(slug, kind.part, f"removed {kind.noun} {number}", by) as (conn, iid):
+            _delete_one(conn, kind.table, iid, number, kind.noun)
+            if kind.also_remove is not None:
+                kind.also_remove(conn, iid, number)
+
     # ------------------------------------------------------------------ inquiries
 
     def list_inquiries(self) -> list[InquirySummary]:
@@ -587,15 +615,8 @@ class Store:
         """Add someone to the group; returns their number. Names must be unique."""
         name = _text(name, "The name", required=True, limit=200).strip()
         role = _choice(role, ROLES, "The role")
-        with self._write(slug, "group", f"added {name!r} ({ROLES[role]})", by) as (conn, iid):
-            clash = conn.execute(select(s.people.c.number).where(
-                s.people.c.inquiry_id == iid, s.people.c.name == name)).first()
-            if clash:
-                raise ModelError(f"{name!r} is already in the group. Add a surname or initial.")
-            number = _next_number(conn, s.people, iid)
-            conn.execute(insert(s.people).values(inquiry_id=iid, number=number, name=name,
-                                                 role=role))
-        return number
+        return self._add_numbered(_PEOPLE, slug, {"name": name, "role": role},
+                                  f"added {name!r} ({ROLES[role]})", by)
 
     def update_person(self, slug: str, number: int, *, name: str | None = None,
                       role: str | None = None, by: str = "facilitator") -> None:
@@ -605,19 +626,12 @@ class Store:
             values["name"] = _text(name, "The name", required=True, limit=200).strip()
         if role is not None:
             values["role"] = _choice(role, ROLES, "The role")
-        with self._write(slug, "group", f"changed person {number}", by, values) as (conn, iid):
-            if "name" in values:
-                clash = conn.execute(select(s.people.c.number).where(
-                    s.people.c.inquiry_id == iid, s.people.c.name == values["name"],
-                    s.people.c.number != number)).first()
-                if clash:
-                    raise ModelError(f"{values['name']!r} is already in the group.")
-            _update_one(conn, s.people, iid, number, values, "person")
+        self._update_numbered(_PEOPLE, slug, number, values, f"changed person {number}", by,
+                              values)
 
     def remove_person(self, slug: str, number: int, *, by: str = "facilitator") -> None:
         """Take someone out of the group."""
-        with self._write(slug, "group", f"removed person {number}", by) as (conn, iid):
-            _delete_one(conn, s.people, iid, number, "person")
+        self._remove_numbered(_PEOPLE, slug, number, by)
 
     # ------------------------------------------------------------------ units
 
@@ -798,28 +812,19 @@ class Store:
     def add_practice(self, slug: str, practice: Practice, *, by: str = "facilitator") -> int:
         """Record a practice; returns its number."""
         values = _practice_values(practice)
-        with self._write(slug, "practices", f"added the practice {values['what']!r}", by
-                         ) as (conn, iid):
-            _no_duplicate(conn, s.practices, iid, values["what"], "a practice")
-            number = _next_number(conn, s.practices, iid)
-            conn.execute(insert(s.practices).values(inquiry_id=iid, number=number, **values))
-        return number
+        return self._add_numbered(_PRACTICES, slug, values,
+                                  f"added the practice {values['what']!r}", by)
 
     def update_practice(self, slug: str, number: int, practice: Practice, *,
                         by: str = "facilitator") -> None:
         """Change a practice."""
         values = _practice_values(practice)
-        with self._write(slug, "practices", f"changed the practice {values['what']!r}", by
-                         ) as (conn, iid):
-            _no_duplicate(conn, s.practices, iid, values["what"], "a practice", number)
-            _update_one(conn, s.practices, iid, number, values, "practice")
+        self._update_numbered(_PRACTICES, slug, number, values,
+                              f"changed the practice {values['what']!r}", by)
 
     def remove_practice(self, slug: str, number: int, *, by: str = "facilitator") -> None:
         """Remove a practice and its checks."""
-        with self._write(slug, "practices", f"removed practice {number}", by) as (conn, iid):
-            _delete_one(conn, s.practices, iid, number, "practice")
-            conn.execute(delete(s.practice_checks).where(
-                s.practice_checks.c.inquiry_id == iid, s.practice_checks.c.practice_id == number))
+        self._remove_numbered(_PRACTICES, slug, number, by)
 
     def set_practice_checks(self, slug: str, checks: Iterable[PracticeCheck], *,
                             by: str = "facilitator") -> None:
@@ -851,51 +856,38 @@ class Store:
     def add_action(self, slug: str, action: Action, *, by: str = "facilitator") -> int:
         """Record what the group will do; returns its number."""
         values = _action_values(action)
-        with self._write(slug, "actions", f"added the action {values['what']!r}", by
-                         ) as (conn, iid):
-            _no_duplicate(conn, s.actions, iid, values["what"], "an action")
-            number = _next_number(conn, s.actions, iid)
-            conn.execute(insert(s.actions).values(inquiry_id=iid, number=number, **values))
-        return number
+        return self._add_numbered(_ACTIONS, slug, values,
+                                  f"added the action {values['what']!r}", by)
 
     def update_action(self, slug: str, number: int, action: Action, *,
                       by: str = "facilitator") -> None:
         """Change an action."""
         values = _action_values(action)
-        with self._write(slug, "actions", f"changed the action {values['what']!r}", by
-                         ) as (conn, iid):
-            _no_duplicate(conn, s.actions, iid, values["what"], "an action", number)
-            _update_one(conn, s.actions, iid, number, values, "action")
+        self._update_numbered(_ACTIONS, slug, number, values,
+                              f"changed the action {values['what']!r}", by)
 
     def remove_action(self, slug: str, number: int, *, by: str = "facilitator") -> None:
         """Remove an action."""
-        with self._write(slug, "actions", f"removed action {number}", by) as (conn, iid):
-            _delete_one(conn, s.actions, iid, number, "action")
+        self._remove_numbered(_ACTIONS, slug, number, by)
 
     # ------------------------------------------------------------------ progress
 
     def add_progress(self, slug: str, entry: ProgressEntry, *, by: str = "facilitator") -> int:
         """Record a dated measurement after the baseline; returns its number."""
         values = _progress_values(entry)
-        with self._write(slug, "progress", f"added progress for {values['date']}", by,
-                         values) as (conn, iid):
-            number = _next_number(conn, s.progress, iid)
-            conn.execute(insert(s.progress).values(inquiry_id=iid, number=number, **values))
-        return number
+        return self._add_numbered(_PROGRESS, slug, values,
+                                  f"added progress for {values['date']}", by, values)
 
     def update_progress(self, slug: str, number: int, entry: ProgressEntry, *,
                         by: str = "facilitator") -> None:
         """Change a progress entry."""
         values = _progress_values(entry)
-        with self._write(slug, "progress", f"changed progress for {values['date']}", by,
-                         values) as (conn, iid):
-            _update_one(conn, s.progress, iid, number, values, "progress entry")
+        self._update_numbered(_PROGRESS, slug, number, values,
+                              f"changed progress for {values['date']}", by, values)
 
     def remove_progress(self, slug: str, number: int, *, by: str = "facilitator") -> None:
         """Remove a progress entry."""
-        with self._write(slug, "progress", f"removed progress entry {number}", by
-                         ) as (conn, iid):
-            _delete_one(conn, s.progress, iid, number, "progress entry")
+        self._remove_numbered(_PROGRESS, slug, number, by)
 
     # ------------------------------------------------------------------ reflections
 
@@ -1140,6 +1132,55 @@ def _insert_numbered(conn: Connection, table, iid: int, items: list, values) -> 
         used.add(number)
         rows.append(dict(inquiry_id=iid, number=number, **values(item)))
     conn.execute(insert(table), rows)
+
+
+@dataclass(frozen=True)
+class _Numbered:
+    """A part of an inquiry kept as numbered rows that the group adds, changes and removes
+    one at a time (the people, practices, actions and progress entries): the one copy of
+    how that is done, in :meth:`Store._add_numbered` and its two siblings."""
+
+    #: Its table (with ``inquiry_id`` and ``number``).
+    table: Any
+    #: The history entry's part.
+    part: str
+    #: One row, as messages and the history name it ("There is no practice number 3.").
+    noun: str
+    #: Refuses values another row already has: ``(conn, iid, values, number)``, where
+    #: ``number`` is the row being changed (None when adding).
+    check: Callable[[Connection, int, dict, int | None], None] | None = None
+    #: Removes what goes with a removed row: ``(conn, iid, number)``.
+    also_remove: Callable[[Connection, int, int], None] | None = None
+
+
+def _no_namesake(conn: Connection, iid: int, values: dict, number: int | None) -> None:
+    """Names in the group are unique (a plain ModelError for a second "Dawn")."""
+    if "name" not in values:
+        return
+    where = [s.people.c.inquiry_id == iid, s.people.c.name == values["name"]]
+    if number is not None:
+        where.append(s.people.c.number != number)
+    if conn.execute(select(s.people.c.number).where(*where)).first():
+        hint = " Add a surname or initial." if number is None else ""
+        raise ModelError(f"{values['name']!r} is already in the group.{hint}")
+
+
+def _remove_checks(conn: Connection, iid: int, number: int) -> None:
+    """A removed practice's checks go with it."""
+    conn.execute(delete(s.practice_checks).where(
+        s.practice_checks.c.inquiry_id == iid, s.practice_checks.c.practice_id == number))
+
+
+_PEOPLE = _Numbered(s.people, "group", "person", check=_no_namesake)
+_PRACTICES = _Numbered(
+    s.practices, "practices", "practice", also_remove=_remove_checks,
+    check=lambda conn, iid, values, number: _no_duplicate(
+        conn, s.practices, iid, values["what"], "a practice", number))
+_ACTIONS = _Numbered(
+    s.actions, "actions", "action",
+    check=lambda conn, iid, values, number: _no_duplicate(
+        conn, s.actions, iid, values["what"], "an action", number))
+_PROGRESS = _Numbered(s.progress, "progress", "progress entry")
 
 
 def _load_frame(conn: Connection, iid: int):
