@@ -29,12 +29,7 @@ from widgets.model import (
 )
 from widgets.store import postgres, teams
 from widgets.store import schema as s
-from widgets.store.rows import (
-    CHILD_TABLES,
-    NotFound,
-    insert_numbered,
-    unique_slug,
-)
+from widgets.store.rows import CHILD_TABLES, NotFound, insert_numbered, unique_slug
 from widgets.store.step3 import action_values, practice_values, progress_values
 from widgets.store.transactions import Transactions
 from widgets.store.units import load_frame, store_frame, units_table

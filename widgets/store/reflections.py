@@ -5,10 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, insert
 
 from widgets import model
-from widgets.model import (
-    PRINCIPLES,
-    ModelError,
-)
+from widgets.model import PRINCIPLES, ModelError
 from widgets.store import schema as s
 from widgets.store.transactions import Transactions
 from widgets.store.values import checked_choice, checked_text

@@ -9,14 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
-from widgets.model import (
-    DIRECTIONS,
-    MEASURE_KINDS,
-    ROLES,
-    Issue,
-    Measure,
-    ModelError,
-)
+from widgets.model import DIRECTIONS, MEASURE_KINDS, ROLES, Issue, Measure, ModelError
 from widgets.store import schema as s
 from widgets.store.rows import Numbered
 from widgets.store.transactions import Transactions

@@ -5,11 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, insert, select, update
 
-from widgets.model import (
-    EXCEPTION_STATUSES,
-    AnalysisRun,
-    ExceptionDecision,
-)
+from widgets.model import EXCEPTION_STATUSES, AnalysisRun, ExceptionDecision
 from widgets.store import schema as s
 from widgets.store.rows import NotFound, next_number
 from widgets.store.transactions import Transactions

@@ -10,11 +10,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from widgets.model import (
-    MEASURE_KINDS,
-    ModelError,
-    Unit,
-)
+from widgets.model import MEASURE_KINDS, ModelError, Unit
 from widgets.store import schema as s
 from widgets.store.rows import NotFound
 from widgets.store.transactions import Transactions
