@@ -488,9 +488,40 @@ def test_extra_modules_are_imported(capsys, data_dir, monkeypatch):
     module = types.ModuleType("hi_test_extra_commands")
     monkeypatch.setitem(sys.modules, "hi_test_extra_commands", module)
     monkeypatch.setattr(cli, "SUBCOMMANDS", dict(cli.SUBCOMMANDS))
-    monkeypatch.setattr(cli, "EXTRA_MODULES", ("hi_test_extra_commands", "not_installed_xyz"))
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("hi_test_extra_commands", "not_installed_xyz"))
     cli.subcommand("hello", "say hello")(lambda args: print("hello") or 0)
     assert run(capsys, "hello")[:2] == (0, "hello\n")
+
+
+def test_a_command_module_with_add_parser_and_run_is_registered(capsys, data_dir, monkeypatch):
+    """The second form of a command module (``widgets.room.cli``'s): ``add_parser`` adds
+    the command's parser, with sub-commands of its own, and ``run`` runs it."""
+    module = types.ModuleType("hi_test_family")
+
+    def add_parser(subparsers):
+        parser = subparsers.add_parser("family", help="a family of commands")
+        actions = parser.add_subparsers(dest="action", required=True)
+        actions.add_parser("greet").add_argument("slug")
+
+    def run_family(args):
+        store = cli.open_cli_store()
+        try:
+            print(f"{args.action} {store.get(args.slug).title} by {args.by}")
+        finally:
+            store.close()
+        return 0
+
+    module.add_parser, module.run = add_parser, run_family
+    monkeypatch.setitem(sys.modules, "hi_test_family", module)
+    monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, "hi_test_family"))
+    assert run(capsys, "new", "Family title")[0] == 0
+    assert run(capsys, "family", "greet", "family-title", "--by", "Ann")[:2] == (
+        0, "greet Family title by Ann\n")
+    assert "family" in run(capsys, "--help")[1]
+    assert_mistake(run(capsys, "family", "greet", "nope"), "nope")  # NotFound: one line
+    assert_mistake(run(capsys, "family", "wave"), "invalid choice")  # argparse: one line
+    status, _, err = run(capsys, "--debug", "family", "greet", "nope")
+    assert status == 2 and "Traceback" in err
 
 
 def test_output_to_a_closed_pipe_is_not_an_error(data_dir, monkeypatch):

@@ -1,4 +1,4 @@
-"""``hidden-insights exceptions`` (widgets.cli_exceptions): each method on an inquiry and on
+"""``hidden-insights exceptions`` (widgets.cli.exceptions): each method on an inquiry and on
 a CSV file, the JSON shape, the same flags as the app on the exported CSV, and mistakes."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 
 from widgets import cli, examples
 from widgets.analysis.positive_exceptions import run_method
-from widgets.cli_exceptions import infer_kind, method_settings
+from widgets.cli.exceptions import infer_kind, method_settings
 from widgets.model import Measure, Unit
 
 METHODS = ("group-z", "group-iqr", "expected")

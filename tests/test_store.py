@@ -28,7 +28,7 @@ from widgets.model import (
 from widgets.store import NotFound, Store, default_url, open_store
 from widgets.store import schema as s
 from widgets.store.migrations import SchemaTooNew
-from widgets.store.store import MAX_TEXT
+from widgets.store.values import MAX_TEXT
 
 pytestmark = pytest.mark.both_backends
 

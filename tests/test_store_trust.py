@@ -178,12 +178,12 @@ def test_units_and_the_kind_of_measure_change_in_one_action(store, slug):
 
 def test_a_units_write_that_fails_leaves_the_kind_of_measure(store, slug, monkeypatch):
     """Any failure after the kind is set, inside the action, undoes the kind too."""
-    from widgets.store import store as store_module
+    from widgets.store import units as store_units
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("the write failed")
 
-    monkeypatch.setattr(store_module, "_store_frame", broken)
+    monkeypatch.setattr(store_units, "store_frame", broken)
     with pytest.raises(RuntimeError):
         store.replace_units_frame(slug, _big_frame(10), kind="count")
     assert store.get(slug).measure.kind == "yes_no"

@@ -102,7 +102,7 @@ ADMIN_URL_ENV = "HIDDEN_INSIGHTS_ADMIN_URL"
 
 
 def _admin_url(url: str | None) -> str:
-    from widgets.store.store import DATABASE_ENV
+    from widgets.store.database import DATABASE_ENV
 
     url = url or os.environ.get(ADMIN_URL_ENV, "").strip() or os.environ.get(
         DATABASE_ENV, "").strip()

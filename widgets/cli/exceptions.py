@@ -37,14 +37,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from widgets.cli import (
-    CliError,
-    add_column_options,
-    open_cli_store,
-    printable,
-    read_file,
-    subcommand,
-)
+from widgets import cli  # the store is opened through the package, so a test can replace it
+from widgets.cli import subcommand
+from widgets.cli.common import CliError, add_column_options, check_column, printable, read_file
 from widgets.model import DIRECTIONS, MEASURE_KINDS, Measure
 
 #: Methods the command line offers ("group-choice" needs a group, not a terminal).
@@ -99,7 +94,8 @@ def infer_kind(values, has_population: bool) -> str:
     every value is 0/1 or a yes/no word, otherwise a score."""
     import pandas as pd
 
-    from widgets.files.data_import import MISSING_WORDS, NO_WORDS, YES_WORDS
+    from widgets.files.data_import import MISSING_WORDS
+    from widgets.words import NO_WORDS, YES_WORDS
 
     if has_population:
         return "rate"
@@ -141,12 +137,6 @@ def method_settings(method: str, threshold: float | None,
     return settings
 
 
-def _check_column(column: str, columns: list[str]) -> None:
-    if column not in columns:
-        raise CliError(f"there is no column {column!r}; the columns are: "
-                       + ", ".join(repr(c) for c in columns))
-
-
 def from_file(args: argparse.Namespace):
     """(units frame, measure, circumstances) from ``--data`` and the column options."""
     from widgets.files.data_import import looks_like_names, read_table, to_frame
@@ -160,7 +150,7 @@ def from_file(args: argparse.Namespace):
     columns = [str(c) for c in preview.columns]
     for column in (args.id_column, args.outcome, args.population, *(args.context or [])):
         if column is not None:
-            _check_column(column, columns)
+            check_column(column, columns)
     id_column = args.id_column if args.id_column is not None else preview.suggested.unit_id
     if args.context is not None:
         context = list(dict.fromkeys(args.context))
@@ -188,7 +178,7 @@ def from_store(args: argparse.Namespace):
         if getattr(args, option) not in (None, ""):
             name = {"id_column": "id"}.get(option, option)
             raise CliError(f"--{name} is only for --data; an inquiry has its own measure")
-    store = open_cli_store()
+    store = cli.open_cli_store()
     try:
         inquiry = store.get(args.slug, include_units=False)
         frame = store.units_frame(args.slug, include_private=False)

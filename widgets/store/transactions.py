@@ -1,0 +1,124 @@
+"""One user action, one transaction, one history entry: the part of the store every other
+part builds on (opening and migrating the database, reading without the lock, writing
+with it, and adding, changing or removing one numbered row)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from widgets.model import ModelError
+from widgets.store import schema as s
+from widgets.store import teams
+from widgets.store.database import READ_ONLY_OPTION, make_engine, read_only_file
+from widgets.store.migrations import migrate, schema_version
+from widgets.store.rows import NotFound, Numbered, delete_one, next_number, update_one
+from widgets.store.values import checked_text, dumps, now
+
+
+class Transactions:
+    """The store's connections and its one way to write: see :class:`~widgets.store.Store`."""
+
+    def __init__(self, url: str, *, team: str | None = None):
+        """Open the store at ``url``. ``team``: on a shared server, the team (group) that
+        new inquiries belong to; the database shows each role only its teams' inquiries."""
+        self.url = url
+        #: True when the data folder may not be written here: reads work, writes say so.
+        self.read_only = url.startswith("sqlite") and read_only_file(url) is not None
+        self.team = teams.check_team(team) if team else ""
+        self.engine: Engine = make_engine(url)
+        # Look first without the write lock: opening (every page, every `list`) must not wait
+        # behind a writer, and a read-only folder must open when its schema is current.
+        with self._read() as conn:
+            version = schema_version(conn)
+            if version >= s.SCHEMA_VERSION:
+                migrate(conn)  # nothing to do, or SchemaTooNew: neither writes
+        if version < s.SCHEMA_VERSION:
+            with self.engine.begin() as conn:
+                migrate(conn)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """A connection for reading: one consistent snapshot, without the write lock."""
+        with self.engine.connect() as conn:
+            yield conn.execution_options(**{READ_ONLY_OPTION: True})
+
+    @contextmanager
+    def _write(self, slug: str, part: str, change: str, by: str,
+               detail: dict | None = None) -> Iterator[tuple[Connection, int]]:
+        """One user action: lock the inquiry, run the change, log it, stamp the time."""
+        by = checked_text(by, "Your name", limit=200) or "someone"
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(s.inquiries.c.id).where(s.inquiries.c.slug == slug).with_for_update()
+            ).first()
+            if row is None:
+                raise NotFound(f"There is no inquiry called {slug!r}.")
+            inquiry_id = row.id
+            yield conn, inquiry_id
+            stamp = now()
+            conn.execute(
+                insert(s.history).values(
+                    inquiry_id=inquiry_id,
+                    number=next_number(conn, s.history, inquiry_id),
+                    at=stamp, by=by, part=part, change=change,
+                    detail=dumps(detail or {}),
+                )
+            )
+            conn.execute(
+                update(s.inquiries).where(s.inquiries.c.id == inquiry_id).values(updated_at=stamp)
+            )
+
+    @contextmanager
+    def _team_refusal(self) -> Iterator[None]:
+        """The database refusing a new inquiry for this team, as a plain message."""
+        from sqlalchemy.exc import ProgrammingError
+
+        try:
+            yield
+        except ProgrammingError as e:
+            if "row-level security" not in str(e.orig):
+                raise
+            where = f"the team {self.team!r}" if self.team else "no team"
+            raise ModelError(f"This server may not add inquiries to {where}: ask the server's "
+                             "admin to add you to your group's team.") from None
+
+    def _inquiry_id(self, conn: Connection, slug: str) -> int:
+        row = conn.execute(select(s.inquiries.c.id).where(s.inquiries.c.slug == slug)).first()
+        if row is None:
+            raise NotFound(f"There is no inquiry called {slug!r}.")
+        return row.id
+
+    def _add_numbered(self, kind: Numbered, slug: str, values: dict[str, Any], change: str,
+                      by: str, detail: dict | None = None) -> int:
+        """One action adding a row of ``kind`` (after its ``check``); returns its number."""
+        with self._write(slug, kind.part, change, by, detail) as (conn, iid):
+            if kind.check is not None:
+                kind.check(conn, iid, values, None)
+            number = next_number(conn, kind.table, iid)
+            conn.execute(insert(kind.table).values(inquiry_id=iid, number=number, **values))
+        return number
+
+    def _update_numbered(self, kind: Numbered, slug: str, number: int,
+                         values: dict[str, Any], change: str, by: str,
+                         detail: dict | None = None) -> None:
+        """One action changing row ``number`` of ``kind`` (NotFound if there is none)."""
+        with self._write(slug, kind.part, change, by, detail) as (conn, iid):
+            if kind.check is not None:
+                kind.check(conn, iid, values, number)
+            update_one(conn, kind.table, iid, number, values, kind.noun)
+
+    def _remove_numbered(self, kind: Numbered, slug: str, number: int, by: str) -> None:
+        """One action removing row ``number`` of ``kind`` and what goes with it."""
+        with self._write(slug, kind.part, f"removed {kind.noun} {number}", by) as (conn, iid):
+            delete_one(conn, kind.table, iid, number, kind.noun)
+            if kind.also_remove is not None:
+                kind.also_remove(conn, iid, number)
