@@ -219,7 +219,7 @@ def _exceptions_figure(inquiry: Inquiry, frame, confirmed) -> dict[str, str] | N
     run = inquiry.analysis_runs[-1] if inquiry.analysis_runs else None
     result = _rerun(run, frame, inquiry) if run else None
     if result is None:
-        from widgets.analysis.positive_exceptions import group_choice
+        from widgets.analysis.group_choice import group_choice
 
         result = group_choice(frame, chosen, inquiry.measure)
     words = "confirmed by the group" if confirmed else "the group is still checking"

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from widgets.analysis.baseline import fmt_number, fmt_numbers, plural
-from widgets.analysis.positive_exceptions import (
+from widgets.analysis.method_result import (
     MethodResult,
     build_table,
     empty_result,

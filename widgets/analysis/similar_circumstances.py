@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from widgets.analysis.baseline import count_words, fmt_number, fmt_numbers, predicate
-from widgets.analysis.positive_exceptions import (
+from widgets.analysis.method_result import (
     MethodResult,
     Prepared,
     build_table,
