@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from widgets.words import plural
+
 #: Positive exceptions, on every plot (Okabe–Ito vermillion). Used for nothing else.
 HIGHLIGHT = "#D55E00"
 #: Every other unit (Okabe–Ito blue): the most robust contrast with HIGHLIGHT for all
@@ -203,16 +205,6 @@ def label(text: Any, width: int = 40, limit: int = 90) -> str:
         value = value[: limit - 1].rstrip() + "…"
     value = value.replace("$", r"\$")
     return "\n".join(textwrap.wrap(value, width, break_long_words=True)) or " "
-
-
-def plural(unit_name: str, n: float | None = 2) -> str:
-    """``unit_name`` in the plural when ``n`` is not 1 (family → families).
-
-    The one rule of the kit is :func:`widgets.words.plural`.
-    """
-    from widgets.words import plural as _plural
-
-    return _plural(unit_name, None if n is None else (1 if n == 1 else 2))
 
 
 def showing(shown: int, total: int, things: str) -> str:
