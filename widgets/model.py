@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from widgets.errors import PersonError
+
 #: Roles a person in the group can have, key -> words shown to people.
 ROLES: dict[str, str] = {
     "lived": "lives with the issue",
@@ -72,7 +74,7 @@ STEPS: dict[int, str] = {
 UNIT_FIELDS = ("unit_id", "outcome", "population", "private_name")
 
 
-class ModelError(ValueError):
+class ModelError(PersonError, ValueError):
     """A value a person gave does not fit the inquiry (shown to them as a plain message)."""
 
 

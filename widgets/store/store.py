@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, delete, event, func, insert, select, updat
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from widgets import model
+from widgets.errors import PersonError
 from widgets.model import (
     ACCESSIBILITY,
     CHECK_VALUES,
@@ -81,18 +82,16 @@ MAX_TEXT = 20_000
 MAX_INTEGER = 2**31 - 1
 
 
-class NotFound(LookupError):
+class NotFound(PersonError, LookupError):
     """No inquiry (or part) with that name."""
 
 
-class DataFolderProblem(RuntimeError):
+class DataFolderProblem(PersonError, RuntimeError):
     """The data folder is full, read-only, cannot be opened, or the disk failed.
 
     Not a bug and not a mistake in what the person typed: the message says in one plain
     sentence what is wrong with the folder. The action was rolled back, so nothing changed.
     """
-
-    person_facing = True  # widgets.ui.errors shows the message, not an apology
 
     FULL = "The data folder is full: free some space on its disk, then try again."
     READ_ONLY = ("The data folder cannot be written (it is read-only, or you may not change "
