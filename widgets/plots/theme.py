@@ -1,8 +1,9 @@
 """The shared look of every plot, and the small :class:`Figure` value the plot functions return.
 
-One theme for the whole kit (DESIGN.md §6): large fonts that read on a projector, the
-colour-blind-safe Okabe–Ito colours, and positive exceptions always in :data:`HIGHLIGHT`
-(with a diamond marker too, so colour is never the only cue).
+One theme for the whole kit (every plot of the steps, the dashboard and the report): large
+fonts that read on a projector, the colour-blind-safe Okabe–Ito colours, and positive
+exceptions always in :data:`HIGHLIGHT` (with a diamond marker too, so colour is never the
+only cue).
 
 matplotlib and seaborn are imported inside the functions: this module is imported by
 notebooks at page load. Figures are built with :class:`matplotlib.figure.Figure` directly, not
