@@ -96,3 +96,15 @@ def test_a_run_where_every_group_is_too_small_is_refused():
     check_usable(usable, "family")
     check_usable(result("expected", {"a": (2.0, 0.1, "Above.")}), "family")  # no groups
 
+
+
+def test_importing_the_candidates_loads_no_heavy_library():
+    """The step 2 screen imports this module while the page loads."""
+    import subprocess
+    import sys
+
+    code = ("import sys, widgets.analysis.candidates; "
+            "print(sorted(m for m in ('numpy', 'pandas', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"

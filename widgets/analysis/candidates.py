@@ -17,10 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from widgets.analysis.method_result import MethodResult
 from widgets.model import ExceptionDecision, ModelError
 from widgets.words import plural
+
+if TYPE_CHECKING:  # the step 2 screen imports this module while the page loads: no pandas
+    from widgets.analysis.method_result import MethodResult
 
 #: The method name of the group's own picks.
 GROUP_CHOICE = "group-choice"
