@@ -26,8 +26,8 @@ def no_query(monkeypatch):
 
 def open_page(store, slug):
     page = StepPage(1, slug=slug, store=store)
-    page.build(lambda p: step1.build(p, background=False))
-    return page, page.body.children[0]
+    page.build(step1.build)
+    return page, page.view
 
 
 def all_html(widget) -> str:
@@ -38,7 +38,7 @@ def all_html(widget) -> str:
 def test_the_notebook_pattern(store, slug):
     page = StepPage(1, slug=slug, store=store)
     page.build(step1.build)
-    step = page.body.children[0]
+    step = page.view
     assert isinstance(step, step1.Step1)
     assert step.baseline.wait(60)
     assert page.errors.text == ""

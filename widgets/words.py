@@ -76,6 +76,13 @@ def yes_no_word(text: str) -> bool | None:
     return None
 
 
+def unit_words(unit_name: str | None) -> tuple[str, str]:
+    """The unit's name for one and for many: ("family", "families"); ("unit", "units") when
+    there is no name."""
+    one = (unit_name or "").strip() or "unit"
+    return one, plural(one)
+
+
 def count_words(count: int, unit_name: str) -> str:
     """"1 family", "2 families", "1,200 households"."""
     return f"{count:,} {plural(unit_name, count)}"

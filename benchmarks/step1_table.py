@@ -1,0 +1,121 @@
+"""Step 1's units table: building it for a 60-unit inquiry, beside a baseline in the same run.
+
+    .venv/bin/python benchmarks/step1_table.py [--units 60] [--repeat 7]
+
+Measures opening "See or type the numbers" (``UnitsEditor.ensure_built``) on the Grub Hub
+example (60 families, two circumstances), then turning to another page and back, and the
+messages the kernel would send to the browser for it: every widget model opened and every
+change after it is one comm message (counted with a comm that serialises like a kernel's).
+The baseline is reading the same inquiry with its units from the store (``Store.get``), which
+the table cannot avoid. Target: the table opens in <= 0.3 s (a view switch) on 60 units.
+
+Prints a table; nothing is asserted (speed is not checked by the test suite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import comm  # noqa: E402
+from comm.base_comm import BaseComm  # noqa: E402
+
+from widgets.store import Store  # noqa: E402
+
+SENT = {"messages": 0, "bytes": 0}
+
+
+class CountingComm(BaseComm):
+    """A comm that counts what a kernel would send (and serialises it as a kernel does)."""
+
+    def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
+        SENT["messages"] += 1
+        SENT["bytes"] += len(json.dumps(data or {}, default=str))
+
+
+def editor_for(store, slug, page_size=None):
+    """A units editor on the inquiry (the session API; the old page + events API before)."""
+    from widgets.ui.step1 import units_editor
+
+    kwargs = {} if page_size is None else {"page_size": page_size}
+    try:
+        from widgets.ui.session import Session
+
+        session = Session(slug, store=store)
+        return units_editor.UnitsEditor(session, **kwargs)
+    except TypeError:  # before the conversion: UnitsEditor(page, events)
+        from widgets.ui.page import StepPage
+        from widgets.ui.step1.common import Events
+
+        return units_editor.UnitsEditor(StepPage(1, slug=slug, store=store), Events(), **kwargs)
+
+
+def measure(fn, repeat: int) -> tuple[float, int, int]:
+    """Median seconds of ``fn()``, and the messages and bytes of its last run."""
+    times = []
+    for _ in range(repeat):
+        SENT.update(messages=0, bytes=0)
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), SENT["messages"], SENT["bytes"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=60)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+
+    from widgets import examples
+
+    comm.create_comm = CountingComm
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(f"sqlite:///{Path(folder) / 'bench.sqlite'}")
+        inquiry = examples.build("grub-hub")
+        if args.units != len(inquiry.units):
+            import pandas as pd
+
+            base = store.save_inquiry(inquiry)
+            frame = store.units_frame(base)
+            frame = pd.concat([frame] * (args.units // len(frame) + 1)).head(args.units)
+            frame["unit_id"] = [f"Family {i}" for i in range(1, args.units + 1)]
+            slug = store.create_inquiry("Bench")
+            store.set_measure(slug, inquiry.measure)
+            store.replace_units_frame(slug, frame.reset_index(drop=True))
+        else:
+            slug = store.save_inquiry(inquiry)
+        editor_for(store, slug).ensure_built()  # warm imports (pandas, the analysis)
+
+        rows = []
+        base = measure(lambda: store.get(slug, include_units=True), args.repeat)
+        rows.append(("baseline: Store.get with the units", base))
+        rows.append(("open the table (ensure_built)",
+                     measure(lambda: editor_for(store, slug).ensure_built(), args.repeat)))
+        editor = editor_for(store, slug, page_size=20)
+        editor.ensure_built()
+
+        def turn():
+            editor.go(editor.page_number + 1)
+            editor.go(0)
+
+        rows.append(("page 2 and back (20 a page)", measure(turn, args.repeat)))
+        store.close()
+
+    print(f"Step 1 table, {args.units} units, median of {args.repeat}")
+    print(f"{'what':38} {'seconds':>8} {'x base':>7} {'messages':>9} {'kB sent':>8}")
+    for name, (seconds, messages, sent) in rows:
+        print(f"{name:38} {seconds:8.3f} {seconds / base[0]:7.1f} {messages:9,} "
+              f"{sent / 1000:8.1f}")
+    print("target: open the table <= 0.3 s on 60 units")
+
+
+if __name__ == "__main__":
+    main()
