@@ -243,3 +243,33 @@ def test_hostile_values_are_stored_exactly_and_headers_escaped(editor, store, sl
     assert unit.context[column] == text and unit.unit_id == text[:200]
     heads = "".join(h.value for h in editor.headers)
     assert "<script" not in heads and "<script" not in editor.pager.value
+
+
+def test_opening_the_table_sends_one_message_per_cell(store, slug, session, monkeypatch):
+    # Every widget model and every change after it is one message to the browser: each cell
+    # is sent once, with its value and label, and the cells share one layout and one style.
+    import comm
+    from comm.base_comm import BaseComm
+
+    sent = []
+
+    class Counting(BaseComm):
+        def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
+            sent.append(msg_type)
+
+    store.replace_units_frame(slug, pd.DataFrame({
+        "unit_id": [f"F{i}" for i in range(1, 61)], "outcome": [float(i % 2) for i in range(60)],
+        "housing": ["social rent", "owner"] * 30}))
+    editor = UnitsEditor(session)
+    monkeypatch.setattr(comm, "create_comm", Counting)
+    editor.ensure_built()
+    cells = [c for row in editor.rows for c in row.cells.values()]
+    assert len(cells) == 25 * 3 and cell(editor, 24, "unit_id").value == "F25"
+    assert cell(editor, 0, "housing").description == "F1: housing"
+    assert len({id(c.layout) for c in cells}) == 1 and len({id(c.style) for c in cells}) == 1
+    # (the controls around the table are about a hundred more)
+    assert len(sent) <= len(cells) + len(editor.rows) + 120, len(sent)
+    sent.clear()
+    editor.next.click()  # the same rows show the next 25: only what differs is sent
+    assert cell(editor, 0, "unit_id").value == "F26"
+    assert len(sent) <= len(cells) + len(editor.rows) + 10, len(sent)
