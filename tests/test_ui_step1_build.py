@@ -202,3 +202,24 @@ def test_leaving_saves_what_is_still_typed_and_refresh_does_not_type_over_it(sto
     assert store.get(slug).issue.affects == "parents and children"
     assert [p.name for p in step.group.people] == ["Lee"]
     assert page.errors.text == "" and page.status.state == "saved"
+
+
+def test_shown_again_text_that_could_not_be_stored_stays_on_screen(store, slug):
+    page, step = open_page(store, slug)
+    step.ways.selected_index = 2  # the tally open
+    too_long = "x" * 20_001
+    step.issue.fields["statement"].value = too_long
+    step.tally.yes.value, step.tally.total.value = 3, 7  # typed, not used yet
+    step.leave()
+    assert "too long" in step.issue.message.text and store.get(slug).issue.statement == ""
+    store.set_issue(slug, Issue("", "parents"), by="another tab")
+    store.replace_units_frame(slug, pd.DataFrame({"unit_id": ["A", "B"],
+                                                  "outcome": [1.0, 0.0]}))
+    step.refresh()
+    assert step.issue.fields["statement"].value == too_long  # still there to be shortened
+    assert step.issue.fields["affects"].value == "parents"
+    assert (step.tally.yes.value, step.tally.total.value) == (3, 7)
+    assert "2 families stored." in step.count.value
+    step.issue.fields["statement"].value = "Families are breaking up."
+    step.leave()
+    assert store.get(slug).issue == Issue("Families are breaking up.", "parents")

@@ -104,7 +104,7 @@ class Step1(View):
             return
         self._shown = version
         s = self.session
-        s.forget()
+        s.changed()  # changed elsewhere: read the store again (no listener is told)
         inquiry = s.inquiry(units=self.editor.built)
         self.issue.refresh(inquiry.issue)
         self.group.show(inquiry.group)

@@ -82,12 +82,14 @@ class IssueSection:
         s.changed("issue")
 
     def refresh(self, issue: Issue) -> None:
-        """Show ``issue`` as stored (after :meth:`flush`: what was typed is in it)."""
-        self._saved = issue
+        """Show ``issue`` as stored (after :meth:`flush`: what was typed is in it). A field
+        whose text could not be stored keeps it, to be saved with the next change."""
+        old, self._saved = self._saved, issue
         self._quiet = True
         try:
             for name, area in self.fields.items():
-                area.value = getattr(issue, name)
+                if area.value == getattr(old, name):  # nothing typed here that is not stored
+                    area.value = getattr(issue, name)
         finally:
             self._quiet = False
 

@@ -179,16 +179,18 @@ class MeasureSection:
         s.changed("measure")
 
     def refresh(self, measure: Measure) -> None:
-        """Show ``measure`` as stored (after :meth:`flush`: what was typed is in it)."""
-        self._saved = measure
+        """Show ``measure`` as stored (after :meth:`flush`: what was typed is in it). A field
+        whose value could not be stored keeps it, to be saved with the next change."""
+        old, self._saved = self._saved, measure
         self._quiet = True
         try:
-            self.what.value = measure.what
-            self.unit_name.value = measure.unit_name
-            self.kind.value = _kind(measure)
-            self.better.value = _better(measure)
-            self.source.value = measure.source
-            self.date.value = parse_date(measure.baseline_date)
+            for widget, shown in ((self.what, lambda m: m.what),
+                                  (self.unit_name, lambda m: m.unit_name),
+                                  (self.kind, _kind), (self.better, _better),
+                                  (self.source, lambda m: m.source),
+                                  (self.date, lambda m: parse_date(m.baseline_date))):
+                if widget.value == shown(old):  # nothing chosen here that is not stored
+                    widget.value = shown(measure)
         finally:
             self._quiet = False
         self._show_date_note(measure)

@@ -19,6 +19,7 @@ class Tally:
     def __init__(self, session):
         self.session = session
         self.built = False
+        self._filled = (0, 0)  # the counts last shown from the store
         self.widget = ipw.VBox([])
         self.widget.add_class("hi-tally")
         session.on("measure", self.refresh)
@@ -53,11 +54,13 @@ class Tally:
         step is shown again."""
         if not self.built:
             return
+        if (self.yes.value, self.total.value) != self._filled:
+            return  # numbers the person typed and has not used: keep them
         s = self.session
-        frame = s.store.units_frame(s.slug)
-        known = frame["outcome"].dropna()
+        known = s.store.units_frame(s.slug)["outcome"].dropna()
         if self.measure.kind == "yes_no" and len(known) and known.isin([0.0, 1.0]).all():
             self.yes.value, self.total.value = int(known.sum()), int(len(known))
+        self._filled = (self.yes.value, self.total.value)
 
     def refresh(self) -> None:
         """Follow the measure: the words, and whether a tally fits it at all."""
@@ -109,6 +112,7 @@ class Tally:
             raise ModelError("The quick tally is for yes/no measures.")
         frame = tally_frame(self.yes.value, self.total.value, measure.unit_name)
         s.store.replace_units_frame(s.slug, frame, by=s.who, source="a quick tally")
+        self._filled = (self.yes.value, self.total.value)  # now what the store holds
         s.changed("units")  # the baseline first, then the confirmation
         one, many = unit_words(measure.unit_name)
         n = len(frame)

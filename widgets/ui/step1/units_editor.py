@@ -169,7 +169,7 @@ class UnitsEditor:
         if not self.built:
             return  # read when first opened
         if inquiry is None:
-            self.session.forget()  # after this table's own write: read what it wrote
+            self.session.changed()  # after this table's own write: read what it wrote
             inquiry = self.session.inquiry(units=True)
         self.measure, self.units, self.context = (inquiry.measure, inquiry.units,
                                                   list(inquiry.context_columns))
