@@ -6,7 +6,7 @@ Measures opening "See or type the numbers" (``UnitsEditor.ensure_built``) on the
 example (60 families, two circumstances), then turning to another page and back, and the
 messages the kernel would send to the browser for it: every widget model opened and every
 change after it is one comm message (counted with a comm that serialises like a kernel's).
-Also (after the conversion to a View) building the whole step 1 view, and showing it again
+Also building the whole step 1 view, and showing it again
 after another tab changed the issue and a unit (``Step1.refresh`` with the table open; the
 baseline and the checks against the data are worked out on the worker thread, as on a
 page: the time is what the kernel's loop spends; the worker is waited for, untimed).
@@ -48,29 +48,17 @@ class CountingComm(BaseComm):
 
 
 def editor_for(store, slug, page_size=None):
-    """A units editor on the inquiry (the session API; the old page + events API before)."""
+    """A units editor on the inquiry, with a session of its own (as a new page has)."""
+    from widgets.ui.session import Session
     from widgets.ui.step1 import units_editor
 
     kwargs = {} if page_size is None else {"page_size": page_size}
-    try:
-        from widgets.ui.session import Session
-
-        session = Session(slug, store=store)
-        return units_editor.UnitsEditor(session, **kwargs)
-    except TypeError:  # before the conversion: UnitsEditor(page, events)
-        from widgets.ui.page import StepPage
-        from widgets.ui.step1.common import Events
-
-        return units_editor.UnitsEditor(StepPage(1, slug=slug, store=store), Events(), **kwargs)
+    return units_editor.UnitsEditor(Session(slug, store=store), **kwargs)
 
 
 def step1_for(store, slug):
-    """The whole step 1 view (None before the conversion, when Step1 was no View)."""
+    """The whole step 1 view, with a session of its own."""
     from widgets.ui import step1
-    from widgets.ui.view import View
-
-    if not issubclass(step1.Step1, View):
-        return None
     from widgets.ui.session import Session
 
     return step1.Step1(Session(slug, store=store))
@@ -139,34 +127,32 @@ def main() -> None:
             editor.go(0)
 
         rows.append(("page 2 and back (20 a page)", measure(turn, args.repeat)))
+        # As on a page: the baseline and the checks of the data go to the worker thread
+        # (timed here: what the kernel's loop spends before the person can go on).
+        from widgets.ui import background
+
+        background.BACKGROUND, background.START_DELAY = True, 0
         step = step1_for(store, slug)
-        if step is not None:
-            # As on a page: the baseline and the checks of the data go to the worker thread
-            # (timed here: what the kernel's loop spends before the person can go on).
-            from widgets.ui import background
+        background_done()
+        rows.append(("build the step 1 view (table closed)",
+                     measure(lambda: step1_for(store, slug), args.repeat,
+                             background_done)))
+        step.ways.selected_index = 0  # the table open, as a group would leave it
+        edits = iter(range(10 ** 6))
 
-            background.BACKGROUND, background.START_DELAY = True, 0
-            step = step1_for(store, slug)
-            background_done()
-            rows.append(("build the step 1 view (table closed)",
-                         measure(lambda: step1_for(store, slug), args.repeat,
-                                 background_done)))
-            step.ways.selected_index = 0  # the table open, as a group would leave it
-            edits = iter(range(10 ** 6))
+        def change_elsewhere():
+            # Another tab changes the issue and one unit (untimed).
+            i = next(edits)
+            store.set_issue(slug, Issue(f"statement {i}"), by="other tab")
+            unit = store.units(slug)[0]
+            store.update_unit(slug, unit.unit_id, replace(unit, outcome=float(i % 2)),
+                              by="other tab")
 
-            def change_elsewhere():
-                # Another tab changes the issue and one unit (untimed).
-                i = next(edits)
-                store.set_issue(slug, Issue(f"statement {i}"), by="other tab")
-                unit = store.units(slug)[0]
-                store.update_unit(slug, unit.unit_id, replace(unit, outcome=float(i % 2)),
-                                  by="other tab")
-
-            rows.append(("refresh after a change elsewhere",
-                         measure(step.refresh, args.repeat, background_done,
-                                 change_elsewhere)))
-            rows.append(("refresh, nothing changed", measure(step.refresh, args.repeat)))
-            background.worker().shutdown()
+        rows.append(("refresh after a change elsewhere",
+                     measure(step.refresh, args.repeat, background_done,
+                             change_elsewhere)))
+        rows.append(("refresh, nothing changed", measure(step.refresh, args.repeat)))
+        background.worker().shutdown()
         store.close()
 
     print(f"Step 1 table, {args.units} units, median of {args.repeat}")

@@ -99,11 +99,13 @@ class Step1(View):
         the tally's counts and the baseline as the store holds them now (another view, a
         tab or the room may have changed them). Nothing is done when nothing changed."""
         self.flush()  # what was typed here is stored first, so it is not typed over
-        version = self.session.version()
+        self.session.run(self._refresh, saves=False)  # a failure: the apology, never a trace
+
+    def _refresh(self) -> None:
+        s = self.session
+        version = s.version()
         if version == self._shown:
             return
-        self._shown = version
-        s = self.session
         s.changed()  # changed elsewhere: read the store again (no listener is told)
         inquiry = s.inquiry(units=self.editor.built)
         self.issue.refresh(inquiry.issue)
@@ -115,6 +117,7 @@ class Step1(View):
         self.tally.refresh()
         self.tally.prefill()
         self.baseline.refresh()
+        self._shown = version
 
     def leave(self) -> None:
         """Another view is shown: save the text still waiting for its autosave."""
