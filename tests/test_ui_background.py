@@ -62,3 +62,47 @@ def test_later_hands_the_result_to_the_loop(monkeypatch):
     asyncio.run(main())
     assert shown_on == [(42, threading.main_thread())]
     background.worker().shutdown()
+
+
+# Outside a kernel (a script, the tests) the debouncer's timer is a thread.
+
+def test_debouncer_runs_once_after_the_last_change():
+    done = threading.Event()
+    calls = []
+    d = Debouncer(delay=0.3)
+
+    def save():
+        calls.append(1)
+        done.set()
+
+    for _ in range(5):
+        d.schedule("a", save)
+    assert d.pending
+    assert done.wait(10)
+    assert calls == [1]
+    assert not d.pending
+
+
+def test_debouncer_flush_runs_pending_now_except_kept():
+    calls = []
+    d = Debouncer(delay=60)
+    d.schedule("a", lambda: calls.append("a"))
+    d.schedule("b", lambda: calls.append("b"))
+    d.flush(keep="b")
+    assert calls == ["a"]
+    assert d.pending  # b still waits
+    d.flush()
+    assert calls == ["a", "b"] and not d.pending
+
+
+def test_debouncer_runs_a_shared_function_once_per_flush():
+    calls = []
+
+    def save():
+        calls.append(1)
+
+    d = Debouncer(delay=60)
+    d.schedule("a", save)
+    d.schedule("b", save)
+    d.flush()
+    assert calls == [1]

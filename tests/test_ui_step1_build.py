@@ -3,9 +3,11 @@
 import datetime as dt
 
 import ipywidgets as ipw
+import pandas as pd
 import pytest
 
 from widgets import guidance
+from widgets.model import Issue, Measure
 from widgets.ui import context, step1
 from widgets.ui.page import StepPage
 
@@ -26,8 +28,8 @@ def no_query(monkeypatch):
 
 def open_page(store, slug):
     page = StepPage(1, slug=slug, store=store)
-    page.build(lambda p: step1.build(p, background=False))
-    return page, page.body.children[0]
+    page.build(step1.build)
+    return page, page.view
 
 
 def all_html(widget) -> str:
@@ -38,7 +40,7 @@ def all_html(widget) -> str:
 def test_the_notebook_pattern(store, slug):
     page = StepPage(1, slug=slug, store=store)
     page.build(step1.build)
-    step = page.body.children[0]
+    step = page.view
     assert isinstance(step, step1.Step1)
     assert step.baseline.wait(60)
     assert page.errors.text == ""
@@ -138,3 +140,86 @@ def test_hostile_text_everywhere_is_stored_exactly_and_shown_escaped(store, slug
     assert "<script" not in shown
     assert "&lt;script" in shown
     assert page.errors.text == ""
+
+
+def test_shown_again_the_step_shows_what_changed_in_the_store(store, slug):
+    page, step = open_page(store, slug)
+    step.ways.selected_index = 0  # the table open
+    people_rows = step.group.list.children
+    # Another tab (or the room) changes every part behind the view.
+    store.set_issue(slug, Issue("Families are breaking up.", "parents"), by="another tab")
+    store.add_person(slug, "Dawn", "lived", by="another tab")
+    store.set_measure(slug, Measure("stayed together", "household", "yes_no",
+                                    baseline_date="2023-01-31"), by="another tab")
+    store.replace_units_frame(slug, pd.DataFrame({"unit_id": list("ABCDE"),
+                                                  "outcome": [1.0, 1.0, 1.0, 0.0, 0.0]}))
+    assert step.issue.fields["statement"].value == ""  # not yet: the view is not shown
+    changes = len(store.history(slug))
+    step.refresh()
+    assert step.issue.fields["statement"].value == "Families are breaking up."
+    assert step.issue.fields["affects"].value == "parents"
+    assert [p.name for p in step.group.people] == ["Dawn"]
+    assert "Dawn" in all_html(step.group.list) and step.group.list.children != people_rows
+    assert step.measure.what.value == "stayed together"
+    assert step.measure.unit_name.value == "household"
+    assert step.measure.date.value == dt.date(2023, 1, 31)
+    assert "5 households stored." in step.count.value
+    assert [step.editor.rows[i].cells["unit_id"].value for i in range(5)] == list("ABCDE")
+    assert step.editor.rows[0].cells["outcome"].value == "yes"
+    assert step.baseline.text.startswith("3 of 5 households")
+    # Nothing written by showing it again, and no error.
+    assert len(store.history(slug)) == changes
+    assert page.errors.text == ""
+
+
+def test_shown_again_with_nothing_changed_nothing_is_rebuilt(store, slug):
+    store.add_person(slug, "Dawn", "lived")
+    store.replace_units_frame(slug, pd.DataFrame({"unit_id": ["A"], "outcome": [1.0]}))
+    page, step = open_page(store, slug)
+    step.ways.selected_index = 0
+    step.refresh()  # the first refresh may follow the view's own reads
+    rows, cells = step.group.list.children, step.editor.grid.children
+    text = step.baseline.sentence.value
+    step.refresh()
+    assert step.group.list.children == rows and step.editor.grid.children == cells
+    assert all(a is b for a, b in zip(step.editor.grid.children, cells, strict=True))
+    assert step.baseline.sentence.value == text
+
+
+def test_leaving_saves_what_is_still_typed_and_refresh_does_not_type_over_it(store, slug):
+    page, step = open_page(store, slug)
+    step.issue.fields["statement"].value = "Families on our estate are breaking up."
+    step.measure.what.value = "the family stayed together"
+    step.leave()  # before the autosave's pause is over
+    assert store.get(slug).issue.statement == "Families on our estate are breaking up."
+    assert store.get(slug).measure.what == "the family stayed together"
+    assert not step.issue.debounce.pending and not step.measure.debounce.pending
+    # Typed, then the view is shown again after another tab changed something else.
+    step.issue.fields["affects"].value = "parents and children"
+    store.add_person(slug, "Lee", "lived", by="another tab")
+    step.refresh()
+    assert step.issue.fields["affects"].value == "parents and children"
+    assert store.get(slug).issue.affects == "parents and children"
+    assert [p.name for p in step.group.people] == ["Lee"]
+    assert page.errors.text == "" and page.status.state == "saved"
+
+
+def test_shown_again_text_that_could_not_be_stored_stays_on_screen(store, slug):
+    page, step = open_page(store, slug)
+    step.ways.selected_index = 2  # the tally open
+    too_long = "x" * 20_001
+    step.issue.fields["statement"].value = too_long
+    step.tally.yes.value, step.tally.total.value = 3, 7  # typed, not used yet
+    step.leave()
+    assert "too long" in step.issue.message.text and store.get(slug).issue.statement == ""
+    store.set_issue(slug, Issue("", "parents"), by="another tab")
+    store.replace_units_frame(slug, pd.DataFrame({"unit_id": ["A", "B"],
+                                                  "outcome": [1.0, 0.0]}))
+    step.refresh()
+    assert step.issue.fields["statement"].value == too_long  # still there to be shortened
+    assert step.issue.fields["affects"].value == "parents"
+    assert (step.tally.yes.value, step.tally.total.value) == (3, 7)
+    assert "2 families stored." in step.count.value
+    step.issue.fields["statement"].value = "Families are breaking up."
+    step.leave()
+    assert store.get(slug).issue == Issue("Families are breaking up.", "parents")

@@ -1,13 +1,14 @@
-"""Step 1's shared parts: unit words, the debouncer, the confirmation, events."""
+"""Step 1's shared parts: unit words, the confirmation, the section frame; the session
+tells the sections what changed."""
 
-import threading
-
-from widgets.ui.step1.common import Confirm, Debouncer, Events, capitalised, section, unit_words
+from widgets.ui.session import Session
+from widgets.ui.step1.common import Confirm, capitalised, section
+from widgets.words import unit_words
 
 
 def test_plural_follows_the_analysis_rules():
     from widgets.analysis.baseline import plural as analysis_plural
-    from widgets.ui.step1.common import plural
+    from widgets.words import plural
 
     for word in ["family", "household", "pupil", "child", "young person", "school", "ward",
                  "bus", "box", "church", "day", "Child", "GP practice", "care home"]:
@@ -28,48 +29,6 @@ def test_section_escapes_its_title():
     assert "hi-x" in box._dom_classes
 
 
-def test_debouncer_runs_once_after_the_last_change():
-    done = threading.Event()
-    calls = []
-    d = Debouncer(delay=0.3)
-
-    def save():
-        calls.append(1)
-        done.set()
-
-    for _ in range(5):
-        d.schedule("a", save)
-    assert d.pending
-    assert done.wait(10)
-    assert calls == [1]
-    assert not d.pending
-
-
-def test_debouncer_flush_runs_pending_now_except_kept():
-    calls = []
-    d = Debouncer(delay=60)
-    d.schedule("a", lambda: calls.append("a"))
-    d.schedule("b", lambda: calls.append("b"))
-    d.flush(keep="b")
-    assert calls == ["a"]
-    assert d.pending  # b still waits
-    d.flush()
-    assert calls == ["a", "b"] and not d.pending
-
-
-def test_debouncer_runs_a_shared_function_once_per_flush():
-    calls = []
-
-    def save():
-        calls.append(1)
-
-    d = Debouncer(delay=60)
-    d.schedule("a", save)
-    d.schedule("b", save)
-    d.flush()
-    assert calls == [1]
-
-
 def test_confirm_runs_the_action_only_on_yes():
     calls = []
     c = Confirm()
@@ -83,35 +42,16 @@ def test_confirm_runs_the_action_only_on_yes():
     assert calls == ["yes"] and not c.asking
 
 
-def test_events_call_listeners():
+def test_events_call_listeners(store, slug):
     seen = []
-    e = Events()
-    e.listen("units", lambda: seen.append("u1"))
-    e.listen("units", lambda: seen.append("u2"))
-    e.listen("measure", lambda: seen.append("m"))
-    e.emit("units")
+    e = Session(slug, store=store)
+    e.on("units", lambda: seen.append("u1"))
+    e.on("units", lambda: seen.append("u2"))
+    e.on("measure", lambda: seen.append("m"))
+    e.changed("units")
     assert seen == ["u1", "u2"]
-    e.emit("nothing")
+    e.changed("nothing")
     assert seen == ["u1", "u2"]
-
-
-def test_locked_holds_the_lock_during_the_call():
-    from widgets.ui.step1.common import locked
-
-    class Thing:
-        def __init__(self):
-            self._lock = threading.RLock()
-
-        @locked
-        def busy(self):
-            # Another thread cannot take the lock while this runs.
-            result = []
-            t = threading.Thread(target=lambda: result.append(self._lock.acquire(timeout=0.05)))
-            t.start()
-            t.join()
-            return result[0]
-
-    assert Thing().busy() is False
 
 
 def test_replace_warning_names_what_goes_with_the_old_units(store):

@@ -7,8 +7,8 @@ import pytest
 from pupils_csv import MEASURE, names, pupils_csv
 
 from widgets.model import Measure
-from widgets.ui.page import StepPage
-from widgets.ui.step1.common import LOCK, Events
+from widgets.ui.session import Session
+from widgets.ui.step1.common import LOCK
 from widgets.ui.step1.data_upload import NONE, DataUpload, preview_html
 
 
@@ -21,17 +21,18 @@ def families_csv(n=60, yes_every=3, extra="") -> bytes:
 
 
 @pytest.fixture
-def events():
-    return Events()
+def session(store, slug):
+    """The page's session: it tells the sections what changed."""
+    return Session(slug, store=store)
 
 
 @pytest.fixture
-def upload(store, slug, events):
-    box = DataUpload(StepPage(1, slug=slug, store=store), events)
+def upload(store, slug, session):
+    box = DataUpload(session)
     assert not box.built and box.widget.children == ()
     box.ensure_built()
     box.seen = []
-    events.listen("units", lambda: box.seen.append("units"))
+    session.on("units", lambda: box.seen.append("units"))
     return box
 
 
@@ -55,7 +56,7 @@ def test_a_good_file_is_previewed_and_nothing_is_stored_until_import(upload, sto
     assert upload.preview_box.layout.display == "none"
     assert upload.seen == ["units"]
     assert "families.csv" in store.history(slug)[-1].change
-    assert upload.page.status.state == "saved"
+    assert upload.session.status.state == "saved"
 
 
 @pytest.mark.parametrize("data, name, words", [
@@ -89,7 +90,7 @@ def test_a_bad_value_names_the_row_and_column_and_stores_nothing(upload, store, 
     assert upload.message.kind == "error"
     assert "Row 5" in upload.message.text and "stayed together" in upload.message.text
     assert "maybe" in upload.message.text and "yes/no" in upload.message.text
-    assert upload.page.status.state == "failed"
+    assert upload.session.status.state == "failed"
     assert store.get(slug).to_dict() == before
     assert upload.preview is not None  # the person can fix the mapping and try again
 
@@ -316,7 +317,7 @@ def test_answers_not_known_and_answers_the_kit_knows(upload, store, slug):
     assert outcomes[:2] == [1.0, 0.0] and outcomes[2] is None and outcomes[3] == 1.0
 
 
-def test_the_answers_follow_the_outcome_column_and_the_measure(upload, store, slug, events):
+def test_the_answers_follow_the_outcome_column_and_the_measure(upload, store, slug, session):
     upload.upload.receive(pupils_csv(plan_words=("klar", "nö")), "Klasse 5b.csv")
     upload.outcome_column.value = 3
     assert upload.answers
@@ -329,7 +330,7 @@ def test_the_answers_follow_the_outcome_column_and_the_measure(upload, store, sl
         upload.answers_box.children[0].value)
     upload.outcome_column.value = 3
     store.set_measure(slug, Measure("plan score", "pupil", "score"))
-    events.emit("measure")
+    session.changed("measure")
     assert upload.answers == [] and upload.answers_box.layout.display == "none"
     assert upload.id_column.options[0][0] == "make pseudonyms (Pupil 1, Pupil 2, …)"
     assert upload.outcome_column.value == 3  # the group's choices are kept

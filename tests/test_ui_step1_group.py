@@ -3,13 +3,13 @@
 import pytest
 
 from widgets.model import Person
-from widgets.ui.page import StepPage
+from widgets.ui.session import Session
 from widgets.ui.step1.group import NOBODY_LIVED, GroupSection, balance_text
 
 
 @pytest.fixture
 def group(store, slug):
-    return GroupSection(StepPage(1, slug=slug, store=store))
+    return GroupSection(Session(slug, store=store))
 
 
 def add(group, name, role="lived"):
@@ -37,7 +37,7 @@ def test_add_people_and_see_the_balance(group, store, slug):
     assert group.message.kind == "ok"
     assert len(group.list.children) == 3
     assert group.warning.layout.display == "none"
-    assert group.page.status.state == "saved"
+    assert group.session.status.state == "saved"
 
 
 def test_gentle_warning_when_nobody_lives_with_the_issue(group, store, slug):
@@ -57,7 +57,7 @@ def test_duplicate_and_empty_names_give_a_message_and_store_nothing(group, store
     add(group, "   ")
     assert group.message.kind == "error" and "Type a name" in group.message.text
     assert store.get(slug).to_dict() == before
-    assert group.page.status.state == "failed"
+    assert group.session.status.state == "failed"
 
 
 def test_remove_and_change_role(group, store, slug):
@@ -77,7 +77,7 @@ def test_remove_and_change_role(group, store, slug):
 def test_group_is_read_from_the_store_on_load(store, slug):
     store.add_person(slug, "Dawn", "lived")
     store.add_person(slug, "Helen", "professional")
-    group = GroupSection(StepPage(1, slug=slug, store=store))
+    group = GroupSection(Session(slug, store=store))
     assert [p.name for p in group.people] == ["Dawn", "Helen"]
     assert "Helen" in group.list.children[1].children[0].value
 

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from widgets.model import Issue
-from widgets.ui.page import StepPage
+from widgets.ui.session import Session
 from widgets.ui.step1.issue import FIELDS, IssueSection
 
 HOSTILE = [
@@ -19,7 +19,7 @@ HOSTILE = [
 
 @pytest.fixture
 def step_page(store, slug):
-    return StepPage(1, slug=slug, store=store)
+    return Session(slug, store=store)
 
 
 def wait_for(condition, timeout=10.0):
@@ -34,7 +34,7 @@ def wait_for(condition, timeout=10.0):
 
 def test_fields_start_from_the_store(step_page, store, slug):
     store.set_issue(slug, Issue("Family break-up", "families", "children suffer", "safety"))
-    section = IssueSection(StepPage(1, slug=slug, store=store))
+    section = IssueSection(Session(slug, store=store))
     assert section.current() == Issue("Family break-up", "families", "children suffer", "safety")
 
 
@@ -94,7 +94,7 @@ def test_hostile_text_is_stored_exactly(step_page, store, slug, text):
     section.flush()
     assert store.get(slug).issue == Issue(text, text, text, text)
     assert section.message.kind == ""
-    again = IssueSection(StepPage(1, slug=slug, store=store))
+    again = IssueSection(Session(slug, store=store))
     assert again.fields["statement"].value == text
 
 

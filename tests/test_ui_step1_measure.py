@@ -6,17 +6,16 @@ import pandas as pd
 import pytest
 
 from widgets.model import Measure
-from widgets.ui.page import StepPage
-from widgets.ui.step1.common import Events
+from widgets.ui.session import Session
 from widgets.ui.step1.measure import MeasureSection, data_problems, parse_date
 
 
 @pytest.fixture
 def measure(store, slug):
-    events = Events()
+    session = Session(slug, store=store)
     seen = []
-    events.listen("measure", lambda: seen.append("measure"))
-    section = MeasureSection(StepPage(1, slug=slug, store=store), events, delay=60)
+    session.on("measure", lambda: seen.append("measure"))
+    section = MeasureSection(session, delay=60)
     section.seen = seen
     return section
 
@@ -39,7 +38,7 @@ def test_fill_every_field(measure, store, slug):
         "the family stayed together", "household", "count", "lower",
         "a survey at the school gate", "2023-01-31")
     assert measure.seen  # the page was told
-    assert measure.page.status.state == "saved"
+    assert measure.session.status.state == "saved"
 
 
 def test_choices_save_at_once_and_text_waits(measure, store, slug):
@@ -86,7 +85,7 @@ def test_data_problems_for_yes_no():
 def test_measure_is_read_from_the_store_on_load(store, slug):
     store.set_measure(slug, Measure("pupils attending", "pupil", "rate", "higher", "school",
                                     "2024-09-01"))
-    section = MeasureSection(StepPage(1, slug=slug, store=store), Events())
+    section = MeasureSection(Session(slug, store=store))
     assert section.current() == Measure("pupils attending", "pupil", "rate", "higher",
                                         "school", "2024-09-01")
     assert section.date.value == dt.date(2024, 9, 1)
@@ -94,7 +93,7 @@ def test_measure_is_read_from_the_store_on_load(store, slug):
 
 def test_a_stored_date_that_is_not_a_date_is_kept(store, slug):
     store.set_measure(slug, Measure("x", baseline_date="January <b>2023</b>"))
-    section = MeasureSection(StepPage(1, slug=slug, store=store), Events(), delay=60)
+    section = MeasureSection(Session(slug, store=store), delay=60)
     assert section.date.value is None
     assert "&lt;b&gt;2023" in section.date_note.value
     section.kind.value = "score"
@@ -108,7 +107,7 @@ def test_a_failed_save_shows_its_message_and_stores_nothing(measure, store, slug
     measure.unit_name.value = "u" * 101
     measure.flush()
     assert measure.message.kind == "error" and "too long" in measure.message.text
-    assert measure.page.status.state == "failed"
+    assert measure.session.status.state == "failed"
     assert store.get(slug).to_dict() == before
     measure.unit_name.value = "family"
     measure.date.value = dt.date(1066, 10, 14)

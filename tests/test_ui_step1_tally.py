@@ -4,24 +4,24 @@ import pandas as pd
 import pytest
 
 from widgets.model import Measure
-from widgets.ui.page import StepPage
-from widgets.ui.step1.common import Events
+from widgets.ui.session import Session
 from widgets.ui.step1.tally import Tally
 
 
 @pytest.fixture
-def events():
-    return Events()
+def session(store, slug):
+    """The page's session: it tells the sections what changed."""
+    return Session(slug, store=store)
 
 
 @pytest.fixture
-def tally(store, slug, events):
+def tally(store, slug, session):
     store.set_measure(slug, Measure("stayed together", "family", "yes_no"))
-    box = Tally(StepPage(1, slug=slug, store=store), events)
+    box = Tally(session)
     assert not box.built and box.widget.children == ()
     box.ensure_built()
     box.seen = []
-    events.listen("units", lambda: box.seen.append("units"))
+    session.on("units", lambda: box.seen.append("units"))
     return box
 
 
@@ -39,7 +39,7 @@ def test_18_of_60_families(tally, store, slug):
     assert tally.message.text == "Stored 60 families: 18 yes, 42 no."
     assert tally.seen == ["units"]
     assert "a quick tally" in store.history(slug)[-1].change
-    assert tally.page.status.state == "saved"
+    assert tally.session.status.state == "saved"
 
 
 @pytest.mark.parametrize("yes, total, words", [
@@ -66,37 +66,37 @@ def test_replacing_stored_units_asks_first(tally, store, slug):
     assert store.units_frame(slug)["outcome"].sum() == 20
 
 
-def test_only_for_yes_no_measures(tally, store, slug, events):
+def test_only_for_yes_no_measures(tally, store, slug, session):
     store.set_measure(slug, Measure("score", "pupil", "score"))
-    events.emit("measure")
+    session.changed("measure")
     assert tally.form.layout.display == "none"
     assert "only" not in tally.note.value and "yes/no measures" in tally.note.value
     before = store.get(slug).to_dict()
     tally.yes.value, tally.total.value = 3, 5
-    tally.page.guard(tally.use, message=tally.message)()
+    tally.session.guard(tally.use, message=tally.message)()
     assert "yes/no" in tally.message.text
     assert store.get(slug).to_dict() == before
 
 
-def test_stored_counts_show_after_a_reload(store, slug, events):
+def test_stored_counts_show_after_a_reload(store, slug, session):
     store.set_measure(slug, Measure("stayed together", "family", "yes_no"))
     store.replace_units_frame(slug, pd.DataFrame({"unit_id": list("abcde"),
                                                   "outcome": [1.0, 1.0, 0.0, 0.0, 0.0]}))
-    again = Tally(StepPage(1, slug=slug, store=store), events)
+    again = Tally(session)
     again.ensure_built()
     assert (again.yes.value, again.total.value) == (2, 5)
 
 
-def test_hostile_measure_words_are_escaped(store, slug, events):
+def test_hostile_measure_words_are_escaped(store, slug, session):
     store.set_measure(slug, Measure("<script>alert(1)</script>", "<b>family</b>", "yes_no"))
-    box = Tally(StepPage(1, slug=slug, store=store), events)
+    box = Tally(session)
     box.ensure_built()
     assert "<script" not in box.words.value and "&lt;script" in box.words.value
     assert "<b>" not in box.note.value
 
 
-def test_the_verb_agrees_with_the_families(store, slug, events):
+def test_the_verb_agrees_with_the_families(store, slug, session):
     store.set_measure(slug, Measure("has a plan", "pupil", "yes_no"))
-    box = Tally(StepPage(1, slug=slug, store=store), events)
+    box = Tally(session)
     box.ensure_built()
     assert "pupils have a plan" in box.words.value

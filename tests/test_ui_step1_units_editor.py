@@ -4,33 +4,33 @@ import pandas as pd
 import pytest
 
 from widgets.model import Measure
-from widgets.ui.page import StepPage
-from widgets.ui.step1.common import Events
+from widgets.ui.session import Session
 from widgets.ui.step1.units_editor import LOCK, UnitsEditor
 
 
 @pytest.fixture
-def events():
-    return Events()
+def session(store, slug):
+    """The page's session: it tells the sections what changed."""
+    return Session(slug, store=store)
 
 
-def make(store, slug, events, page_size=50):
-    editor = UnitsEditor(StepPage(1, slug=slug, store=store), events, page_size=page_size)
+def make(store, slug, session, page_size=50):
+    editor = UnitsEditor(session, page_size=page_size)
     editor.ensure_built()
     return editor
 
 
 @pytest.fixture
-def editor(store, slug, events):
-    return make(store, slug, events)
+def editor(store, slug, session):
+    return make(store, slug, session)
 
 
 def cell(editor, row, column):
     return editor.rows[row].cells[column]
 
 
-def test_the_table_is_built_only_when_opened(store, slug, events):
-    editor = UnitsEditor(StepPage(1, slug=slug, store=store), events)
+def test_the_table_is_built_only_when_opened(store, slug, session):
+    editor = UnitsEditor(session)
     assert not editor.built and editor.widget.children == ()
     editor.ensure_built()
     assert editor.built and "No families yet" in editor.pager.value
@@ -48,7 +48,7 @@ def test_add_edit_and_remove_rows(editor, store, slug):
     editor.rows[1].remove.click()
     assert [u.unit_id for u in store.units(slug)] == ["Family 1", "The Smiths"]
     assert cell(editor, 1, "unit_id").value == "The Smiths"
-    assert editor.page.status.state == "saved"
+    assert editor.session.status.state == "saved"
 
 
 def test_an_invalid_cell_gives_a_message_and_stores_nothing_of_itself(editor, store, slug):
@@ -67,10 +67,10 @@ def test_an_invalid_cell_gives_a_message_and_stores_nothing_of_itself(editor, st
         "Row 2 (Family 2), outcome: “maybe” is not yes or no. The cell marked in red is not "
         "saved until it is fixed; the rest of its row is saved.")
     assert "hi-cell-error" in cell(editor, 1, "outcome")._dom_classes
-    assert editor.page.status.state == "failed"
+    assert editor.session.status.state == "failed"
     assert store.get(slug).to_dict() == before
     cell(editor, 1, "outcome").value = "no"
-    assert editor.cell_message.kind == "" and editor.page.status.state == "saved"
+    assert editor.cell_message.kind == "" and editor.session.status.state == "saved"
     assert "hi-cell-error" not in cell(editor, 1, "outcome")._dom_classes
     assert store.units(slug)[1].outcome == 0.0
 
@@ -95,7 +95,7 @@ def test_an_invalid_cell_keeps_the_rest_of_its_row_and_its_message(editor, store
         "children": 1.0}
     assert editor.cell_message.text.startswith(
         "Row 2 (The Smiths), outcome: “maybe” is not yes or no.")
-    assert editor.page.status.state == "failed"
+    assert editor.session.status.state == "failed"
     editor.add_units(1)
     editor.rows[0].remove.click()
     assert editor.cell_message.text.startswith("Row 1 (The Smiths), outcome: “maybe”")
@@ -114,15 +114,15 @@ def test_an_invalid_cell_keeps_the_rest_of_its_row_and_its_message(editor, store
     assert editor.problem_texts() == ["Row 2 (Family 3), outcome: “perhaps” is not yes or no."]
     cell(editor, 1, "outcome").value = ""
     assert editor.cell_message.kind == "" and editor.problems == {}
-    assert editor.page.status.state == "saved"
+    assert editor.session.status.state == "saved"
     assert [u.outcome for u in store.units(slug)] == [1.0, None, None]
 
 
-def test_a_wrong_cell_is_kept_across_pages(store, slug, events):
+def test_a_wrong_cell_is_kept_across_pages(store, slug, session):
     frame = pd.DataFrame({"unit_id": [f"F{i}" for i in range(1, 5)],
                           "outcome": [1.0, 0.0, 1.0, 0.0]})
     store.replace_units_frame(slug, frame)
-    editor = make(store, slug, events, page_size=2)
+    editor = make(store, slug, session, page_size=2)
     cell(editor, 1, "outcome").value = "maybe"
     editor.next.click()
     assert cell(editor, 1, "outcome").value == "no"  # F4
@@ -135,11 +135,11 @@ def test_a_wrong_cell_is_kept_across_pages(store, slug, events):
     assert editor.cell_message.kind == "" and store.units(slug)[1].outcome == 1.0
 
 
-def test_wrong_cells_of_units_that_are_gone_are_forgotten(editor, store, slug, events):
+def test_wrong_cells_of_units_that_are_gone_are_forgotten(editor, store, slug, session):
     editor.add_units(2)
     cell(editor, 1, "outcome").value = "maybe"
     store.replace_units_frame(slug, pd.DataFrame({"unit_id": ["A"], "outcome": [1.0]}))
-    events.emit("units")
+    session.changed("units")
     assert editor.problems == {} and editor.cell_message.kind == ""
 
 
@@ -177,11 +177,11 @@ def test_a_column_can_be_added_before_any_row(editor, store, slug):
     assert store.units(slug)[0].context == {"housing": None}
 
 
-def test_paging_over_50_rows(store, slug, events):
+def test_paging_over_50_rows(store, slug, session):
     frame = pd.DataFrame({"unit_id": [f"F{i}" for i in range(1, 121)],
                           "outcome": [float(i % 2) for i in range(120)]})
     store.replace_units_frame(slug, frame)
-    editor = make(store, slug, events)
+    editor = make(store, slug, session)
     assert len(editor.grid.children) == len(editor.headers) + 50 * (len(editor.columns) + 1)
     assert "1–50 of 120" in editor.pager.value and editor.prev.disabled
     editor.next.click()
@@ -192,9 +192,9 @@ def test_paging_over_50_rows(store, slug, events):
     assert store.units(slug)[119].outcome == 1.0
 
 
-def test_rates_show_a_population_column(store, slug, events):
+def test_rates_show_a_population_column(store, slug, session):
     store.set_measure(slug, Measure("admissions", "ward", "rate"))
-    editor = make(store, slug, events)
+    editor = make(store, slug, session)
     editor.add_units(1)
     assert "population" in editor.columns
     cell(editor, 0, "outcome").value = "4"
@@ -203,23 +203,23 @@ def test_rates_show_a_population_column(store, slug, events):
     assert store.units(slug)[0].unit_id == "Ward 1"
 
 
-def test_the_table_follows_other_changes(editor, store, slug, events):
+def test_the_table_follows_other_changes(editor, store, slug, session):
     store.replace_units_frame(slug, pd.DataFrame({"unit_id": ["A"], "outcome": [1.0]}))
-    events.emit("units")
+    session.changed("units")
     assert cell(editor, 0, "unit_id").value == "A" and cell(editor, 0, "outcome").value == "yes"
     store.set_measure(slug, Measure("score", kind="score"))
-    events.emit("measure")
+    session.changed("measure")
     assert cell(editor, 0, "outcome").value == "1"
 
 
-def test_real_names_show_with_a_lock_only_when_kept(editor, store, slug, events):
+def test_real_names_show_with_a_lock_only_when_kept(editor, store, slug, session):
     editor.add_units(1)
     assert "private_name" not in editor.columns
     assert editor.private_note.layout.display == "none"
     frame = pd.DataFrame({"unit_id": ["Family 1"], "outcome": [1.0],
                           "private_name": ["<b>Jones</b>"]})
     store.replace_units_frame(slug, frame)
-    events.emit("units")
+    session.changed("units")
     assert "private_name" in editor.columns
     heads = "".join(h.value for h in editor.headers)
     assert LOCK in heads and "private" in heads
@@ -243,3 +243,33 @@ def test_hostile_values_are_stored_exactly_and_headers_escaped(editor, store, sl
     assert unit.context[column] == text and unit.unit_id == text[:200]
     heads = "".join(h.value for h in editor.headers)
     assert "<script" not in heads and "<script" not in editor.pager.value
+
+
+def test_opening_the_table_sends_one_message_per_cell(store, slug, session, monkeypatch):
+    # Every widget model and every change after it is one message to the browser: each cell
+    # is sent once, with its value and label, and the cells share one layout and one style.
+    import comm
+    from comm.base_comm import BaseComm
+
+    sent = []
+
+    class Counting(BaseComm):
+        def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
+            sent.append(msg_type)
+
+    store.replace_units_frame(slug, pd.DataFrame({
+        "unit_id": [f"F{i}" for i in range(1, 61)], "outcome": [float(i % 2) for i in range(60)],
+        "housing": ["social rent", "owner"] * 30}))
+    editor = UnitsEditor(session)
+    monkeypatch.setattr(comm, "create_comm", Counting)
+    editor.ensure_built()
+    cells = [c for row in editor.rows for c in row.cells.values()]
+    assert len(cells) == 25 * 3 and cell(editor, 24, "unit_id").value == "F25"
+    assert cell(editor, 0, "housing").description == "F1: housing"
+    assert len({id(c.layout) for c in cells}) == 1 and len({id(c.style) for c in cells}) == 1
+    # (the controls around the table are about a hundred more)
+    assert len(sent) <= len(cells) + len(editor.rows) + 120, len(sent)
+    sent.clear()
+    editor.next.click()  # the same rows show the next 25: only what differs is sent
+    assert cell(editor, 0, "unit_id").value == "F26"
+    assert len(sent) <= len(cells) + len(editor.rows) + 10, len(sent)

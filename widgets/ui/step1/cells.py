@@ -11,6 +11,7 @@ import math
 import re
 
 import ipywidgets as ipw
+from ipywidgets.widgets.widget_string import TextStyle
 
 from widgets.model import UNIT_FIELDS, ModelError, Unit
 from widgets.words import yes_no_word
@@ -70,29 +71,71 @@ def parse_circumstance(text: str):
         return text
 
 
-class Row:
-    """The widgets of one table row (reused as pages change)."""
+class Shared:
+    """The layout and style objects every row of one table shares: each is a widget model
+    of its own, so sharing them sends three times fewer models to the browser."""
 
-    def __init__(self, columns: list[str], on_change, on_remove):
+    def __init__(self) -> None:
+        self.cell_layout = ipw.Layout(width="100%")
+        self.cell_style = TextStyle()
+        self.button_layout = ipw.Layout(width="3em")
+        self.button_style = ipw.ButtonStyle()
+
+
+#: What one cell shows: (the text, its hidden label, whether it is marked as not fitting).
+CellState = tuple[str, str, bool]
+
+
+def cell_classes(column: str, error: bool = False) -> list[str]:
+    """The CSS classes of a cell of ``column`` (the browser tests select on them)."""
+    classes = ["hi-cell", f"hi-cell-{column}" if column in UNIT_FIELDS else "hi-cell-context",
+               "hi-label-hidden"]
+    return [*classes, "hi-cell-error"] if error else classes
+
+
+class Row:
+    """The widgets of one table row (reused as pages change).
+
+    ``state`` gives each cell its text, label and mark at once (one message to the browser
+    per cell instead of one per setting); ``shared`` their shared layout and style."""
+
+    def __init__(self, columns: list[str], on_change, on_remove, *,
+                 shared: Shared | None = None, state: dict[str, CellState] | None = None,
+                 tooltip: str = "Remove this row"):
+        shared = shared or Shared()
+        state = state or {}
         self.index = -1
         self.cells: dict[str, ipw.Text] = {}
         for c in columns:
-            cell = ipw.Text(continuous_update=False, layout=ipw.Layout(width="100%"))
-            cell.add_class("hi-cell")
-            cell.add_class(f"hi-cell-{c}" if c in UNIT_FIELDS else "hi-cell-context")
+            value, label, error = state.get(c, ("", "", False))
+            cell = ipw.Text(value=value, description=label, continuous_update=False,
+                            layout=shared.cell_layout, style=shared.cell_style,
+                            _dom_classes=cell_classes(c, error))
             cell.observe(lambda _ch: on_change(self), names="value")
             self.cells[c] = cell
-        self.remove = ipw.Button(icon="times", tooltip="Remove this row",
-                                 layout=ipw.Layout(width="3em"))
-        self.remove.add_class("hi-unit-remove")
+        self.remove = ipw.Button(icon="times", tooltip=tooltip, layout=shared.button_layout,
+                                 style=shared.button_style, _dom_classes=["hi-unit-remove"])
         self.remove.on_click(lambda _b: on_remove(self))
+
+    def show(self, state: dict[str, CellState], tooltip: str) -> None:
+        """Show other values in the row's cells (only what differs is sent)."""
+        for c, (value, label, error) in state.items():
+            cell = self.cells[c]
+            with cell.hold_sync():
+                cell.value = value
+                cell.description = label
+                if error:
+                    cell.add_class("hi-cell-error")
+                else:
+                    cell.remove_class("hi-cell-error")
+        self.remove.tooltip = tooltip
 
     def widgets(self) -> list[ipw.Widget]:
         """The row's widgets in column order, then its "Remove" button."""
         return [*self.cells.values(), self.remove]
 
     def close(self) -> None:
-        """Close the row's widgets (they are gone from the page)."""
+        """Close the row's widgets (they are gone from the page; the shared layout stays)."""
         for w in self.widgets():
             w.close()
 

@@ -1,35 +1,23 @@
-"""Small parts the step 1 sections share: a section frame, a debouncer for autosave, a
-"this replaces…" confirmation, change events between sections, and the step's own styles.
+"""Small parts the step 1 sections share: a section frame, a "this replaces…" confirmation,
+and the step's own styles.
 
-Nothing here stores anything; the sections call the store themselves.
+Nothing here stores anything; the sections call the store themselves. The words for the
+unit come from :mod:`widgets.words` (the one plural rule); autosave and slow work from
+:mod:`widgets.ui.background` (through the session).
 """
 
 from __future__ import annotations
 
-import functools
 import html
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as ipw
 
-from widgets import words
-from widgets.words import plural  # noqa: F401  (re-exported for the step 1 sections)
-
-#: Seconds after the last keystroke before a text field is saved.
-AUTOSAVE_DELAY = 1.0
+from widgets.words import unit_words
 
 #: The lock shown beside real names (Font Awesome ships with ipywidgets; no emoji font needed).
 LOCK = '<i class="fa fa-lock" aria-hidden="true"></i>'
-
-#: Words people see for the unit when the measure does not say yet.
-DEFAULT_UNIT = "unit"
-
-
-def unit_words(unit_name: str | None) -> tuple[str, str]:
-    """("family", "families"): :func:`widgets.words.unit_words`, the kit's one rule."""
-    return words.unit_words(unit_name)
 
 
 def stored_units(store, slug: str) -> int:
@@ -76,82 +64,6 @@ def section(number: int, title: str, intro: str, *children: ipw.Widget, cls: str
     box.add_class("hi-section")
     box.add_class(cls)
     return box
-
-
-def locked(method):
-    """Run a method while holding ``self._lock`` (an RLock): autosaves run in timer threads
-    and tell other sections to reload, and a reload must not interleave with a save."""
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        with self._lock:
-            return method(self, *args, **kwargs)
-
-    return wrapper
-
-
-class Events:
-    """Tells other sections that something they show has changed ("units", "measure")."""
-
-    def __init__(self) -> None:
-        self._listeners: dict[str, list[Callable[[], Any]]] = {}
-
-    def listen(self, topic: str, fn: Callable[[], Any]) -> None:
-        """Call ``fn()`` whenever ``topic`` is emitted."""
-        self._listeners.setdefault(topic, []).append(fn)
-
-    def emit(self, topic: str) -> None:
-        """Call every listener of ``topic`` (each guards its own errors)."""
-        for fn in list(self._listeners.get(topic, ())):
-            fn()
-
-
-class Debouncer:
-    """Runs a save a moment after the last change: one ``threading.Timer`` per field,
-    cancelled and restarted on every keystroke. ``flush()`` runs what is pending now."""
-
-    def __init__(self, delay: float = AUTOSAVE_DELAY):
-        self.delay = delay
-        self._timers: dict[str, tuple[threading.Timer, Callable[[], Any]]] = {}
-        self._lock = threading.Lock()
-
-    def schedule(self, key: str, fn: Callable[[], Any]) -> None:
-        """(Re)start the timer for ``key``; ``fn()`` runs ``delay`` seconds from now."""
-        with self._lock:
-            old = self._timers.pop(key, None)
-            if old is not None:
-                old[0].cancel()
-            timer = threading.Timer(self.delay, self._fire, args=(key,))
-            timer.daemon = True
-            self._timers[key] = (timer, fn)
-            timer.start()
-
-    def _fire(self, key: str) -> None:
-        with self._lock:
-            entry = self._timers.get(key)
-            if entry is None or entry[0] is not threading.current_thread():
-                return  # cancelled or replaced meanwhile
-            del self._timers[key]
-        entry[1]()
-
-    def flush(self, keep: str | None = None) -> None:
-        """Run every pending save now (except the one for ``keep``), each function once."""
-        with self._lock:
-            due = [(k, entry) for k, entry in self._timers.items() if k != keep]
-            for k, (timer, _) in due:
-                timer.cancel()
-                del self._timers[k]
-        done: list[Callable[[], Any]] = []
-        for _, (_, fn) in due:
-            if fn not in done:
-                done.append(fn)
-                fn()
-
-    @property
-    def pending(self) -> bool:
-        """True while a save is waiting for its timer."""
-        with self._lock:
-            return bool(self._timers)
 
 
 class Confirm(ipw.HBox):

@@ -13,19 +13,11 @@ import math
 import ipywidgets as ipw
 
 from widgets.files import FileProblem, quote
-from widgets.ui.errors import Message, run_safely
-from widgets.ui.step1.common import (
-    LOCK,
-    Confirm,
-    capitalised,
-    plural,
-    replace_warning,
-    stored_units,
-    unit_words,
-)
+from widgets.ui.errors import Message
+from widgets.ui.step1.common import LOCK, Confirm, capitalised, replace_warning, stored_units
 from widgets.ui.styles import scroll_table
 from widgets.ui.upload import UploadBox
-from widgets.words import count_words
+from widgets.words import count_words, plural, unit_words
 
 ACCEPT = ".csv,.tsv,.txt,.xlsx"
 CHOOSE = "Choose a CSV or Excel file"
@@ -66,24 +58,24 @@ def _cell(value) -> str:
 class DataUpload:
     """Upload → preview → mapping → "Import N rows" → ``store.replace_units_frame``."""
 
-    def __init__(self, page, events):
-        self.page, self.events = page, events
+    def __init__(self, session):
+        self.session = session
         self.built = False
         self.widget = ipw.VBox([])
         self.widget.add_class("hi-data-upload")
-        events.listen("measure", page.guard(self._measure_changed, saves=False))
+        session.on("measure", self.follow_measure)
 
     def ensure_built(self) -> None:
         """Build the upload and mapping controls (once, when the panel is first opened)."""
         if self.built:
             return
         self.built = True
-        page = self.page
+        session = self.session
         self.preview = None
         self._names: dict[str, bool] = {}  # column -> looks like real names
         self._data, self._filename = b"", ""
         self._quiet = False
-        self.upload = UploadBox(CHOOSE, ACCEPT, self.receive, errors=page.errors)
+        self.upload = UploadBox(CHOOSE, ACCEPT, self.receive, errors=session.errors)
         self.progress = ipw.IntProgress(value=0, min=0, max=3, layout=ipw.Layout(width="20em"))
         self.progress_text = ipw.HTML()
         self.progress_row = ipw.HBox([self.progress, self.progress_text])
@@ -95,7 +87,7 @@ class DataUpload:
         self.notes = ipw.HTML()
         self.sheet = ipw.Dropdown(description="Sheet", options=[])
         self.sheet.add_class("hi-sheet")
-        self.sheet.observe(self._sheet_changed, names="value")
+        session.wire(self.sheet, self._sheet_changed, message=self.upload.message, saves=False)
         style = {"description_width": "12em"}
         self.id_column = ipw.Dropdown(description="Id of each unit", style=style)
         self.outcome_column = ipw.Dropdown(description="Outcome", style=style)
@@ -106,7 +98,7 @@ class DataUpload:
                          ("population", self.population_column),
                          ("private", self.private_column)):
             dd.add_class(f"hi-map-{name}")
-            dd.observe(lambda _c: self._roles_changed(), names="value")
+            session.wire(dd, lambda _c: self._roles_changed(), saves=False)
         self.suggested = None
         self.id_warning = Message()  # the id chosen looks like real names
         self.id_warning.add_class("hi-map-id-warning")
@@ -129,11 +121,11 @@ class DataUpload:
         self.import_button = ipw.Button(description="Import", button_style="primary",
                                         icon="check")
         self.import_button.add_class("hi-import")
-        self.import_button.on_click(lambda _b: self.page.guard(
-            self._import_clicked, message=self.message, saves=False)())
+        session.wire(self.import_button, self._import_clicked, message=self.message,
+                     saves=False)
         cancel = ipw.Button(description="Cancel")
         cancel.add_class("hi-import-cancel")
-        cancel.on_click(lambda _b: (self.clear(), self.upload.message.clear()))
+        session.wire(cancel, self._cancel, saves=False)
         self.confirm = Confirm()
         mapping = ipw.VBox([
             ipw.HTML("<strong>Which column is which?</strong>"), self.sheet, self.id_column,
@@ -177,8 +169,7 @@ class DataUpload:
         from widgets.files import data_import
 
         self.preview = preview
-        measure = self._measure = self.page.store.get(self.page.slug,
-                                                      include_units=False).measure
+        measure = self._measure = self.session.inquiry().measure
         cols = [(str(c), i) for i, c in enumerate(preview.columns)]
         index = {c: i for i, c in enumerate(preview.columns)}
         s = self.suggested = data_import.suggest_mapping(preview.frame, measure)
@@ -219,22 +210,19 @@ class DataUpload:
         if self._quiet or not change["new"] or self.preview is None \
                 or change["new"] == self.preview.sheet:
             return
-        ok, text = run_safely(self.receive, self._data, self._filename, change["new"],
-                              errors=self.page.errors, message=self.upload.message)
-        if ok:
-            self.upload.message.show(text, "ok")
+        text = self.receive(self._data, self._filename, change["new"])
+        self.upload.message.show(text, "ok")
 
     def _pseudonyms_label(self, measure) -> str:
         one = capitalised(unit_words(measure.unit_name)[0])
         return f"make pseudonyms ({one} 1, {one} 2, …)"
 
-    def _measure_changed(self) -> None:
+    def follow_measure(self) -> None:
         """The measure changed while a file is previewed: keep the person's choices, and
         follow the unit's name and the kind of measure."""
         if not self.built or self.preview is None:
             return
-        measure = self._measure = self.page.store.get(self.page.slug,
-                                                      include_units=False).measure
+        measure = self._measure = self.session.inquiry().measure
         value = self.id_column.value
         self._quiet = True
         try:
@@ -377,34 +365,35 @@ class DataUpload:
             self.names_confirm.ask(
                 f"{quote(unit_id)} looks like real names. As ids they would show on plots, in "
                 "tables, exports and reports. Use them as ids anyway?",
-                self.page.guard(self._import_checked, message=self.message, saves=False))
+                self.session.guard(self._import_checked, message=self.message, saves=False))
             return
         self._import_checked()
 
     def _import_checked(self) -> None:
-        stored = stored_units(self.page.store, self.page.slug)
-        run = self.page.guard(self.import_now, message=self.message)
-        if stored:
-            self.page.guard(self._ask_to_replace, message=self.message, saves=False)()
-        else:
+        s = self.session
+        run = s.guard(self.import_now, message=self.message)
+        if not stored_units(s.store, s.slug):
             run()
-
-    def _ask_to_replace(self) -> None:
+            return
         from widgets.files import data_import
 
-        measure = self.page.store.get(self.page.slug, include_units=False).measure
+        measure = s.inquiry().measure
         one, _ = unit_words(measure.unit_name)
         frame = data_import.to_frame(self.preview, self.mapping(), measure.kind,
                                      pseudonym_prefix=capitalised(one))
-        warning = replace_warning(self.page.store, self.page.slug, frame["unit_id"],
-                                  measure.unit_name)
-        self.confirm.ask(warning, self.page.guard(self.import_now, message=self.message))
+        self.confirm.ask(replace_warning(s.store, s.slug, frame["unit_id"], measure.unit_name),
+                         run)
+
+    def _cancel(self) -> None:
+        self.clear()
+        self.upload.message.clear()
 
     def import_now(self) -> int:
         """Check every value and store the units (replacing any stored); returns the count."""
         from widgets.files import data_import
 
-        measure = self.page.store.get(self.page.slug, include_units=False).measure
+        s = self.session
+        measure = s.inquiry().measure
         one, _ = unit_words(measure.unit_name)
         self._step(1, "Checking every value…")
         try:
@@ -418,13 +407,12 @@ class DataUpload:
                     raise FileProblem(f"{problem} {hint}") from None
                 raise
             self._step(2, "Storing…")
-            self.page.store.replace_units_frame(self.page.slug, frame, by=self.page.who,
-                                                source=self._filename)
+            s.store.replace_units_frame(s.slug, frame, by=s.who, source=self._filename)
             n, filename = len(frame), self._filename
             self.clear()
             self.upload.message.clear()  # "Read 60 rows… then import." is done with
             self._step(3, "Working out the baseline…")
-            self.events.emit("units")
+            s.changed("units")
         finally:
             self._step(None)
         notes = " ".join(frame.attrs.get("notes", []))

@@ -56,8 +56,8 @@ def check_new_name(name: str, people: list[Person]) -> str:
 class GroupSection:
     """Add and remove people; each row shows a name, a role (changeable) and "Remove"."""
 
-    def __init__(self, page):
-        self.page = page
+    def __init__(self, session):
+        self.session = session
         self.people: list[Person] = []
         self.name = ipw.Text(placeholder="a name or nickname", layout=ipw.Layout(width="18em"))
         self.name.add_class("hi-person-new-name")
@@ -77,8 +77,8 @@ class GroupSection:
         self.balance.add_class("hi-balance")
         self.warning = ipw.HTML()
         self.warning.add_class("hi-warning")
-        self._add = page.guard(lambda: self.add(), message=self.message)
-        self.add_button.on_click(lambda _b: self._add())
+        self._add = session.guard(self.add, message=self.message)
+        session.wire(self.add_button, self.add, message=self.message)
         self.name.on_msg(self._name_message)
         row = ipw.HBox([self.name, self.role, self.add_button, self.message])
         row.add_class("hi-row")
@@ -87,13 +87,13 @@ class GroupSection:
             2, "Who is in the room",
             "Add everyone taking part, by name or nickname, and say how they come to the issue.",
             row, self.balance, self.warning, self.list, self.list_message, cls="hi-group")
-        self.reload()
+        self.show(session.inquiry().group)
 
     def add(self) -> int:
         """Add the person typed in; returns their number."""
-        name = check_new_name(self.name.value, self.people)
-        number = self.page.store.add_person(self.page.slug, name, self.role.value,
-                                            by=self.page.who)
+        s = self.session
+        name = check_new_name(self.name.value, s.inquiry().group)
+        number = s.store.add_person(s.slug, name, self.role.value, by=s.who)
         self.name.value = ""
         self.role.value = DEFAULT_ROLE
         self.reload()
@@ -109,17 +109,26 @@ class GroupSection:
 
     def remove(self, number: int) -> None:
         """Take person ``number`` out of the group."""
-        self.page.store.remove_person(self.page.slug, number, by=self.page.who)
+        s = self.session
+        s.store.remove_person(s.slug, number, by=s.who)
         self.reload()
 
     def change_role(self, number: int, role: str) -> None:
         """Give person ``number`` another role."""
-        self.page.store.update_person(self.page.slug, number, role=role, by=self.page.who)
+        s = self.session
+        s.store.update_person(s.slug, number, role=role, by=s.who)
         self.reload()
 
     def reload(self) -> None:
-        """Show the group as the store holds it."""
-        self.people = self.page.store.get(self.page.slug, include_units=False).group
+        """Show the group as the store holds it (after this section's own change)."""
+        self.session.changed("group")
+        self.show(self.session.inquiry().group)
+
+    def show(self, people: list[Person]) -> None:
+        """Show ``people`` (the rows are built again only when the group changed)."""
+        if people == self.people and self.list.children:
+            return
+        self.people = list(people)
         old = self.list.children
         self.list.children = [self._row(p) for p in self.people]
         for box in old:
@@ -142,14 +151,9 @@ class GroupSection:
         remove = ipw.Button(description="Remove", tooltip=f"Remove {person.name}", icon="times")
         remove.add_class("hi-person-remove")
         number = person.id
-        role.observe(lambda ch: self._guarded_role(number, ch["new"]), names="value")
-        remove.on_click(lambda _b: self._guarded_remove(number))
+        self.session.wire(role, lambda change: self.change_role(number, change["new"]),
+                          message=self.list_message)
+        self.session.wire(remove, lambda: self.remove(number), message=self.list_message)
         row = ipw.HBox([name, role, remove])
         row.add_class("hi-person")
         return row
-
-    def _guarded_role(self, number: int, role: str) -> None:
-        self.page.guard(self.change_role, message=self.list_message)(number, role)
-
-    def _guarded_remove(self, number: int) -> None:
-        self.page.guard(self.remove, message=self.list_message)(number)

@@ -1,19 +1,18 @@
 """Section 1: the burning issue in the group's own words, saved as people type.
 
-Each field is saved about a second after the last keystroke (a ``threading.Timer`` per
-field, restarted on every change). ipywidgets sends no "blur" event to the kernel, so leaving
-a field is noticed the next best way: typing in another field saves the previous one at once.
+Each field is saved about a second after the last keystroke (the session's debouncer: one
+timer per field on the kernel's loop, restarted on every change). ipywidgets sends no "blur"
+event to the kernel, so leaving a field is noticed the next best way: typing in another field
+saves the previous one at once.
 """
 
 from __future__ import annotations
-
-import threading
 
 import ipywidgets as ipw
 
 from widgets.model import Issue
 from widgets.ui.errors import Message
-from widgets.ui.step1.common import AUTOSAVE_DELAY, Debouncer, section
+from widgets.ui.step1.common import section
 from widgets.ui.styles import label_above
 
 #: field -> (label, placeholder). The placeholders are the method's own example.
@@ -34,12 +33,12 @@ FIELDS: dict[str, tuple[str, str]] = {
 class IssueSection:
     """The four issue fields, autosaved. ``widget`` is the section; ``fields`` the Textareas."""
 
-    def __init__(self, page, delay: float = AUTOSAVE_DELAY):
-        self.page = page
-        issue = page.store.get(page.slug, include_units=False).issue
+    def __init__(self, session, delay: float | None = None):
+        self.session = session
+        issue = session.inquiry().issue
         self._saved = issue
-        self._lock = threading.Lock()
-        self.debounce = Debouncer(delay)
+        self._quiet = False  # True while refresh() sets the fields (nothing to save)
+        self.debounce = session.debouncer(delay)
         self.message = Message()
         self.fields: dict[str, ipw.Textarea] = {}
         rows = []
@@ -53,17 +52,19 @@ class IssueSection:
             box = ipw.VBox([label_above(area, text)])  # its own <label for>, above it
             box.add_class("hi-field")
             rows.append(box)
-        self._save_guarded = page.guard(self.save, message=self.message)
+        self._save_guarded = session.guard(self.save, message=self.message)
         self.widget = section(
             1, "The burning issue",
             "Write the problem down the way the group says it. It saves as you type.",
             *rows, self.message, cls="hi-issue")
 
     def _changed(self, key: str) -> None:
+        if self._quiet:
+            return
         # A change in one field means the person has left any other field: save that now.
         self.debounce.flush(keep=key)
         if self.current() != self._saved:
-            self.page.status.saving()
+            self.session.status.saving()
         self.debounce.schedule(key, self._save_guarded)
 
     def current(self) -> Issue:
@@ -72,12 +73,25 @@ class IssueSection:
 
     def save(self) -> None:
         """Store the four fields (nothing is written when nothing changed)."""
-        with self._lock:
-            issue = self.current()
-            if issue == self._saved:
-                return
-            self.page.store.set_issue(self.page.slug, issue, by=self.page.who)
-            self._saved = issue
+        issue = self.current()
+        if issue == self._saved:
+            return
+        s = self.session
+        s.store.set_issue(s.slug, issue, by=s.who)
+        self._saved = issue
+        s.changed("issue")
+
+    def refresh(self, issue: Issue) -> None:
+        """Show ``issue`` as stored (after :meth:`flush`: what was typed is in it). A field
+        whose text could not be stored keeps it, to be saved with the next change."""
+        old, self._saved = self._saved, issue
+        self._quiet = True
+        try:
+            for name, area in self.fields.items():
+                if area.value == getattr(old, name):  # nothing typed here that is not stored
+                    area.value = getattr(issue, name)
+        finally:
+            self._quiet = False
 
     def flush(self) -> None:
         """Save any pending change now (also used by tests instead of waiting)."""

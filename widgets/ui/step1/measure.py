@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import threading
 
 import ipywidgets as ipw
 
 from widgets.model import DIRECTIONS, MEASURE_KINDS, Measure, ModelError
 from widgets.ui.errors import Message
-from widgets.ui.step1.common import AUTOSAVE_DELAY, Debouncer, section, unit_words
+from widgets.ui.step1.common import section
 from widgets.ui.styles import label_above
+from widgets.words import unit_words
 
 UNIT_SUGGESTIONS = ["family", "household", "pupil", "child", "young person", "person",
                     "school", "class", "ward", "street", "GP practice", "care home"]
@@ -55,15 +55,28 @@ def data_problems(measure: Measure, frame) -> list[str]:
     return out
 
 
-class MeasureSection:
-    """The measure's fields. ``events.emit("measure")`` after every save."""
+def _kind(measure: Measure) -> str:
+    return measure.kind if measure.kind in MEASURE_KINDS else "yes_no"
 
-    def __init__(self, page, events, delay: float = AUTOSAVE_DELAY):
-        self.page, self.events = page, events
-        measure = page.store.get(page.slug, include_units=False).measure
+
+def _better(measure: Measure) -> str:
+    return measure.better if measure.better in DIRECTIONS else "higher"
+
+
+class MeasureSection:
+    """The measure's fields. ``session.changed("measure")`` after every save."""
+
+    def __init__(self, session, delay: float | None = None):
+        self.session = session
+        measure = session.inquiry().measure
         self._saved = measure
-        self._lock = threading.Lock()
-        self.debounce = Debouncer(delay)
+        self._quiet = False  # True while refresh() sets the fields (nothing to save)
+        self.debounce = session.debouncer(delay)
+        self.problems: list[str] = []
+        self._found: list[str] = []  # what the last check against the stored data found
+        # The checks against the stored data read the units table (pandas): in the
+        # background, so the page and each keystroke stay quick.
+        self.check = session.later(self._data_problems, self._show_problems)
         self.message = Message()
         self.hints = ipw.HTML()
         self.hints.add_class("hi-measure-hints")
@@ -74,29 +87,25 @@ class MeasureSection:
                                       ensure_option=False, placeholder="family",
                                       layout=ipw.Layout(width="18em"))
         self.kind = ipw.Dropdown(options=[(w, k) for k, w in MEASURE_KINDS.items()],
-                                 value=measure.kind if measure.kind in MEASURE_KINDS else "yes_no",
+                                 value=_kind(measure),
                                  layout=ipw.Layout(width="24em"))
         self.better = ipw.ToggleButtons(options=[(w, k) for k, w in DIRECTIONS.items()],
-                                        value=measure.better if measure.better in DIRECTIONS
-                                        else "higher")
+                                        value=_better(measure))
         self.source = ipw.Text(value=measure.source, layout=wide,
                                placeholder="For example: a short survey at the school gate")
         self.date = ipw.DatePicker(value=parse_date(measure.baseline_date),
                                    layout=ipw.Layout(width="14em"))
         self.date_note = ipw.HTML()
-        if measure.baseline_date and self.date.value is None:
-            # A date from an older file that is not a calendar date: keep it, say so.
-            self.date_note.value = (f"Stored as “{html.escape(measure.baseline_date)}”; pick a "
-                                    "date to replace it.")
+        self._show_date_note(measure)
         for name, widget in (("what", self.what), ("unit-name", self.unit_name),
                              ("kind", self.kind), ("better", self.better),
                              ("source", self.source), ("date", self.date)):
             widget.add_class(f"hi-measure-{name}")
-        self._save_guarded = page.guard(self.save, message=self.message)
+        self._save_guarded = session.guard(self.save, message=self.message)
         for key in TEXT_FIELDS:
             getattr(self, key).observe(lambda _c, k=key: self._typed(k), names="value")
         for widget in (self.kind, self.better, self.date):
-            widget.observe(lambda _c: self._chosen(), names="value")
+            session.wire(widget, lambda _c: self._chosen(), message=self.message)
 
         def field(text: str, widget: ipw.Widget, *more: ipw.Widget) -> ipw.VBox:
             # The control's own <label for>, shown above it; ``more`` goes beside it.
@@ -130,39 +139,78 @@ class MeasureSection:
                        baseline_date=date.isoformat() if date else
                        (stored if parse_date(stored) is None else ""))
 
+    def _show_date_note(self, measure: Measure) -> None:
+        if measure.baseline_date and parse_date(measure.baseline_date) is None:
+            # A date from an older file that is not a calendar date: keep it, say so.
+            self.date_note.value = (f"Stored as “{html.escape(measure.baseline_date)}”; pick a "
+                                    "date to replace it.")
+        else:
+            self.date_note.value = ""
+
     def _typed(self, key: str) -> None:
+        if self._quiet:
+            return
         self.debounce.flush(keep=key)
         if self.current() != self._saved:
-            self.page.status.saving()
+            self.session.status.saving()
         self.debounce.schedule(key, self._save_guarded)
 
     def _chosen(self) -> None:
+        if self._quiet:
+            return
         self.debounce.flush()
-        self._save_guarded()
+        self.save()
 
     def save(self) -> None:
         """Store the measure (nothing is written when nothing changed), then tell the page."""
-        with self._lock:
-            measure = self.current()
-            if self.date.value is not None and not dt.date(1900, 1, 1) <= self.date.value \
-                    <= dt.date(2200, 1, 1):
-                raise ModelError("The baseline date looks wrong: choose a date between 1900 "
-                                 "and 2200.")
-            if measure == self._saved:
-                return
-            self.page.store.set_measure(self.page.slug, measure, by=self.page.who)
-            self._saved = measure
-            if self.date.value is not None:
-                self.date_note.value = ""
+        measure = self.current()
+        if self.date.value is not None and not dt.date(1900, 1, 1) <= self.date.value \
+                <= dt.date(2200, 1, 1):
+            raise ModelError("The baseline date looks wrong: choose a date between 1900 "
+                             "and 2200.")
+        if measure == self._saved:
+            return
+        s = self.session
+        s.store.set_measure(s.slug, measure, by=s.who)
+        self._saved = measure
+        if self.date.value is not None:
+            self.date_note.value = ""
         self.show_hints()
-        self.events.emit("measure")
+        s.changed("measure")
+
+    def refresh(self, measure: Measure) -> None:
+        """Show ``measure`` as stored (after :meth:`flush`: what was typed is in it). A field
+        whose value could not be stored keeps it, to be saved with the next change."""
+        old, self._saved = self._saved, measure
+        self._quiet = True
+        try:
+            for widget, shown in ((self.what, lambda m: m.what),
+                                  (self.unit_name, lambda m: m.unit_name),
+                                  (self.kind, _kind), (self.better, _better),
+                                  (self.source, lambda m: m.source),
+                                  (self.date, lambda m: parse_date(m.baseline_date))):
+                if widget.value == shown(old):  # nothing chosen here that is not stored
+                    widget.value = shown(measure)
+        finally:
+            self._quiet = False
+        self._show_date_note(measure)
+        self.show_hints()
 
     def show_hints(self, check_data: bool = True) -> None:
-        """Say what is still missing, or (``check_data``) what does not fit the stored data."""
-        measure = self._saved
-        problems = measure.problems()
+        """Say what is still missing now, then (``check_data``, in the background) also what
+        does not fit the stored data."""
+        self._show_problems(self._found)  # what the last check found, until this one is done
         if check_data:
-            problems += data_problems(measure, self.page.store.units_frame(self.page.slug))
+            self.check.request(self._saved)
+
+    def _data_problems(self, measure: Measure) -> list[str]:
+        s = self.session
+        return data_problems(measure, s.store.units_frame(s.slug))
+
+    def _show_problems(self, found: list[str]) -> None:
+        measure = self._saved
+        self._found = list(found)
+        problems = measure.problems() + self._found
         if not measure.baseline_date:
             problems.append("Pick the baseline date: the day the numbers describe.")
         self.hints.value = ("" if not problems else

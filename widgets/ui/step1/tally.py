@@ -8,19 +8,21 @@ import html
 import ipywidgets as ipw
 
 from widgets.ui.errors import Message
-from widgets.ui.step1.common import Confirm, replace_warning, stored_units, unit_words
+from widgets.ui.step1.common import Confirm, replace_warning, stored_units
 from widgets.ui.styles import label_hidden
+from widgets.words import unit_words
 
 
 class Tally:
     """"[18] of [60] families <what>" → ``tally_frame`` → ``store.replace_units_frame``."""
 
-    def __init__(self, page, events):
-        self.page, self.events = page, events
+    def __init__(self, session):
+        self.session = session
         self.built = False
+        self._filled = (0, 0)  # the counts last shown from the store
         self.widget = ipw.VBox([])
         self.widget.add_class("hi-tally")
-        events.listen("measure", self.refresh)
+        session.on("measure", self.refresh)
 
     def ensure_built(self) -> None:
         """Build the form (once, when its panel is first opened)."""
@@ -39,26 +41,32 @@ class Tally:
         self.confirm = Confirm()
         self.note = ipw.HTML()
         self.note.add_class("hi-tally-note")
-        self.button.on_click(lambda _b: self._clicked())
+        self.session.wire(self.button, self._clicked, message=self.message, saves=False)
         row = ipw.HBox([self.yes, self.of, self.total, self.words])
         row.add_class("hi-row")
         self.form = ipw.VBox([row, ipw.HBox([self.button, self.message]), self.confirm])
         self.widget.children = [self.note, self.form]
         self.refresh()
-        self._prefill()
+        self.prefill()
 
-    def _prefill(self) -> None:
-        # After a reload, show the counts already stored (yes/no data only).
-        frame = self.page.store.units_frame(self.page.slug)
-        known = frame["outcome"].dropna()
+    def prefill(self) -> None:
+        """Show the counts already stored (yes/no data only): after a reload, or when the
+        step is shown again."""
+        if not self.built:
+            return
+        if (self.yes.value, self.total.value) != self._filled:
+            return  # numbers the person typed and has not used: keep them
+        s = self.session
+        known = s.store.units_frame(s.slug)["outcome"].dropna()
         if self.measure.kind == "yes_no" and len(known) and known.isin([0.0, 1.0]).all():
             self.yes.value, self.total.value = int(known.sum()), int(len(known))
+        self._filled = (self.yes.value, self.total.value)
 
     def refresh(self) -> None:
         """Follow the measure: the words, and whether a tally fits it at all."""
         if not self.built:
             return
-        measure = self.page.store.get(self.page.slug, include_units=False).measure
+        measure = self.session.inquiry().measure
         self.measure = measure
         one, many = unit_words(measure.unit_name)
         from widgets.analysis.baseline import predicate
@@ -80,33 +88,32 @@ class Tally:
             self.form.layout.display = "none"
 
     def _clicked(self) -> None:
-        run = self.page.guard(self.use, message=self.message)
-        stored = stored_units(self.page.store, self.page.slug)
-        if stored:
-            self.page.guard(self._ask_to_replace, message=self.message, saves=False)(run)
-        else:
+        s = self.session
+        run = s.guard(self.use, message=self.message)
+        if not stored_units(s.store, s.slug):
             run()
-
-    def _ask_to_replace(self, run) -> None:
+            return
         from widgets.analysis.baseline import tally_frame
 
-        frame = tally_frame(self.yes.value, self.total.value, self.measure.unit_name)
-        self.confirm.ask(replace_warning(self.page.store, self.page.slug, frame["unit_id"],
-                                         self.measure.unit_name), run)
+        measure = s.inquiry().measure
+        frame = tally_frame(self.yes.value, self.total.value, measure.unit_name)
+        self.confirm.ask(replace_warning(s.store, s.slug, frame["unit_id"], measure.unit_name),
+                         run)
 
     def use(self) -> int:
         """Store the tally as units (replacing any stored); returns how many."""
         from widgets.analysis.baseline import tally_frame
 
-        measure = self.page.store.get(self.page.slug, include_units=False).measure
+        s = self.session
+        measure = s.inquiry().measure
         if measure.kind != "yes_no":
             from widgets.model import ModelError
 
             raise ModelError("The quick tally is for yes/no measures.")
         frame = tally_frame(self.yes.value, self.total.value, measure.unit_name)
-        self.page.store.replace_units_frame(self.page.slug, frame, by=self.page.who,
-                                            source="a quick tally")
-        self.events.emit("units")  # the baseline first, then the confirmation
+        s.store.replace_units_frame(s.slug, frame, by=s.who, source="a quick tally")
+        self._filled = (self.yes.value, self.total.value)  # now what the store holds
+        s.changed("units")  # the baseline first, then the confirmation
         one, many = unit_words(measure.unit_name)
         n = len(frame)
         self.message.show(f"Stored {n:,} {one if n == 1 else many}: {self.yes.value:,} yes, "
