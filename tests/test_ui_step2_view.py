@@ -13,7 +13,7 @@ from widgets import examples
 from widgets.analysis.positive_exceptions import run_method
 from widgets.model import Measure, Unit
 from widgets.ui import StepPage, context, step2
-from widgets.ui.step2 import Step2View, combine_results
+from widgets.ui.step2 import Step2, combine_results
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +29,8 @@ def open_view(store, slug, who="facilitator"):
     page.who_field.value = who
     page.build(step2.build)
     assert page.errors.text == ""
-    return page, page.step2
+    assert isinstance(page.view, Step2)
+    return page, page.view
 
 
 def tick(view, methods, circumstances=None):
@@ -323,6 +324,7 @@ def test_a_text_outcome_gives_a_message(store, grub_hub, monkeypatch):
 def test_no_units_yet(store, slug):
     page, view = open_view(store, slug)
     assert "no families in the data yet" in view.widget.children[1].value.lower()
+    assert view.intro is view.widget.children[1]
     before = snapshot(store, slug)
     view.picker.run_button.click()
     assert view.picker.message.kind == "error" and "step 1" in view.picker.message.text
@@ -425,11 +427,13 @@ def test_adding_nobody_gives_a_message(store, grub_hub):
     assert snapshot(store, grub_hub) == before
 
 
-def test_build_returns_the_screen_widget(store, grub_hub):
+def test_build_returns_the_screen_view(store, grub_hub):
     page = StepPage(2, slug=grub_hub, store=store)
-    widget = step2.build(page)
+    view = step2.build(page.session)
+    widget = view.widget
     assert "hi-step2" in widget._dom_classes
-    assert isinstance(page.step2, Step2View)
+    assert isinstance(view, Step2)
+    assert not hasattr(page, "step2")  # tests and notebooks use page.view
 
 
 def test_a_reload_fills_in_expected_and_why_without_storing(store, grub_hub):

@@ -80,14 +80,12 @@ def test_one_plural_rule():
     from types import SimpleNamespace
 
     from widgets.plots import plural as plot_plural
-    from widgets.ui.step3.shared import plural as count_plural
-    from widgets.ui.step3.shared import unit_words
 
     for word in ("family", "child", "young person", "box", "pupil"):
         inquiry = SimpleNamespace(measure=Measure(unit_name=word))
-        assert unit_words(inquiry) == (word, words.plural(word))
+        assert words.unit_words(inquiry.measure.unit_name) == (word, words.plural(word))
         assert plot_plural(word) == words.plural(word)
-        assert count_plural(3, word) == f"3 {words.plural(word)}"
+        assert words.count_words(3, word) == f"3 {words.plural(word)}"
 
 
 @pytest.mark.parametrize("many,one,relative", [

@@ -43,6 +43,13 @@ def plural(word: str, count: int | None = None) -> str:
     return f"{head} {new}" if head else new
 
 
+def unit_words(unit_name: str | None) -> tuple[str, str]:
+    """The unit's name for one and for many: ("family", "families"); ("unit", "units")
+    when there is no name."""
+    name = (unit_name or "").strip() or "unit"
+    return name, plural(name)
+
+
 # Yes/no answers as people type them, in the languages groups most often use: English,
 # German, Dutch, the Nordic languages, French, Spanish, Italian, Portuguese, Polish, Turkish.
 # Compared after trimming, in lower case (see :func:`yes_no_word`). "na" is not here: it
