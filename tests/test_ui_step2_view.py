@@ -488,3 +488,96 @@ def test_no_statistics_words_on_screen_after_a_run(store, grub_hub):
     shown = " ".join(texts(view.widget)).lower()
     for jargon in ("logistic", "regression", "quartile", "threshold"):
         assert jargon not in shown, jargon
+
+
+# ---------------------------------------------------------------------- one view, shown again
+
+
+def test_step2_is_the_declared_view():
+    from widgets.ui.view import View, view_class
+
+    cls = view_class(2)
+    assert cls is Step2 and issubclass(cls, View) and cls.key == 2
+
+
+def count_reads(store, monkeypatch):
+    """Calls of store.get and store.summary, by name."""
+    calls = []
+    for name in ("get", "summary"):
+        original = getattr(store, name)
+
+        def spy(*args, _original=original, _name=name, **kwargs):
+            calls.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(store, name, spy)
+    return calls
+
+
+def test_a_click_reads_the_inquiry_once_before_and_once_after_writing(store, grub_hub,
+                                                                      monkeypatch):
+    page, view = open_view(store, grub_hub)
+    tick(view, ["expected"])
+    calls = count_reads(store, monkeypatch)
+    view.picker.run_button.click()
+    assert view.picker.message.kind == "ok"
+    assert calls == ["get", "get"]  # what there was, then what is stored (four before)
+    calls.clear()
+    view.candidates.unit.value = "F52"
+    view.candidates.decision.value = "unsure"
+    view.candidates.save_button.click()
+    assert view.candidates.message.kind == "ok" and calls == ["get"]
+
+
+def test_refresh_shows_decisions_taken_in_elsewhere(store, grub_hub, monkeypatch):
+    from widgets.model import ExceptionDecision
+
+    page, view = open_view(store, grub_hub)
+    calls = count_reads(store, monkeypatch)
+    view.refresh()
+    assert calls == []  # nothing changed: nothing read again
+    store.set_exception(grub_hub, ExceptionDecision("F11", "confirmed",
+                                                    note="Nominated in the room", decided_by="Kai"))
+    view.refresh()
+    table = view.candidates.table.value
+    assert 'data-unit="F11"' in table and "Nominated in the room" in table and "by Kai" in table
+    assert "F11" in [v for _label, v in view.candidates.unit.options]
+    assert calls.count("get") == 1
+
+
+def test_refresh_follows_the_measure_and_circumstances_of_step_1(store, grub_hub):
+    page, view = open_view(store, grub_hub)
+    tick(view, ["group-z"], ["housing"])
+    old_picker = view.picker
+    units = store.units(grub_hub)
+    for i, u in enumerate(units):
+        u.context["area"] = "north" if i % 2 else "south"
+    store.replace_units(grub_hub, units, ["housing", "area"])
+    measure = store.get(grub_hub).measure
+    measure.unit_name = "household"
+    store.set_measure(grub_hub, measure)
+    view.refresh()
+    assert view.picker is not old_picker and view.picker.widget in view.widget.children
+    assert list(view.picker.circumstance_boxes) == ["housing", "area"]
+    assert view.picker.methods() == ["group-z"]  # the ticks that still apply are kept
+    assert view.picker.circumstances() == ["housing", "area"]  # a new one starts ticked
+    assert "households" in view.intro.value
+    assert view.group.show_button.description == "Show the households to pick from"
+    assert view.group.widget in view.widget.children
+    view.picker.run_button.click()  # the new controls are wired
+    assert view.picker.message.kind == "ok", view.picker.message.text
+    run = store.get(grub_hub).analysis_runs[-1]
+    assert run.settings["circumstances_chosen"] == ["housing", "area"]
+
+
+def test_refresh_says_when_there_are_units_again_or_none(store, grub_hub, slug):
+    page, view = open_view(store, slug)
+    assert "hi-no-units" in view.intro.value
+    store.replace_units(slug, [Unit(f"F{i}", float(i % 2)) for i in range(8)], [])
+    view.refresh()
+    assert "hi-no-units" not in view.intro.value
+    page, view = open_view(store, grub_hub)
+    assert "hi-no-units" not in view.intro.value
+    store.replace_units(grub_hub, [], [])
+    view.refresh()
+    assert "hi-no-units" in view.intro.value
