@@ -142,7 +142,7 @@ class ProgressSection:
         session.wire(self.really_button, lambda: self.remove(self.confirm_remove),
                      message=self.remove_message)
         session.wire(self.keep_button, self.keep, saves=False)
-        self.remove_choice.observe(lambda _c: self.keep(), names="value")
+        session.wire(self.remove_choice, lambda _change: self.keep(), saves=False)
         self.sentence = html_part()
         self.sentence.add_class("hi-progress-sentence")
         self.chart = html_part()
