@@ -581,3 +581,18 @@ def test_refresh_says_when_there_are_units_again_or_none(store, grub_hub, slug):
     store.replace_units(grub_hub, [], [])
     view.refresh()
     assert "hi-no-units" in view.intro.value
+
+
+def test_refresh_after_the_data_changed_in_step_1_drops_what_was_found(store, grub_hub):
+    page, view = open_view(store, grub_hub)
+    tick(view, ["expected"])
+    view.picker.run_button.click()
+    assert view.results.results and "expected to struggle" in view.candidates.table.value
+    units = store.units(grub_hub)
+    store.replace_units(grub_hub, units[:40], store.get(grub_hub).context_columns)
+    view.refresh()
+    assert view.results.results == [] and view.results.empty.layout.display is None
+    assert view.results.summary.value == "" and view.results.figure_caption == ""
+    kept = {u.unit_id for u in units[:40]}
+    assert set(view.found) <= kept  # worked out again on the data as it is now
+    assert all(d.unit_id in kept for d in view.candidates.decisions.values())

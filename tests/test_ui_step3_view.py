@@ -117,5 +117,10 @@ def test_refresh_reads_nothing_when_nothing_changed(store, families, monkeypatch
     assert calls == []
     store.add_practice(families, Practice("Eating together"))
     view.refresh()
-    assert calls.count("get") == 1 and calls.count("units") == 1
+    assert calls.count("get") == 1 and calls.count("units") == 0  # the same units
+    assert ("F01", 1) in view.checks.toggles
+    store.replace_units(families, [Unit("F01", 1.0), Unit("F99", 0.0)], [])
+    calls.clear()
+    view.refresh()
+    assert calls == ["get", "units"] and view.units.ids() == ["F01", "F99"]
 

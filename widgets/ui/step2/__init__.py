@@ -31,6 +31,7 @@ from widgets.ui.step2.method_picker import (
     plain_words,
 )
 from widgets.ui.step2.results_view import ResultsView
+from widgets.ui.step3.shared import units_mark
 from widgets.ui.view import View
 
 __all__ = ["Step2", "build", "check_usable", "combine_results"]
@@ -125,6 +126,7 @@ class Step2(View):
         self._ran = False  # the group ran the methods in this session
         self._use_measure(inquiry.measure)
         self._built_for = (inquiry.measure, list(inquiry.context_columns))
+        self._units_mark = units_mark(inquiry)
         self.picker = self._new_picker(inquiry)
         self.group = self._new_group()
         self.results = ResultsView(self.measure)
@@ -274,18 +276,23 @@ class Step2(View):
             return
         self._shown = version
         inquiry = self.session.inquiry()
-        if (inquiry.measure, list(inquiry.context_columns)) != self._built_for:
+        measure_changed = (inquiry.measure, list(inquiry.context_columns)) != self._built_for
+        if measure_changed:
             # Step 1 changed the measure or the circumstances: offer what there is now,
-            # keeping the ticks that still apply; what was found no longer holds.
+            # keeping the ticks that still apply.
             self._built_for = (inquiry.measure, list(inquiry.context_columns))
             unit_before = self.unit_name
             self._use_measure(inquiry.measure)
             self.picker = self._new_picker(inquiry, old=self.picker)
             if self.unit_name != unit_before:
                 self.group = self._new_group()
+            self._place()
+        if measure_changed or units_mark(inquiry) != self._units_mark:
+            # What was found (the plot, the reasons) no longer holds for the data as it is:
+            # say so, and work out the reasons again for the stored candidates.
+            self._units_mark = units_mark(inquiry)
             self.results.clear()
             self.found, self._ran = {}, False
-            self._place()
             self._replay(inquiry)
         self._show_intro(inquiry)
         self._show(inquiry)

@@ -17,7 +17,7 @@ from typing import Any
 
 from widgets.ui.nav import page_href
 from widgets.ui.step3.parts import html_part, vbox
-from widgets.ui.step3.shared import UnitList, esc
+from widgets.ui.step3.shared import UnitList, esc, units_mark
 from widgets.ui.step3.styles import style_widget
 from widgets.ui.view import View
 
@@ -44,7 +44,8 @@ class Step3(View):
         self.actions = ActionsSection(session)
         self.progress = ProgressSection(session, self.units)
         self._shown = session.version()
-        self._measure = session.inquiry().measure
+        inquiry = session.inquiry()
+        self._measure, self._units_mark = inquiry.measure, units_mark(inquiry)
         dashboard = esc(page_href("dashboard", session.slug))
         after = html_part(f'<p class="hi-next">When the group is ready, show the whole story on '
                           f'the <a class="hi-dashboard-link" href="{dashboard}">dashboard</a>, '
@@ -64,10 +65,14 @@ class Step3(View):
         self.units.set(units)
         self.session.run(self._show_units, saves=False)
 
-    def _show_units(self) -> None:
+    def _show_units(self, again: bool = True) -> None:
+        """The grid, the comparison and the progress (``again``: with units just read)."""
         self.checks.refresh()
         self.checks.comparison.refresh()
-        self.progress.units_changed()
+        if again:
+            self.progress.units_changed()
+        else:
+            self.progress.refresh()
 
     # ------------------------------------------------------------------ shown again
 
@@ -94,9 +99,14 @@ class Step3(View):
             self._measure = inquiry.measure
             self.practices.show_unit()
             self.checks.show_unit()
-        # Step 1 may have changed the units: read them again (in the background on a page);
-        # the grid, the comparison and the chart follow when they are there.
-        self._units_later.request()
+        mark = units_mark(inquiry)
+        if mark != self._units_mark:
+            # Step 1 changed the units: read them again (in the background on a page); the
+            # grid, the comparison and the chart follow when they are there.
+            self._units_mark = mark
+            self._units_later.request()
+        elif self.units.ready:
+            self._show_units(again=False)
 
     def leave(self) -> None:
         """Nothing waits to be saved in step 3: every change is stored when it is made."""

@@ -69,6 +69,12 @@ def lead_balance(leads: list[str], inquiry: Inquiry) -> tuple[str, bool]:
 # ---------------------------------------------------------------------- the units
 
 
+def units_mark(inquiry: Inquiry) -> int:
+    """The number of the latest change to the inquiry's units in its history (0: none): a
+    view compares it to tell whether the data changed in step 1 since it read them."""
+    return max((h.id or 0 for h in inquiry.history if h.part == "units"), default=0)
+
+
 class UnitList:
     """The open inquiry's units, which step 3 reads but never changes.
 
