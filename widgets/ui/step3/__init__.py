@@ -108,9 +108,6 @@ class Step3(View):
         elif self.units.ready:
             self._show_units(again=False)
 
-    def leave(self) -> None:
-        """Nothing waits to be saved in step 3: every change is stored when it is made."""
-
 
 def build(session: Any) -> Step3:
     """Step 3 for the session's open inquiry (``StepPage(3).build``)."""
