@@ -4,7 +4,8 @@ import asyncio
 import threading
 
 from widgets.ui import background
-from widgets.ui.background import Debouncer
+from widgets.ui.background import Debouncer, Later
+from widgets.ui.errors import APOLOGY, ErrorBox
 
 
 def test_debouncer_in_a_kernel_runs_on_the_loop_thread(monkeypatch):
@@ -106,3 +107,62 @@ def test_debouncer_runs_a_shared_function_once_per_flush():
     d.schedule("b", save)
     d.flush()
     assert calls == [1]
+# Moved from tests/test_ui_step3_shared.py with step 3's copy of the runner.
+
+
+def test_later_runs_at_once_outside_a_kernel(monkeypatch):
+    monkeypatch.setattr(background, "BACKGROUND", None)
+    assert not background.in_kernel() and not background.background()
+    shown = []
+    Later(lambda x: x * 2, shown.append).request(21)
+    assert shown == [42]
+
+
+def test_later_in_the_background_shows_only_the_newest_result(monkeypatch):
+    monkeypatch.setattr(background, "BACKGROUND", True)
+    monkeypatch.setattr(background, "START_DELAY", 0)
+    monkeypatch.setattr(background, "_executor", None)
+    gate, started = threading.Event(), threading.Event()
+    shown, computed = [], []
+
+    def compute(x):
+        if x == 0:
+            started.set()
+            gate.wait(10)  # the first job holds the worker while newer requests arrive
+        computed.append(x)
+        return x
+
+    later = Later(compute, shown.append)
+    later.request(0)
+    assert started.wait(10)
+    for x in (1, 2, 3):
+        later.request(x)
+    gate.set()
+    background.worker().submit(lambda: None).result(10)  # wait until the queue is done
+    assert computed == [0, 3] and shown == [3]  # 0 was replaced before it was shown
+    background.worker().shutdown()
+
+
+def test_the_first_background_job_waits_for_the_page(monkeypatch):
+    import time
+
+    monkeypatch.setattr(background, "BACKGROUND", True)
+    monkeypatch.setattr(background, "START_DELAY", 0.3)
+    monkeypatch.setattr(background, "_executor", None)
+    done = []
+    start = time.monotonic()
+    Later(lambda: time.monotonic() - start, done.append).request()
+    background.worker().submit(lambda: None).result(10)
+    assert done and done[0] >= 0.3
+    background.worker().shutdown()
+
+
+def test_later_errors_never_escape(monkeypatch):
+    monkeypatch.setattr(background, "BACKGROUND", False)
+    errors = ErrorBox()
+
+    def broken():
+        raise RuntimeError("bug")
+
+    Later(broken, lambda _r: None, errors=errors).request()
+    assert errors.text == APOLOGY

@@ -73,3 +73,23 @@ def test_button_shows_a_persons_error_beside_it_and_a_bug_in_the_box():
 
     broken = DownloadButton("Prepare", lambda: 1 / 0, "application/json", errors=box)
     assert broken.prepare() is None and box.text == APOLOGY and broken.link is None
+
+
+def test_with_a_session_a_click_is_one_of_its_actions(store, slug):
+    """The dashboard's report button: the click reads the inquiry afresh (another tab may
+    have renamed it since), and a bug shows the session's apology."""
+    from widgets.ui.session import Session
+
+    session = Session(slug, store=store)
+    assert session.inquiry().title  # read, and kept until the next action
+    store.rename(slug, "Renamed in another tab")
+    button = DownloadButton("Prepare", lambda: (session.inquiry().title.encode(), "t.txt"),
+                            "text/plain", session=session)
+    button.button.click()
+    assert _payload(button.link) == ("text/plain", b"Renamed in another tab")
+
+    def broken():
+        raise RuntimeError("bug")
+
+    DownloadButton("Prepare", broken, "text/plain", session=session).button.click()
+    assert session.errors.text == APOLOGY

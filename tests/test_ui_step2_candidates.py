@@ -156,7 +156,7 @@ def test_the_panel_legend_follows_the_step2_controls(store, slug):
     store.set_candidates(slug, [ExceptionDecision("C5", methods=["group-z"], score=2.4)])
     page = StepPage(2, slug=slug, store=store)
     page.build(step2.build)
-    view = page.step2
+    view = page.view
     view.picker.threshold.value = 3.0
     view.refresh()
     assert "stands out at 3 or more" in _legend(view.candidates.table.value)

@@ -12,7 +12,7 @@ from widgets import examples
 from widgets.analysis.positive_exceptions import run_method
 from widgets.model import Measure, Unit
 from widgets.ui import StepPage, context, step2
-from widgets.ui.step2 import Step2View
+from widgets.ui.step2 import Step2
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +28,8 @@ def open_view(store, slug, who="facilitator"):
     page.who_field.value = who
     page.build(step2.build)
     assert page.errors.text == ""
-    return page, page.step2
+    assert isinstance(page.view, Step2)
+    return page, page.view
 
 
 def tick(view, methods, circumstances=None):
@@ -310,6 +311,7 @@ def test_a_text_outcome_gives_a_message(store, grub_hub, monkeypatch):
 def test_no_units_yet(store, slug):
     page, view = open_view(store, slug)
     assert "no families in the data yet" in view.widget.children[1].value.lower()
+    assert view.intro is view.widget.children[1]
     before = snapshot(store, slug)
     view.picker.run_button.click()
     assert view.picker.message.kind == "error" and "step 1" in view.picker.message.text
@@ -412,11 +414,13 @@ def test_adding_nobody_gives_a_message(store, grub_hub):
     assert snapshot(store, grub_hub) == before
 
 
-def test_build_returns_the_screen_widget(store, grub_hub):
+def test_build_returns_the_screen_view(store, grub_hub):
     page = StepPage(2, slug=grub_hub, store=store)
-    widget = step2.build(page)
+    view = step2.build(page.session)
+    widget = view.widget
     assert "hi-step2" in widget._dom_classes
-    assert isinstance(page.step2, Step2View)
+    assert isinstance(view, Step2)
+    assert not hasattr(page, "step2")  # tests and notebooks use page.view
 
 
 def test_a_reload_fills_in_expected_and_why_without_storing(store, grub_hub):
@@ -471,3 +475,111 @@ def test_no_statistics_words_on_screen_after_a_run(store, grub_hub):
     shown = " ".join(texts(view.widget)).lower()
     for jargon in ("logistic", "regression", "quartile", "threshold"):
         assert jargon not in shown, jargon
+
+
+# ---------------------------------------------------------------------- one view, shown again
+
+
+def test_step2_is_the_declared_view():
+    from widgets.ui.view import View, view_class
+
+    cls = view_class(2)
+    assert cls is Step2 and issubclass(cls, View) and cls.key == 2
+
+
+def count_reads(store, monkeypatch):
+    """Calls of store.get and store.summary, by name."""
+    calls = []
+    for name in ("get", "summary"):
+        original = getattr(store, name)
+
+        def spy(*args, _original=original, _name=name, **kwargs):
+            calls.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(store, name, spy)
+    return calls
+
+
+def test_a_click_reads_the_inquiry_once_before_and_once_after_writing(store, grub_hub,
+                                                                      monkeypatch):
+    page, view = open_view(store, grub_hub)
+    tick(view, ["expected"])
+    calls = count_reads(store, monkeypatch)
+    view.picker.run_button.click()
+    assert view.picker.message.kind == "ok"
+    assert calls == ["get", "get"]  # what there was, then what is stored (four before)
+    calls.clear()
+    view.candidates.unit.value = "F52"
+    view.candidates.decision.value = "unsure"
+    view.candidates.save_button.click()
+    assert view.candidates.message.kind == "ok" and calls == ["get"]
+
+
+def test_refresh_shows_decisions_taken_in_elsewhere(store, grub_hub, monkeypatch):
+    from widgets.model import ExceptionDecision
+
+    page, view = open_view(store, grub_hub)
+    calls = count_reads(store, monkeypatch)
+    view.refresh()
+    assert calls == []  # nothing changed: nothing read again
+    store.set_exception(grub_hub, ExceptionDecision("F11", "confirmed",
+                                                    note="Nominated in the room", decided_by="Kai"))
+    view.refresh()
+    table = view.candidates.table.value
+    assert 'data-unit="F11"' in table and "Nominated in the room" in table and "by Kai" in table
+    assert "F11" in [v for _label, v in view.candidates.unit.options]
+    assert calls.count("get") == 1
+
+
+def test_refresh_follows_the_measure_and_circumstances_of_step_1(store, grub_hub):
+    page, view = open_view(store, grub_hub)
+    tick(view, ["group-z"], ["housing"])
+    old_picker = view.picker
+    units = store.units(grub_hub)
+    for i, u in enumerate(units):
+        u.context["area"] = "north" if i % 2 else "south"
+    store.replace_units(grub_hub, units, ["housing", "area"])
+    measure = store.get(grub_hub).measure
+    measure.unit_name = "household"
+    store.set_measure(grub_hub, measure)
+    view.refresh()
+    assert view.picker is not old_picker and view.picker.widget in view.widget.children
+    assert list(view.picker.circumstance_boxes) == ["housing", "area"]
+    assert view.picker.methods() == ["group-z"]  # the ticks that still apply are kept
+    assert view.picker.circumstances() == ["housing", "area"]  # a new one starts ticked
+    assert "households" in view.intro.value
+    assert view.group.show_button.description == "Show the households to pick from"
+    assert view.group.widget in view.widget.children
+    view.picker.run_button.click()  # the new controls are wired
+    assert view.picker.message.kind == "ok", view.picker.message.text
+    run = store.get(grub_hub).analysis_runs[-1]
+    assert run.settings["circumstances_chosen"] == ["housing", "area"]
+
+
+def test_refresh_says_when_there_are_units_again_or_none(store, grub_hub, slug):
+    page, view = open_view(store, slug)
+    assert "hi-no-units" in view.intro.value
+    store.replace_units(slug, [Unit(f"F{i}", float(i % 2)) for i in range(8)], [])
+    view.refresh()
+    assert "hi-no-units" not in view.intro.value
+    page, view = open_view(store, grub_hub)
+    assert "hi-no-units" not in view.intro.value
+    store.replace_units(grub_hub, [], [])
+    view.refresh()
+    assert "hi-no-units" in view.intro.value
+
+
+def test_refresh_after_the_data_changed_in_step_1_drops_what_was_found(store, grub_hub):
+    page, view = open_view(store, grub_hub)
+    tick(view, ["expected"])
+    view.picker.run_button.click()
+    assert view.results.results and "expected to struggle" in view.candidates.table.value
+    units = store.units(grub_hub)
+    store.replace_units(grub_hub, units[:40], store.get(grub_hub).context_columns)
+    view.refresh()
+    assert view.results.results == [] and view.results.empty.layout.display is None
+    assert view.results.summary.value == "" and view.results.figure_caption == ""
+    kept = {u.unit_id for u in units[:40]}
+    assert set(view.found) <= kept  # worked out again on the data as it is now
+    assert all(d.unit_id in kept for d in view.candidates.decisions.values())

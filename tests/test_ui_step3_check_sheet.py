@@ -42,3 +42,12 @@ def test_many_unknown_units_are_listed_briefly():
 def test_a_sheet_with_only_blank_ids_has_no_answers():
     with pytest.raises(ChecksFileProblem, match="no rows of answers"):
         read_checks(b"id,Eating together\n,yes\n", "a.csv", UNITS, PRACTICES)
+
+
+def test_yes_and_no_in_the_groups_own_language():
+    """The kit's one list of yes/no words (widgets/words.py), not a shorter one of its own."""
+    data = "id,1,practice 2\nF1,ja,nein\nF2,Sí,non\n-3,oui,na\n007,✓,Nej\n".encode()
+    checks = read_checks(data, "a.csv", UNITS, PRACTICES)
+    assert [c.value for c in checks] == ["yes", "no", "yes", "no", "yes", "unknown", "yes",
+                                         "no"]  # "na" is a spreadsheet's "no value"
+

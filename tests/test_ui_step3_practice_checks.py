@@ -118,7 +118,7 @@ def test_a_bad_check_sheet_gives_a_plain_message_and_stores_nothing(store, small
     assert not checks.upload.receive(csv_bytes(text), "answers.csv")
     assert checks.upload.message.kind == "error" and words in checks.upload.message.text
     assert checks_of(store, small) == {("F21", 1): "no"}
-    assert checks.ctx.page.errors.text == ""
+    assert checks.session.errors.text == ""
 
 
 def test_a_file_that_is_not_a_table_gives_a_message(store, small):

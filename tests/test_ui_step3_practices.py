@@ -170,3 +170,19 @@ def test_the_same_practice_twice_gives_a_message_beside_the_form(store, with_exc
         in s.message.text
     assert [p.what for p in store.get(with_exceptions).practices] == ["Eating together"]
     assert s.how.value == "kept"
+
+
+def test_the_facilitators_question_names_the_inquirys_unit(store):
+    """Step 3's question was "Could any family do this?" whatever the group works with."""
+    from widgets.ui import step3
+    from widgets.ui.page import StepPage
+    from widgets.ui.principles import FacilitatorQuestions
+
+    slug = store.save_inquiry(example("child-nutrition"))
+    page = StepPage(3, slug=slug, store=store)
+    page.build(step3.build)
+    [questions] = [w for w in html_values(page.widget) if "hi-questions-card" in w]
+    assert "Could any child do this?" in questions and "family" not in questions
+    assert "Could any family do this?" in FacilitatorQuestions(3).value  # no unit named
+    label = find(page.view.practices.widget, "hi-field-label")[-1].value
+    assert "Could any child in the same circumstances do it?" in label

@@ -1,71 +1,10 @@
-"""Step 3's shared helpers: slow work after the page is shown, escaped HTML, words."""
-
-import threading
+"""Step 3's shared helpers: escaped HTML, the balance of leads, the units' words."""
 
 import pytest
 
 from widgets.model import Inquiry, Person
-from widgets.ui.errors import APOLOGY, ErrorBox
-from widgets.ui.step3 import shared
-from widgets.ui.step3.shared import Later, figure_html, lead_balance, unit_words
-
-
-def test_later_runs_at_once_outside_a_kernel(monkeypatch):
-    monkeypatch.setattr(shared, "BACKGROUND", None)
-    assert not shared.in_kernel() and not shared.background()
-    shown = []
-    Later(lambda x: x * 2, shown.append).request(21)
-    assert shown == [42]
-
-
-def test_later_in_the_background_shows_only_the_newest_result(monkeypatch):
-    monkeypatch.setattr(shared, "BACKGROUND", True)
-    monkeypatch.setattr(shared, "START_DELAY", 0)
-    monkeypatch.setattr(shared, "_executor", None)
-    gate, started = threading.Event(), threading.Event()
-    shown, computed = [], []
-
-    def compute(x):
-        if x == 0:
-            started.set()
-            gate.wait(10)  # the first job holds the worker while newer requests arrive
-        computed.append(x)
-        return x
-
-    later = Later(compute, shown.append)
-    later.request(0)
-    assert started.wait(10)
-    for x in (1, 2, 3):
-        later.request(x)
-    gate.set()
-    shared._worker().submit(lambda: None).result(10)  # wait until the queue is done
-    assert computed == [0, 3] and shown == [3]  # 0 was replaced before it was shown
-    shared._worker().shutdown()
-
-
-def test_the_first_background_job_waits_for_the_page(monkeypatch):
-    import time
-
-    monkeypatch.setattr(shared, "BACKGROUND", True)
-    monkeypatch.setattr(shared, "START_DELAY", 0.3)
-    monkeypatch.setattr(shared, "_executor", None)
-    done = []
-    start = time.monotonic()
-    Later(lambda: time.monotonic() - start, done.append).request()
-    shared._worker().submit(lambda: None).result(10)
-    assert done and done[0] >= 0.3
-    shared._worker().shutdown()
-
-
-def test_later_errors_never_escape(monkeypatch):
-    monkeypatch.setattr(shared, "BACKGROUND", False)
-    errors = ErrorBox()
-
-    def broken():
-        raise RuntimeError("bug")
-
-    Later(broken, lambda _r: None, errors=errors).request()
-    assert errors.text == APOLOGY
+from widgets.ui.step3.shared import figure_html, lead_balance
+from widgets.words import unit_words
 
 
 def test_figure_html_escapes_and_only_embeds_our_images():
@@ -97,4 +36,13 @@ def test_lead_balance(leads, text, warn):
 def test_unit_words(unit, words):
     inquiry = Inquiry("x")
     inquiry.measure.unit_name = unit
-    assert unit_words(inquiry) == words
+    assert unit_words(inquiry.measure.unit_name) == words
+
+
+def test_the_copies_of_the_background_runner_and_the_plural_rule_are_gone():
+    """One background runner (widgets/ui/background.py), one plural rule (widgets/words.py)."""
+    from widgets.ui.step3 import shared
+
+    for name in ("Later", "_worker", "BACKGROUND", "in_kernel", "background", "plural",
+                 "unit_words", "StepContext"):
+        assert not hasattr(shared, name), name

@@ -8,9 +8,8 @@ Import the autouse fixture into a test module to apply it there
 import ipywidgets as ipw
 import pytest
 
-from widgets.ui import context, step3
+from widgets.ui import background, context, step3
 from widgets.ui.page import StepPage
-from widgets.ui.step3 import shared
 
 
 @pytest.fixture(autouse=True)
@@ -18,17 +17,19 @@ def plain_env(monkeypatch):
     """No query string, no Binder, slow work done at once; no store left open after."""
     monkeypatch.delenv("QUERY_STRING", raising=False)
     monkeypatch.setenv(context.BINDER_OVERRIDE, "0")
-    monkeypatch.setattr(shared, "BACKGROUND", False)
+    monkeypatch.setattr(background, "BACKGROUND", False)
     yield
     context.set_store(None)
 
 
 def open_step3(store, slug):
-    """Step 3 of inquiry ``slug``, built as a page builds it (no error shown)."""
+    """Step 3 of inquiry ``slug`` (its :class:`~widgets.ui.step3.Step3` view), built as a
+    page builds it (no error shown)."""
     page = StepPage(3, slug=slug, store=store)
     page.build(step3.build)
     assert page.errors.text == ""
-    return page.step3
+    assert isinstance(page.view, step3.Step3)
+    return page.view
 
 
 def find(widget, cls):

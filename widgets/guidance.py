@@ -40,8 +40,12 @@ class StepGuidance:
     title: str
     aim: str
     principles: tuple[Prompt, ...]
+    #: The questions; "{one}" stands for the inquiry's unit (see :func:`questions`).
     questions: tuple[str, ...]
 
+
+#: The unit a question names when the inquiry has not named its own (the method's words).
+DEFAULT_UNIT = "family"
 
 GUIDANCE: dict[str | int, StepGuidance] = {
     "start": StepGuidance(
@@ -121,7 +125,7 @@ GUIDANCE: dict[str | int, StepGuidance] = {
         ),
         questions=(
             "How exactly do they do it?",
-            "Could any family do this?",
+            "Could any {one} do this?",
             "Do the others do it too, or is it uncommon?",
             "What would it take to try it here, next month?",
             "Who will lead it, and on what terms are professionals invited?",
@@ -164,6 +168,8 @@ def principles(page: str | int) -> tuple[Prompt, ...]:
     return for_page(page).principles
 
 
-def questions(page: str | int) -> tuple[str, ...]:
-    """The facilitator's questions for a page."""
-    return for_page(page).questions
+def questions(page: str | int, unit_name: str | None = None) -> tuple[str, ...]:
+    """The facilitator's questions for a page, naming the inquiry's unit (``unit_name``,
+    e.g. "pupil": "Could any pupil do this?"; "family" when it has none)."""
+    one = (unit_name or "").strip() or DEFAULT_UNIT
+    return tuple(q.replace("{one}", one) for q in for_page(page).questions)

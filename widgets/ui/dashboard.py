@@ -184,7 +184,7 @@ class Dashboard(View):
         self.story.add_class("hi-story")
         self.download = DownloadButton(
             "Download the report", self.report_file, MIME["html"],
-            link_label=f"Save {self.slug}-report.html", errors=session.errors,
+            link_label=f"Save {self.slug}-report.html", session=session,
             after=lambda: self.download.message.show(
                 "The report is ready: click the link to save it.", "ok"))
         self.download.button.add_class("hi-report-button")
@@ -236,7 +236,7 @@ class Dashboard(View):
         self.download.message.show("Preparing the report…", "info")
         self.download.button.disabled = True
         try:
-            text = build_report(self.store.get(self.slug))
+            text = build_report(self.session.inquiry(units=True))
         finally:
             self.download.button.disabled = False
         return text.encode("utf-8"), f"{self.slug}-report.html"

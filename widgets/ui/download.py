@@ -58,11 +58,13 @@ class DownloadButton(ipw.VBox):
     ``build()`` returns ``(data, filename)``; ``after()`` runs once the link is ready (the
     start page uses it to remember that the inquiry was downloaded). A person's mistake raised
     by ``build`` is shown beside the button; anything else shows the apology in ``errors``.
+    With ``session`` (widgets/ui/session.py) a click is one of its actions
+    (``session.wire``: the inquiry is read afresh) and ``errors`` is the session's.
     """
 
     def __init__(self, label: str, build: Callable[[], tuple[bytes, str]], mime: str,
                  *, link_label: str | None = None, after: Callable[[], None] | None = None,
-                 errors: ErrorBox | None = None, **kwargs: Any):
+                 errors: ErrorBox | None = None, session: Any = None, **kwargs: Any):
         self.button = ipw.Button(description=label, tooltip=label,
                                  layout=ipw.Layout(width="auto"))
         self.button.add_class("hi-download-button")
@@ -71,10 +73,13 @@ class DownloadButton(ipw.VBox):
         self.link: ipw.HTML | None = None
         self._build, self._after, self._mime = build, after, mime
         self._link_label = link_label
-        self._errors = errors
+        self._errors = errors if errors is not None or session is None else session.errors
         super().__init__([ipw.HBox([self.button, self.message]), self.link_box], **kwargs)
         self.add_class("hi-download-box")
-        self.button.on_click(lambda _b: self.prepare())
+        if session is not None:
+            session.wire(self.button, self.prepare, saves=False)
+        else:
+            self.button.on_click(lambda _b: self.prepare())
 
     def prepare(self) -> ipw.HTML | None:
         """Build the file and show its link; returns the link widget (None on failure)."""

@@ -80,8 +80,12 @@ class StepPage:
             header.add_class("hi-page-header")
             # TODO(ui-views): drop getattr when every step is a View.
             opened = getattr(view_class(step), "guidance_open", True)
-            parts += [header, self.session.who_field, guidance_panel(step, open=opened), errors,
-                      self.body]
+            # The questions name the inquiry's unit ("Could any pupil do this?"); the view
+            # built next uses the same reading of the inquiry.
+            ok_read, inquiry = run_safely(self.session.inquiry, errors=errors)
+            unit = inquiry.measure.unit_name if ok_read else None
+            parts += [header, self.session.who_field,
+                      guidance_panel(step, open=opened, unit_name=unit), errors, self.body]
         else:
             header = ipw.HBox([heading])
             header.add_class("hi-page-header")

@@ -35,10 +35,12 @@ class PrincipleCards(ipw.HTML):
 
 
 class FacilitatorQuestions(ipw.HTML):
-    """The facilitator's questions for ``step``, to ask the group aloud."""
+    """The facilitator's questions for ``step``, to ask the group aloud, naming the inquiry's
+    unit (``unit_name``: "Could any pupil do this?")."""
 
-    def __init__(self, step: str | int, open: bool = True, **kwargs: Any):  # noqa: A002
-        questions = guidance.questions(step)
+    def __init__(self, step: str | int, open: bool = True,  # noqa: A002
+                 unit_name: str | None = None, **kwargs: Any):
+        questions = guidance.questions(step, unit_name)
         super().__init__(value=_details("Questions to ask the group",
                                         [html.escape(q) for q in questions], open,
                                         "hi-questions-card"), **kwargs)
@@ -46,8 +48,10 @@ class FacilitatorQuestions(ipw.HTML):
         self.questions = questions
 
 
-def guidance_panel(step: str | int, open: bool = True) -> ipw.Box:  # noqa: A002
-    """Principles and questions side by side (they wrap under each other on narrow screens)."""
-    box = ipw.HBox([PrincipleCards(step, open), FacilitatorQuestions(step, open)])
+def guidance_panel(step: str | int, open: bool = True,  # noqa: A002
+                   unit_name: str | None = None) -> ipw.Box:
+    """Principles and questions side by side (they wrap under each other on narrow screens);
+    the questions name the inquiry's unit (``unit_name``)."""
+    box = ipw.HBox([PrincipleCards(step, open), FacilitatorQuestions(step, open, unit_name)])
     box.add_class("hi-guidance")
     return box

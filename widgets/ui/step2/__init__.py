@@ -1,7 +1,7 @@
 """Step 2 — discover positive exceptions.
 
     page = StepPage(2)
-    page.build(step2.build)
+    page.build(step2.build)            # page.view is the Step2 view
 
 The group chooses how to look (one method or several), the circumstances to compare on and
 how far from the rest a unit must be; the methods run on the store's units (never the real
@@ -32,9 +32,10 @@ from widgets.ui.step2.method_picker import (
     plain_words,
 )
 from widgets.ui.step2.results_view import ResultsView
-from widgets.ui.step3.shared import Later
+from widgets.ui.step3.shared import units_mark
+from widgets.ui.view import View
 
-__all__ = ["Step2View", "build", "combine_results"]
+__all__ = ["Step2", "build"]
 
 #: The look of this step (scoped to .hi-step2; the shared look is in widgets/ui/styles.py).
 CSS = """
@@ -56,54 +57,80 @@ CSS = """
 """
 
 
-def build(page) -> ipw.Widget:
-    """The step 2 screen for the inquiry open in ``page`` (a :class:`StepPage`)."""
-    view = Step2View(page)
-    page.step2 = view  # for notebooks and tests that want to drive the screen
-    return view.widget
-
-
-class Step2View:
+class Step2(View):
     """The step 2 screen. Parts tests drive: ``picker`` (:class:`MethodPicker`), ``group``
     (:class:`GroupChoice`), ``results`` (:class:`ResultsView`), ``candidates``
-    (:class:`CandidatesPanel`); actions: ``run()``, ``show_units()``,
-    ``add_group_choice()``, ``decide()``."""
+    (:class:`CandidatesPanel`), ``intro``; actions: ``run()``, ``show_units()``,
+    ``add_group_choice()``, ``decide()``; ``refresh()`` when shown again."""
 
-    def __init__(self, page):
-        self.page = page
-        self.store, self.slug = page.store, page.slug
-        inquiry = self.store.get(self.slug, include_units=False)
-        self.measure = inquiry.measure
-        self.unit_name = (self.measure.unit_name or "unit").strip() or "unit"
+    key = 2
+
+    def __init__(self, session: Any):
+        super().__init__(session)
+        inquiry = session.inquiry()
         self.found: dict[str, Found] = {}
         self._ran = False  # the group ran the methods in this session
-        self.picker = MethodPicker(self.measure, inquiry.context_columns)
-        self.picker.restore(inquiry.analysis_runs)
-        self.group = GroupChoice(self.measure)
+        self._use_measure(inquiry.measure)
+        self._built_for = (inquiry.measure, list(inquiry.context_columns))
+        self._units_mark = units_mark(inquiry)
+        self.picker = self._new_picker(inquiry)
+        self.group = self._new_group()
         self.results = ResultsView(self.measure)
         self.candidates = CandidatesPanel(self.measure)
-        self.candidates.thresholds = self._thresholds()
-        self.candidates.refresh(inquiry.exceptions, self.found)
-
-        self.picker.run_button.on_click(
-            lambda _b: page.guard(self.run, message=self.picker.message)())
-        self.group.show_button.on_click(
-            lambda _b: page.guard(self.show_units, message=self.group.message, saves=False)())
-        self.group.add_button.on_click(
-            lambda _b: page.guard(self.add_group_choice, message=self.group.message)())
-        self.candidates.save_button.on_click(
-            lambda _b: page.guard(self.decide, message=self.candidates.message)())
-
-        self.widget = ipw.VBox([ipw.HTML(f"<style>{CSS}</style>"), self._intro(inquiry),
-                                self.picker.widget, self.group.widget,
-                                self.results.widget, self.candidates.widget])
+        session.wire(self.candidates.save_button, self.decide, message=self.candidates.message)
+        self.intro = ipw.HTML("")
+        self.intro.add_class("hi-step2-intro")
+        self._show_intro(inquiry)
+        self._show(inquiry)
+        self.widget = ipw.VBox()
         self.widget.add_class("hi-step2")
+        self._place()
+        self._shown = session.version()
         # After a reload the session has no scores, expected values or reasons for the stored
         # candidates: run the last recorded way of looking again, quietly, once the page is
         # shown (nothing is stored by this re-run).
-        self.replay = Later(self._replay_compute, self._replay_show, errors=page.errors)
-        if inquiry.exceptions and self._last_looking(inquiry.analysis_runs):
-            self.replay.request(list(self.picker.methods()), self._replay_settings())
+        self.replay = session.later(self._replay_compute, self._replay_show)
+        self._replay(inquiry)
+
+    # ------------------------------------------------------------------ building
+
+    def _place(self) -> None:
+        self.widget.children = (ipw.HTML(f"<style>{CSS}</style>"), self.intro,
+                                self.picker.widget, self.group.widget, self.results.widget,
+                                self.candidates.widget)
+
+    def _use_measure(self, measure) -> None:
+        """Follow the measure as the store has it (it may change in step 1)."""
+        self.measure = measure
+        self.unit_name = (measure.unit_name or "unit").strip() or "unit"
+        for part in ("results", "candidates"):
+            if hasattr(self, part):
+                getattr(self, part).measure = measure
+
+    def _new_picker(self, inquiry, old: MethodPicker | None = None) -> MethodPicker:
+        """The "how to look" controls for the inquiry's measure and circumstances: as the
+        evidence trail left them, or (``old``) as the group had ticked them."""
+        picker = MethodPicker(inquiry.measure, inquiry.context_columns)
+        if old is None:
+            picker.restore(inquiry.analysis_runs)
+        else:
+            for name, box in picker.method_boxes.items():
+                box.value = old.method_boxes[name].value
+            for col, box in picker.circumstance_boxes.items():
+                if col in old.circumstance_boxes:
+                    box.value = old.circumstance_boxes[col].value
+            picker.threshold.value = old.threshold.value
+            picker.iqr_factor.value = old.iqr_factor.value
+            picker.funnel_limit.value = old.funnel_limit.value
+        self.session.wire(picker.run_button, self.run, message=picker.message)
+        return picker
+
+    def _new_group(self) -> GroupChoice:
+        group = GroupChoice(self.measure)
+        self.session.wire(group.show_button, self.show_units, message=group.message,
+                          saves=False)
+        self.session.wire(group.add_button, self.add_group_choice, message=group.message)
+        return group
 
     def _thresholds(self) -> dict[str, float]:
         """The numbers the candidates' scores are judged by, as the controls hold them (the
@@ -116,18 +143,19 @@ class Step2View:
     def _last_looking(runs) -> bool:
         return any(ALIASES.get(r.method, r.method) in LOOKING_METHODS for r in runs)
 
-    def _replay_settings(self) -> dict[str, dict[str, Any]]:
-        return {name: self.picker.settings_for(name) for name in self.picker.methods()}
+    def _replay(self, inquiry) -> None:
+        if inquiry.exceptions and self._last_looking(inquiry.analysis_runs) and not self._ran:
+            settings = {name: self.picker.settings_for(name) for name in self.picker.methods()}
+            self.replay.request(list(self.picker.methods()), settings, inquiry.measure)
 
-    def _replay_compute(self, methods: list[str], settings: dict[str, dict[str, Any]]
-                        ) -> dict[str, Found] | None:
+    def _replay_compute(self, methods: list[str], settings: dict[str, dict[str, Any]],
+                        measure) -> dict[str, Found] | None:
         """What the recorded methods say about each unit (no store writes)."""
         from widgets.analysis.positive_exceptions import run_method
 
-        measure = self.store.get(self.slug, include_units=False).measure
         if not methods or ("funnel" in methods and measure.kind != "rate"):
             return None
-        frame = self.store.units_frame(self.slug, include_private=False)
+        frame = self.session.store.units_frame(self.session.slug, include_private=False)
         if len(frame) < 2:
             return None
         results = []
@@ -144,12 +172,13 @@ class Step2View:
         if found is None or self._ran:  # a run in this session knows better
             return
         self.found = found
-        self.refresh()
+        self._show(None)
 
-    def _intro(self, inquiry) -> ipw.HTML:
+    def _show_intro(self, inquiry) -> None:
+        """What to look for, the measure, and a notice while there are no units yet."""
         from widgets.words import plural
 
-        m = self.measure
+        m = inquiry.measure
         units = plural(self.unit_name)
         if m.kind == "yes_no":
             better = "“yes” is good" if m.better == "higher" else "“no” is good"
@@ -159,39 +188,71 @@ class Step2View:
         text = (f"<p>Look for <strong>positive exceptions</strong>: {html.escape(units)} in "
                 "the same circumstances as others, with the same resources, who avoid the "
                 f"problem. The measure: {html.escape(what)} ({better}).</p>")
-        held = self.store.summary(self.slug).units
-        if not held:
-            link = html.escape(page_href(1, self.slug))
+        s = self.session
+        if not s.store.summary(s.slug).units:
+            link = html.escape(page_href(1, s.slug))
             text += (f'<div class="hi-notice hi-no-units">There are no {html.escape(units)} '
                      f'in the data yet. <a href="{link}">Add them in step 1</a> first.</div>')
-        intro = ipw.HTML(text)
-        intro.add_class("hi-step2-intro")
-        return intro
+        if self.intro.value != text:
+            self.intro.value = text
+
+    def _show(self, inquiry) -> None:
+        """Redraw the candidate table and form: from ``inquiry`` (as just read), or from the
+        decisions shown now (None: only the scores or the legend changed)."""
+        if inquiry is None:
+            decisions = list(self.candidates.decisions.values())
+        else:
+            decisions = list(inquiry.exceptions)
+            self.results.set_rejected({d.unit_id for d in decisions if d.status == "rejected"})
+        self.candidates.thresholds = self._thresholds()
+        self.candidates.refresh(decisions, self.found)
+
+    # ------------------------------------------------------------------ shown again
+
+    def refresh(self) -> None:
+        """Shown again: the candidates and decisions as the store holds them now (step 1,
+        another tab or the room may have changed them), the measure and circumstances as
+        step 1 left them, and the legend as the controls say."""
+        self.session.run(self._refresh, saves=False)
+
+    def _refresh(self) -> None:
+        version = self.session.version()
+        if version == self._shown:
+            self._show(None)
+            return
+        self._shown = version
+        inquiry = self.session.inquiry()
+        measure_changed = (inquiry.measure, list(inquiry.context_columns)) != self._built_for
+        if measure_changed:
+            # Step 1 changed the measure or the circumstances: offer what there is now,
+            # keeping the ticks that still apply.
+            self._built_for = (inquiry.measure, list(inquiry.context_columns))
+            unit_before = self.unit_name
+            self._use_measure(inquiry.measure)
+            self.picker = self._new_picker(inquiry, old=self.picker)
+            if self.unit_name != unit_before:
+                self.group = self._new_group()
+            self._place()
+        if measure_changed or units_mark(inquiry) != self._units_mark:
+            # What was found (the plot, the reasons) no longer holds for the data as it is:
+            # say so, and work out the reasons again for the stored candidates.
+            self._units_mark = units_mark(inquiry)
+            self.results.clear()
+            self.found, self._ran = {}, False
+            self._replay(inquiry)
+        self._show_intro(inquiry)
+        self._show(inquiry)
 
     # ------------------------------------------------------------------ actions
 
     def _frame(self):
-        frame = self.store.units_frame(self.slug, include_private=False)
+        frame = self.session.store.units_frame(self.session.slug, include_private=False)
         if len(frame) == 0:
             from widgets.words import plural
 
             raise ModelError(f"There are no {plural(self.unit_name)} in the data yet. Add "
                              "them in step 1 first.")
         return frame
-
-    def _existing(self) -> dict[str, ExceptionDecision]:
-        return {d.unit_id: d for d in self.store.get(self.slug, include_units=False).exceptions}
-
-    def _rejected(self) -> set[str]:
-        """The units the group said are not exceptions (never drawn in the highlight colour)."""
-        return {uid for uid, d in self._existing().items() if d.status == "rejected"}
-
-    def refresh(self) -> None:
-        """Redraw the candidate table and form from the store."""
-        existing = self._existing()
-        self.candidates.thresholds = self._thresholds()
-        self.candidates.refresh(list(existing.values()), self.found)
-        self.results.set_rejected({u for u, d in existing.items() if d.status == "rejected"})
 
     def run(self) -> list[Any]:
         """Run the ticked methods; store the candidates and log each run. Returns the
@@ -203,9 +264,10 @@ class Step2View:
         if not methods:
             raise ModelError("Tick at least one way of looking first.")
         self.picker.check()
+        s = self.session
         # The measure may have changed in step 1 (another tab) since this page was built.
-        inquiry = self.store.get(self.slug, include_units=False)
-        self.measure = self.results.measure = self.candidates.measure = inquiry.measure
+        inquiry = s.inquiry()
+        self._use_measure(inquiry.measure)
         if "funnel" in methods and self.measure.kind != "rate":
             raise ModelError(
                 f"The funnel needs a rate: a number of events out of a population for each "
@@ -224,9 +286,11 @@ class Step2View:
             check_usable(result, self.unit_name)
             results.append(result)
         existing = {d.unit_id: d for d in inquiry.exceptions}
+        # The group's decisions stay as they are (set_candidates keeps them).
+        rejected = {uid for uid, d in existing.items() if d.status == "rejected"}
         candidates, found = combine_results(results, existing)
         chosen = self.picker.circumstances()
-        who = self.page.who
+        who = s.who
         for r in results:
             record = r.as_analysis_run(by=who)
             # What the group chose, even where the method did not need it (the quartile
@@ -237,13 +301,14 @@ class Step2View:
                 record.settings["circumstances_chosen"] = list(chosen)
             if len(results) > 1:
                 record.settings["run_together"] = list(methods)
-            self.store.record_analysis(self.slug, record, by=who)
-        self.store.set_candidates(self.slug, candidates, by=who)
+            s.store.record_analysis(s.slug, record, by=who)
+        s.store.set_candidates(s.slug, candidates, by=who)
+        s.changed("exceptions")
         self.found, self._ran = found, True
         agreed = sum(1 for f in found.values() if len(f.methods) > 1)
         self.results.show(results, frame, chosen, agreed if len(results) > 1 else None,
-                          rejected=self._rejected())
-        self.refresh()
+                          rejected=rejected)
+        self._show(s.inquiry())
         k = len(found)
         self.picker.message.show(
             f"Found {k:,} possible positive {'exception' if k == 1 else 'exceptions'}: "
@@ -252,7 +317,6 @@ class Step2View:
             "“How far from the rest”.",
             "ok" if k else "info")
         return results
-
     def show_units(self) -> None:
         """Fill the group's list of units (id and outcome) to pick from."""
         from widgets.analysis.baseline import fmt_number
@@ -280,18 +344,20 @@ class Step2View:
         chosen = self.group.chosen()
         if not chosen:
             raise ModelError(f"Tick at least one {self.unit_name} in the list first.")
+        s = self.session
         result = run_method("group-choice", self._frame(), self.measure, chosen_ids=chosen)
         ids = result.flagged_ids
-        keep = with_group_choice(self._existing(), ids)
+        keep = with_group_choice({d.unit_id: d for d in s.inquiry().exceptions}, ids)
         for uid in ids:
             f = self.found.setdefault(uid, Found(explanation="Chosen by the group."))
             if "group-choice" not in f.methods:
                 f.methods.append("group-choice")
-        who = self.page.who
-        self.store.record_analysis(
-            self.slug, AnalysisRun("group-choice", dict(result.settings), ids, by=who), by=who)
-        self.store.set_candidates(self.slug, keep, by=who)
-        self.refresh()
+        who = s.who
+        s.store.record_analysis(
+            s.slug, AnalysisRun("group-choice", dict(result.settings), ids, by=who), by=who)
+        s.store.set_candidates(s.slug, keep, by=who)
+        s.changed("exceptions")
+        self._show(s.inquiry())
         self.group.units.value = ()
         self.group.message.show(f"Added {', '.join(ids)} as "
                                 f"{'a candidate' if len(ids) == 1 else 'candidates'}.", "ok")
@@ -302,12 +368,14 @@ class Step2View:
         note, who (the page's "Who is recording") and when."""
         uid, status, note = self.candidates.form_values()
         prior = self.candidates.decisions.get(uid)
-        who = self.page.who
+        s = self.session
+        who = s.who
         decision = ExceptionDecision(uid, status, methods=list(prior.methods) if prior else [],
                                      score=prior.score if prior else None, note=note,
                                      decided_by=who)
-        self.store.set_exception(self.slug, decision, by=who)
-        self.refresh()
+        s.store.set_exception(s.slug, decision, by=who)
+        s.changed("exceptions")
+        self._show(s.inquiry())
         from widgets.model import EXCEPTION_STATUSES
 
         text = f"Saved: {uid} is marked “{EXCEPTION_STATUSES[status]}”."
@@ -315,3 +383,8 @@ class Step2View:
             text += " Add a note on why when you can: evidence for everything."
         self.candidates.message.show(text, "ok")
         return decision
+
+
+def build(session: Any) -> Step2:
+    """The step 2 screen for the session's open inquiry (``StepPage(2).build``)."""
+    return Step2(session)

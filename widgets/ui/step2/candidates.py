@@ -1,6 +1,7 @@
 """Step 2 decisions: the candidate table, and the group's decision about each candidate.
 
-Nothing is confirmed automatically (DESIGN.md §5): for each candidate the group says
+Nothing is confirmed automatically (step 2's principles in widgets/guidance.py: the group
+decides who is a positive exception, and writes down why): for each candidate the group says
 "confirm", "not an exception" or "not sure" and writes why, with the check question beside
 the note. The table is escaped HTML: unit, score, expected, why it was picked, the methods
 that picked it, and the current decision with its note, who and when.

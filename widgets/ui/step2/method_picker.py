@@ -48,7 +48,8 @@ THRESHOLD_LABEL = "How far from the rest (standard deviations)"
 IQR_LABEL = "How far beyond the usual range of their group"
 
 # Statistics words that the analysis functions use in their notes, warnings and messages,
-# and what they mean for the people in the room (DESIGN.md §6: plain language everywhere).
+# and what they mean for the people in the room: plain language everywhere (checked by
+# tests/test_ui_step2_view.py, test_no_statistics_words_on_screen_after_a_run).
 _PLAIN = [
     (re.compile(r"Expected values from an? [\w-]+ regression on the chosen circumstances\.?"),
      "Each {one} is compared with what their circumstances would lead us to expect."),

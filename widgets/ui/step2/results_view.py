@@ -119,6 +119,15 @@ class ResultsView:
         self.plot_choice.layout.display = None if len(options) > 1 else "none"
         self._draw()
 
+    def clear(self) -> None:
+        """Show nothing found yet (what was found no longer holds: the measure changed)."""
+        self.results, self.frame, self.circumstances = [], None, []
+        self.empty.layout.display = None
+        self.summary.value = self.warnings.value = self.caption.value = ""
+        self.figure_caption = ""
+        self.plot_choice.layout.display = "none"
+        self.plot.clear_output()
+
     def set_rejected(self, rejected: set[str]) -> None:
         """Redraw the plot when the units the group rejected have changed."""
         if set(rejected) != self.rejected:

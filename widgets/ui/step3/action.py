@@ -7,13 +7,15 @@ warning when professionals lead as much as the people who live with the issue.
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as ipw
 
 from widgets.model import ROLES, Action, ModelError
 from widgets.ui.nav import page_href
 from widgets.ui.step3.parts import CheckList, field, html_part, section, textarea, vbox
 from widgets.ui.step3.record_form import RecordForm
-from widgets.ui.step3.shared import StepContext, esc, facts_html, lead_balance
+from widgets.ui.step3.shared import esc, facts_html, lead_balance
 
 OWNERSHIP_WARNING = ("Ownership not buy in: the action works best when the people who live "
                      "with the issue lead it, and professionals support it on the group's terms.")
@@ -36,8 +38,8 @@ class ActionsSection(RecordForm):
     kind, part, article = "action", "actions", "an"
     empty_html = '<p class="hi-empty">No action yet: the group designs the first one below.</p>'
 
-    def __init__(self, ctx: StepContext):
-        super().__init__(ctx)
+    def __init__(self, session: Any):
+        super().__init__(session)
         self.what = textarea("e.g. A monthly evening with food and play for the whole family",
                              rows=2)
         self.leads = CheckList("hi-action-leads")
@@ -55,7 +57,7 @@ class ActionsSection(RecordForm):
         self.spread = html_part()
         self.spread.add_class("hi-spread-list")
         self.no_group = html_part()
-        self.leads.on_change(ctx.guard(self._show_balance, saves=False))
+        self.leads.on_change(session.guard(self._show_balance, saves=False))
         self.form = vbox([
             self.form_title,
             field("What will the group do?", self.what, "(required)"),
@@ -71,7 +73,7 @@ class ActionsSection(RecordForm):
             "The group designs its own way to spread the practices anyone could adopt, "
             "names who leads it, and sets the terms on which professionals are invited.",
             self.spread, self.list_box, self.form_holder, cls="hi-actions")
-        ctx.on("practices", self.refresh_spread)
+        session.on("practices", self.refresh_spread)
         self.refresh_spread()
         self.start()
 
@@ -79,7 +81,7 @@ class ActionsSection(RecordForm):
 
     def refresh_spread(self) -> None:
         """The practices the action spreads (accessible to all) and those left out."""
-        practices = self.ctx.inquiry.practices
+        practices = self.session.inquiry().practices
         spread = [p.what for p in practices if p.accessible == "yes"]
         unsure = [p.what for p in practices if p.accessible == "unsure"]
         useless = [p.what for p in practices if p.accessible == "no"]
@@ -101,12 +103,12 @@ class ActionsSection(RecordForm):
 
     def card_html(self, record: Action) -> str:
         """One action as an escaped card, with the ownership warning when it applies."""
-        text, warn = lead_balance(record.leads, self.ctx.inquiry)
+        text, warn = lead_balance(record.leads, self.session.inquiry())
         warning = f'<p class="hi-warning">{esc(OWNERSHIP_WARNING)}</p>' if warn else ""
         return action_html(record, text) + warning
 
     def _lead_options(self, keep: list[str]) -> None:
-        group = self.ctx.inquiry.group
+        group = self.session.inquiry().group
         names = [p.name for p in group]
         options = [(f"{p.name} ({ROLES.get(p.role, p.role)})", p.name) for p in group]
         options += [(f"{n} (not in the group now)", n) for n in keep if n not in names]
@@ -114,9 +116,14 @@ class ActionsSection(RecordForm):
         if group:
             self.no_group.value = ""
         else:
-            href = esc(page_href(1, self.ctx.slug))
+            href = esc(page_href(1, self.session.slug))
             self.no_group.value = ('<p class="hi-hint">Nobody is in the group yet: add the '
                                    f'people in <a href="{href}">step 1</a>.</p>')
+
+    def refresh_leads(self) -> None:
+        """The people who can lead, as the group is now (keeping the ticks)."""
+        self._lead_options(list(self.leads.value))
+        self._show_balance()
 
     def _show_balance(self) -> None:
         leads = list(self.leads.value)
@@ -125,7 +132,7 @@ class ActionsSection(RecordForm):
             # and none straight after a save that emptied the form.
             self.balance.value = ""
             return
-        text, warn = lead_balance(leads, self.ctx.inquiry)
+        text, warn = lead_balance(leads, self.session.inquiry())
         warning = f'<p class="hi-warning">{esc(OWNERSHIP_WARNING)}</p>' if warn else ""
         self.balance.value = f'<p class="hi-balance">{esc(text)}</p>{warning}'
 

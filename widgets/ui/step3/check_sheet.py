@@ -16,9 +16,11 @@ import re
 
 from widgets.errors import PersonError
 from widgets.model import Practice, PracticeCheck
+from widgets.words import yes_no_word
 
-YES_WORDS = frozenset({"yes", "y", "true", "1", "1.0", "x", "✓", "✔"})
-NO_WORDS = frozenset({"no", "n", "false", "0", "0.0"})
+#: Marks that mean "yes, they do it" on a sheet filled in by hand, besides the kit's yes
+#: words (widgets/words.py: yes, ja, oui, sí, 1…).
+TICKS = frozenset({"x", "✓", "✔"})
 UNKNOWN_WORDS = frozenset({"", "nan", "none", "?", "not known", "unknown", "don't know",
                            "dont know", "dk", "n/a", "na", "-"})
 MAX_LISTED = 5
@@ -45,10 +47,11 @@ def _answer(value: object) -> str | None:
     if isinstance(value, bool):
         return "yes" if value else "no"
     text = _norm(value)
-    if text in YES_WORDS:
+    said = yes_no_word(text)
+    if said is not None:
+        return "yes" if said else "no"
+    if text in TICKS:
         return "yes"
-    if text in NO_WORDS:
-        return "no"
     if text in UNKNOWN_WORDS:
         return "unknown"
     return None

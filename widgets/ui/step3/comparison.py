@@ -2,7 +2,8 @@
 do it against the share of the other units, the difference, and Fisher's exact test
 (``widgets.analysis.practices.compare_practices``), with one pair of bars per practice.
 
-Drawn after the page is shown (see ``shared.Later``): scipy and seaborn take seconds to load.
+Drawn after the page is shown (``session.later``, widgets/ui/background.py): scipy and
+seaborn take seconds to load.
 """
 
 from __future__ import annotations
@@ -14,16 +15,9 @@ from widgets.ui.step3.parts import (
     html_part,
     vbox,
 )
-from widgets.ui.step3.shared import (
-    Later,
-    StepContext,
-    esc,
-    figure_html,
-    plural,
-    unit_words,
-)
+from widgets.ui.step3.shared import UnitList, esc, figure_html
 from widgets.ui.styles import scroll_table
-from widgets.words import share_words
+from widgets.words import count_words, share_words, unit_words
 
 HEADINGS = ("Practice", "Positive exceptions doing it", "Others doing it", "Difference",
             "What it tells us")
@@ -97,8 +91,9 @@ def _share_html(doing: Any, known: Any) -> str:
 class ComparisonView:
     """The comparison table, a sentence, and the plot (``widget``)."""
 
-    def __init__(self, ctx: StepContext):
-        self.ctx = ctx
+    def __init__(self, session: Any, units: UnitList):
+        self.session = session
+        self.units = units
         self.records: list[dict[str, Any]] = []
         self.summary = html_part()
         self.summary.add_class("hi-compare-summary")
@@ -106,21 +101,20 @@ class ComparisonView:
         self.table.add_class("hi-compare")
         self.figure = html_part()
         self.figure.add_class("hi-compare-figure")
-        self.later = Later(self._compute, self._show, errors=ctx.page.errors,
-                           pending=self._pending)
+        self.later = session.later(self._compute, self._show, pending=self._pending)
         head = html_part("<h3>Do the positive exceptions do it more often?</h3>")
         self.widget = vbox([head, self.summary, self.table, self.figure])
         self.widget.add_class("hi-comparison")
 
     def refresh(self) -> None:
         """Compare again with the answers in the store (in the background on a page)."""
-        if not self.ctx.units_ready:
+        if not self.units.ready:
             self.summary.value = '<p class="hi-pending">Comparing…</p>'
             return
-        inquiry = self.ctx.inquiry
-        confirmed = self.ctx.confirmed_ids()
-        unit_ids = [u.unit_id for u in inquiry.units]
-        one, many = unit_words(inquiry)
+        inquiry = self.session.inquiry()
+        confirmed = self.units.confirmed_ids(inquiry)
+        unit_ids = self.units.ids()
+        one, _many = unit_words(inquiry.measure.unit_name)
         others = len(set(unit_ids) - set(confirmed))
         if not inquiry.practices:
             self._set("Add practices, then answer for each "
@@ -129,8 +123,8 @@ class ComparisonView:
         if not inquiry.practice_checks:
             self._set("No answers yet: fill in the grid above, or read a check sheet.", "", "")
             return
-        sentence = (f"Comparing {plural(len(confirmed), 'confirmed positive exception')} with "
-                    f"{plural(others, f'other {one}', f'other {many}')}.")
+        sentence = (f"Comparing {count_words(len(confirmed), 'confirmed positive exception')} "
+                    f"with {count_words(others, f'other {one}')}.")
         if not confirmed:
             sentence = ("No positive exception is confirmed yet: confirm them in step 2, "
                         "then compare.")

@@ -63,13 +63,21 @@ def hbox(children=(), cls: str = "", wrap: bool = False) -> ipw.HBox:
     return box
 
 
+def _label_html(text: str, hint: str) -> str:
+    hint_html = f' <span class="hi-hint">{esc(hint)}</span>' if hint else ""
+    return f'<span class="hi-label">{esc(text)}</span>{hint_html}'
+
+
 def label(text: str, hint: str = "") -> ipw.HTML:
     """A field's label (our words, escaped), with an optional quiet hint."""
-    hint_html = f' <span class="hi-hint">{esc(hint)}</span>' if hint else ""
-    widget = ipw.HTML(f'<span class="hi-label">{esc(text)}</span>{hint_html}',
+    widget = ipw.HTML(_label_html(text, hint),
                       layout=shared_model("label-layout", ipw.Layout), style=_html_style())
     widget.add_class("hi-field-label")
     return widget
+
+
+def _hidden_words(text: str, hint: str) -> str:
+    return f"{text} {hint}" if hint.startswith("(") else (f"{text} ({hint})" if hint else text)
 
 
 def field(text: str, widget: ipw.Widget, hint: str = "") -> ipw.VBox:
@@ -78,12 +86,23 @@ def field(text: str, widget: ipw.Widget, hint: str = "") -> ipw.VBox:
     from ipywidgets.widgets.widget_description import DescriptionWidget
 
     if isinstance(widget, DescriptionWidget) and not widget.description:
-        words = f"{text} {hint}" if hint.startswith("(") else (
-            f"{text} ({hint})" if hint else text)
-        label_hidden(widget, words)
+        label_hidden(widget, _hidden_words(text, hint))
     box = ipw.VBox([label(text, hint), widget], layout=shared_model("field-layout", ipw.Layout))
     box.add_class("hi-field")
     return box
+
+
+def relabel(box: ipw.VBox, text: str, hint: str = "") -> None:
+    """Change the words of a :func:`field` (and of its control's linked label), e.g. when
+    the measure they name changed in step 1."""
+    from ipywidgets.widgets.widget_description import DescriptionWidget
+
+    head, widget = box.children[0], box.children[1]
+    value = _label_html(text, hint)
+    if head.value != value:
+        head.value = value
+    if isinstance(widget, DescriptionWidget) and "hi-label-hidden" in widget._dom_classes:
+        widget.description = _hidden_words(text, hint)
 
 
 def textarea(placeholder: str = "", rows: int = 2) -> ipw.Textarea:
@@ -178,11 +197,22 @@ class CheckList(ipw.VBox):
             callback()
 
 
+def _section_head(title: str, intro: str) -> str:
+    return f"<h2>{esc(title)}</h2><p class=\"hi-intro\">{esc(intro)}</p>"
+
+
 def section(title: str, intro: str, *children: ipw.Widget, cls: str = "") -> ipw.VBox:
     """A numbered part of the page: heading, a sentence for the facilitator, the controls."""
-    head = html_part(f"<h2>{esc(title)}</h2><p class=\"hi-intro\">{esc(intro)}</p>")
+    head = html_part(_section_head(title, intro))
     box = ipw.VBox([head, *children])
     box.add_class("hi-section")
     if cls:
         box.add_class(cls)
     return box
+
+
+def retitle(box: ipw.VBox, title: str, intro: str) -> None:
+    """Change the heading and sentence of a :func:`section` (e.g. the unit's name changed)."""
+    value = _section_head(title, intro)
+    if box.children[0].value != value:
+        box.children[0].value = value

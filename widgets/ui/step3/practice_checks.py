@@ -9,6 +9,7 @@ a time, so fifty families stay easy to fill in on a projector.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import ipywidgets as ipw
 
@@ -21,15 +22,13 @@ from widgets.ui.step3.parts import (
     button,
     hbox,
     html_part,
+    retitle,
     section,
 )
-from widgets.ui.step3.shared import (
-    StepContext,
-    esc,
-    unit_words,
-)
+from widgets.ui.step3.shared import UnitList, esc
 from widgets.ui.styles import label_hidden
 from widgets.ui.upload import UploadBox
+from widgets.words import unit_words
 
 PAGE_SIZE = 12
 #: The toggle in each cell: (label, value); tooltips in the same order.
@@ -41,9 +40,10 @@ FILTERS = [("Everyone", "all"), ("Positive exceptions", "exceptions"),
 class ChecksSection:
     """The grid (a page of units at a time), reading a file, and the comparison."""
 
-    def __init__(self, ctx: StepContext):
-        self.ctx = ctx
-        self.unit, self.units = unit_words(ctx.inquiry)
+    def __init__(self, session: Any, units: UnitList):
+        self.session = session
+        self.unit_list = units
+        self.unit, self.units = unit_words(session.inquiry().measure.unit_name)
         self.page_number = 0
         self.toggles: dict[tuple[str, int], ipw.ToggleButtons] = {}
         self._reverting = False
@@ -62,51 +62,59 @@ class ChecksSection:
         self.next_button = button("Next ▶", "hi-check-next")
         self.page_text = html_part()
         self.page_text.add_class("hi-check-page")
-        self.filter.observe(ctx.guard(self._filter_changed, saves=False), names="value")
-        self.prev_button.on_click(ctx.guard(lambda _b: self.show_page(self.page_number - 1),
-                                            saves=False))
-        self.next_button.on_click(ctx.guard(lambda _b: self.show_page(self.page_number + 1),
-                                            saves=False))
+        session.wire(self.filter, self._filter_changed, saves=False)
+        session.wire(self.prev_button, lambda: self.show_page(self.page_number - 1), saves=False)
+        session.wire(self.next_button, lambda: self.show_page(self.page_number + 1), saves=False)
         self.upload = UploadBox("Read answers from a file", ".csv,.xlsx,.txt", self.import_file,
-                                errors=ctx.page.errors)
+                                errors=session.errors)
         self.upload.upload.layout.width = "auto"
         self.sheet = DownloadButton("Prepare a check sheet (CSV)", self.check_sheet,
                                     MIME["csv"], link_label="Download the check sheet",
-                                    errors=ctx.page.errors)
-        self.comparison = ComparisonView(ctx)
+                                    errors=session.errors)
+        self.comparison = ComparisonView(session, units)
         pager = hbox([self.filter, self.prev_button, self.page_text, self.next_button])
         pager.add_class("hi-pager")
-        files = html_part(
-            '<p class="hi-hint">Or fill in a check sheet (a spreadsheet: one row per '
-            f"{esc(self.unit)}, its id first, then one column per practice headed with the "
-            "practice's words, holding yes, no or blank) and read it here.</p>")
+        self.files = html_part(self._files_html())
         self.widget = section(
-            "2 · Who does each practice?",
-            f"For each {self.unit}, does it do the practice? Yes, no, or not known (?). Every "
-            "click is saved. The positive exceptions (◆) come first. Then compare: is the "
-            "practice more common among the positive exceptions than among the others?",
-            pager, self.grid, self.message, files,
+            *self._heading(), pager, self.grid, self.message, self.files,
             hbox([self.upload, self.sheet], wrap=True),
             self.comparison.widget, cls="hi-checks")
-        ctx.on("practices", self.refresh)
-        ctx.on("practices", self.comparison.refresh)
-        ctx.on("checks", self.comparison.refresh)
-        ctx.on("units", self.refresh)
-        ctx.on("units", self.comparison.refresh)
+        session.on("practices", self.refresh)
+        session.on("practices", self.comparison.refresh)
+        session.on("checks", self.comparison.refresh)
         self.refresh()
         self.comparison.refresh()
+
+    def _heading(self) -> tuple[str, str]:
+        return ("2 · Who does each practice?",
+                f"For each {self.unit}, does it do the practice? Yes, no, or not known (?). "
+                "Every click is saved. The positive exceptions (◆) come first. Then compare: "
+                "is the practice more common among the positive exceptions than among the "
+                "others?")
+
+    def _files_html(self) -> str:
+        return ('<p class="hi-hint">Or fill in a check sheet (a spreadsheet: one row per '
+                f"{esc(self.unit)}, its id first, then one column per practice headed with "
+                "the practice's words, holding yes, no or blank) and read it here.</p>")
+
+    def show_unit(self) -> None:
+        """Say the unit's name as the measure has it now (it may change in step 1)."""
+        self.unit, self.units = unit_words(self.session.inquiry().measure.unit_name)
+        retitle(self.widget, *self._heading())
+        self.files.value = self._files_html()
 
     # ------------------------------------------------------------------ which units
 
     def ordered_units(self) -> list[str]:
         """Unit ids: confirmed positive exceptions first, then the rest, as filtered."""
-        confirmed = self.ctx.confirmed_ids()
+        inquiry = self.session.inquiry()
+        confirmed = self.unit_list.confirmed_ids(inquiry)
         first = set(confirmed)
-        ids = confirmed + [u.unit_id for u in self.ctx.inquiry.units if u.unit_id not in first]
+        ids = confirmed + [u for u in self.unit_list.ids() if u not in first]
         if self.filter.value == "exceptions":
             ids = confirmed
         elif self.filter.value == "open":
-            pids = [p.id for p in self.ctx.inquiry.practices]
+            pids = [p.id for p in inquiry.practices]
             ids = [u for u in ids if any(self.values.get((u, pid), "unknown") == "unknown"
                                          for pid in pids)]
         return ids
@@ -114,7 +122,7 @@ class ChecksSection:
     def refresh(self) -> None:
         """Read the answers again and redraw the current page."""
         self.values = {(c.unit_id, c.practice_id): c.value
-                       for c in self.ctx.inquiry.practice_checks}
+                       for c in self.session.inquiry().practice_checks}
         self.show_page(self.page_number)
 
     def _filter_changed(self, _change=None) -> None:
@@ -122,13 +130,14 @@ class ChecksSection:
 
     def show_page(self, number: int) -> None:
         """Show page ``number`` of the grid (clamped to the pages there are)."""
-        practices = self.ctx.inquiry.practices
+        inquiry = self.session.inquiry()
+        practices = inquiry.practices
         old = self.grid.children
         self.grid.children = ()
         for cell in old:  # the cells shown before (their shared layout and style stay)
             cell.close()
         self.toggles = {}
-        if not self.ctx.units_ready:
+        if not self.unit_list.ready:
             self.grid.layout.grid_template_columns = "1fr"
             self.grid.children = (html_part(f'<p class="hi-pending">Loading the '
                                             f"{esc(self.units)}…</p>"),)
@@ -151,7 +160,7 @@ class ChecksSection:
                                            "</p>"),)
             self.grid.layout.grid_template_columns = "1fr"
             return
-        confirmed = set(self.ctx.confirmed_ids())
+        confirmed = set(self.unit_list.confirmed_ids(inquiry))
         head = [self._head(esc(self.unit.capitalize()))]
         head[0].add_class("hi-sticky")
         head += [self._head(esc(_short(p.what)), title=p.what,
@@ -197,16 +206,16 @@ class ChecksSection:
         """Store one answer (yes / no / unknown) and update the comparison."""
         if value not in CHECK_VALUES:
             raise ModelError("Choose yes, no or not known.")
-        self.ctx.store.set_practice_checks(
-            self.ctx.slug, [PracticeCheck(unit, practice_id, value)], by=self.ctx.who)
+        s = self.session
+        s.store.set_practice_checks(s.slug, [PracticeCheck(unit, practice_id, value)], by=s.who)
         self.values[(unit, practice_id)] = value
-        self.ctx.changed("checks")
+        s.changed("checks")
 
     def _changed(self, unit: str, practice_id: int, change: dict) -> None:
         if self._reverting:
             return
-        ok = self.ctx.guard(lambda: self.set_check(unit, practice_id, change["new"]) or True,
-                            self.message)()
+        ok = self.session.run(lambda: self.set_check(unit, practice_id, change["new"]) or True,
+                              message=self.message)
         if not ok:  # not stored: show what the store holds
             self._reverting = True
             try:
@@ -216,12 +225,13 @@ class ChecksSection:
 
     def import_file(self, data: bytes, filename: str) -> str:
         """Read a check sheet and store every answer in one change; returns the message."""
-        self.ctx.ensure_units()
-        ids = [u.unit_id for u in self.ctx.inquiry.units]
-        checks = read_checks(data, filename, ids, self.ctx.inquiry.practices)
-        self.ctx.store.set_practice_checks(self.ctx.slug, checks, by=self.ctx.who)
-        self.ctx.page.saved()
-        self.ctx.changed("checks")
+        s = self.session
+        s.forget()  # not a session action: read what the store holds now
+        self.unit_list.ensure()
+        checks = read_checks(data, filename, self.unit_list.ids(), s.inquiry().practices)
+        s.store.set_practice_checks(s.slug, checks, by=s.who)
+        s.saved()
+        s.changed("checks")
         self.refresh()
         counts = {v: sum(1 for c in checks if c.value == v) for v in CHECK_VALUES}
         n_units = len({c.unit_id for c in checks})
@@ -232,15 +242,16 @@ class ChecksSection:
     def check_sheet(self) -> tuple[bytes, str]:
         """A CSV to fill in: the units (exceptions first) and one column per practice, with
         the answers so far. Text a spreadsheet could run as a formula is neutralised."""
-        practices = self.ctx.inquiry.practices
-        if not practices:
+        self.session.forget()  # not a session action: read what the store holds now
+        inquiry = self.session.inquiry()
+        if not inquiry.practices:
             raise ModelError("Add a practice first.")
-        self.ctx.ensure_units()
-        confirmed = self.ctx.confirmed_ids()
+        self.unit_list.ensure()
+        confirmed = self.unit_list.confirmed_ids(inquiry)
         first = set(confirmed)
-        ids = confirmed + [u.unit_id for u in self.ctx.inquiry.units if u.unit_id not in first]
-        data = check_sheet_csv(self.unit, ids, practices, self.values)
-        return data, f"{self.ctx.slug}-check-sheet.csv"
+        ids = confirmed + [u for u in self.unit_list.ids() if u not in first]
+        data = check_sheet_csv(self.unit, ids, inquiry.practices, self.values)
+        return data, f"{self.session.slug}-check-sheet.csv"
 
 
 def _short(text: str, limit: int = 60) -> str:

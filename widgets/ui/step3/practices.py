@@ -7,12 +7,24 @@ of the action (Pascale, Sternin & Sternin, *The Power of Positive Deviance*).
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as ipw
 
 from widgets.model import ACCESSIBILITY, ModelError, Practice
-from widgets.ui.step3.parts import CheckList, field, html_part, section, textarea, vbox
+from widgets.ui.step3.parts import (
+    CheckList,
+    field,
+    html_part,
+    relabel,
+    retitle,
+    section,
+    textarea,
+    vbox,
+)
 from widgets.ui.step3.record_form import RecordForm
-from widgets.ui.step3.shared import StepContext, esc, facts_html, unit_words
+from widgets.ui.step3.shared import UnitList, esc, facts_html
+from widgets.words import unit_words
 
 #: Badge per accessibility answer: (CSS class, words).
 BADGES = {
@@ -40,9 +52,10 @@ class PracticesSection(RecordForm):
     empty_html = '<p class="hi-empty">No practices yet: add the first one below.</p>'
     remove_words = "Remove it and its checks"
 
-    def __init__(self, ctx: StepContext):
-        super().__init__(ctx)
-        self.unit, _ = unit_words(ctx.inquiry)
+    def __init__(self, session: Any, units: UnitList):
+        super().__init__(session)
+        self.units = units
+        self.unit, _ = unit_words(session.inquiry().measure.unit_name)
         self.what = textarea("e.g. They eat together at the table most evenings", rows=2)
         self.how = textarea("The exact steps: who does what, when, where, with what", rows=3)
         self.why = textarea("What the group thinks it changes", rows=2)
@@ -58,6 +71,7 @@ class PracticesSection(RecordForm):
         for w, cls in ((self.what, "hi-practice-what"), (self.how, "hi-practice-how"),
                        (self.why, "hi-practice-why")):
             w.add_class(cls)
+        self.accessible_field = field(self._question(), self.accessible)
         self.form = vbox([
             self.form_title,
             field("What do they do?", self.what, "(required)"),
@@ -65,25 +79,38 @@ class PracticesSection(RecordForm):
             field("Why does it seem to help?", self.why),
             field("Which positive exceptions does it come from?",
                   vbox([self.from_units, self.from_note]), "tick all that apply"),
-            field(f"Could any {self.unit} in the same circumstances do it?", self.accessible),
+            self.accessible_field,
             self.form_buttons(),
         ])
-        self.widget = section(
-            "1 · The practices: how do they do it?",
-            "Write down each thing the positive exceptions do, and how: the exact steps. "
-            f"Then ask: could any {self.unit} in the same circumstances do it? Practices that "
-            "need "
-            "resources others lack are kept here, marked true but useless, and left out "
-            "of the action.",
-            self.list_box, self.form_holder, cls="hi-practices")
+        self.widget = section(*self._heading(), self.list_box, self.form_holder,
+                              cls="hi-practices")
         self.start()
+
+    def _heading(self) -> tuple[str, str]:
+        return ("1 · The practices: how do they do it?",
+                "Write down each thing the positive exceptions do, and how: the exact steps. "
+                f"Then ask: could any {self.unit} in the same circumstances do it? Practices "
+                "that need resources others lack are kept here, marked true but useless, and "
+                "left out of the action.")
+
+    def _question(self) -> str:
+        return f"Could any {self.unit} in the same circumstances do it?"
+
+    def show_unit(self) -> None:
+        """Say the unit's name as the measure has it now (it may change in step 1)."""
+        self.unit, _ = unit_words(self.session.inquiry().measure.unit_name)
+        relabel(self.accessible_field, self._question())
+        retitle(self.widget, *self._heading())
+        self.refresh()
 
     def card_html(self, record: Practice) -> str:
         """One practice as an escaped card."""
         return practice_html(record, self.unit)
 
-    def _refresh_choices(self, keep: list[str] | None = None) -> None:
-        confirmed = self.ctx.confirmed_ids()
+    def refresh_choices(self, keep: list[str] | None = None) -> None:
+        """The positive exceptions a practice can come from (those confirmed now), keeping
+        the ticks (``keep``: tick these instead)."""
+        confirmed = self.units.confirmed_ids(self.session.inquiry())
         chosen = list(keep if keep is not None else self.from_units.value)
         extra = [u for u in chosen if u not in confirmed]
         options = [(u, u) for u in confirmed] + [(f"{u} (not confirmed)", u) for u in extra]
@@ -100,14 +127,14 @@ class PracticesSection(RecordForm):
         """Empty the fields, ready for a new practice."""
         self.what.value = self.how.value = self.why.value = ""
         self.accessible.value = "unsure"
-        self._refresh_choices(keep=[])
+        self.refresh_choices(keep=[])
 
     def load_fields(self, record: Practice) -> None:
         """Fill the fields from practice ``record``."""
         self.what.value, self.how.value, self.why.value = record.what, record.how, record.why
         self.accessible.value = record.accessible if record.accessible in ACCESSIBILITY \
             else "unsure"
-        self._refresh_choices(keep=list(record.from_units))
+        self.refresh_choices(keep=list(record.from_units))
 
     def practice_from_form(self) -> Practice:
         """The practice the form describes (raises ModelError with a plain message)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 import ipywidgets as ipw
 
@@ -17,20 +18,14 @@ from widgets.ui.step3.parts import (
     field,
     hbox,
     html_part,
+    relabel,
     section,
     textarea,
     vbox,
 )
-from widgets.ui.step3.shared import (
-    Later,
-    StepContext,
-    esc,
-    figure_html,
-    said,
-    unit_words,
-)
+from widgets.ui.step3.shared import UnitList, esc, figure_html, said
 from widgets.ui.styles import label_hidden, scroll_table
-from widgets.words import percent
+from widgets.words import percent, unit_words
 
 HEADINGS = ("Date", "The measure", "Attendance", "People helped", "Note")
 
@@ -66,7 +61,7 @@ def parse_number(text: str, what: str, *, whole: bool = False,
 
 def measure_hint(inquiry) -> str:
     """What to type as "the measure again", on the baseline's scale."""
-    one, many = unit_words(inquiry)
+    one, many = unit_words(inquiry.measure.unit_name)
     kind = inquiry.measure.kind
     if kind == "yes_no":
         return f"the share of {many}, in % (e.g. 39); blank if not measured this time"
@@ -75,6 +70,13 @@ def measure_hint(inquiry) -> str:
     if kind == "count":
         return f"the average count per {one}; blank if not measured this time"
     return f"the average score of the {many}; blank if not measured this time"
+
+
+def date_hint(inquiry) -> str:
+    """When an entry may be dated: after the baseline (with its date when there is one)."""
+    baseline_date = inquiry.measure.baseline_date
+    after = f" (the baseline is dated {_day(baseline_date)})" if baseline_date else ""
+    return f"after the baseline{after}"
 
 
 def _num(value) -> str:
@@ -103,8 +105,9 @@ def _day(text: str) -> str:
 class ProgressSection:
     """Progress entries, the form to add one, the sentence and the chart (``widget``)."""
 
-    def __init__(self, ctx: StepContext):
-        self.ctx = ctx
+    def __init__(self, session: Any, units: UnitList):
+        self.session = session
+        self.units = units
         self.confirm_remove: int | None = None
         self._baseline = None
         self._baseline_done = False
@@ -134,28 +137,27 @@ class ProgressSection:
                                     self.remove_message],
                                    layout=ipw.Layout(flex_flow="row wrap"))
         self.remove_box.add_class("hi-form-buttons")
-        self.remove_button.on_click(ctx.guard(lambda _b: self.ask_remove(),
-                                              self.remove_message, saves=False))
-        self.really_button.on_click(ctx.guard(lambda _b: self.remove(self.confirm_remove),
-                                              self.remove_message))
-        self.keep_button.on_click(ctx.guard(lambda _b: self.keep(), saves=False))
-        self.remove_choice.observe(lambda _c: self.keep(), names="value")
+        session.wire(self.remove_button, self.ask_remove, message=self.remove_message,
+                     saves=False)
+        session.wire(self.really_button, lambda: self.remove(self.confirm_remove),
+                     message=self.remove_message)
+        session.wire(self.keep_button, self.keep, saves=False)
+        session.wire(self.remove_choice, lambda _change: self.keep(), saves=False)
         self.sentence = html_part()
         self.sentence.add_class("hi-progress-sentence")
         self.chart = html_part()
         self.chart.add_class("hi-progress-chart")
-        self.later = Later(self._compute, self._show, errors=ctx.page.errors,
-                           pending=self._pending)
-        self.add_button.on_click(ctx.guard(lambda _b: self.add(), self.message))
-        baseline_date = ctx.inquiry.measure.baseline_date
-        after = f" (the baseline is dated {_day(baseline_date)})" if baseline_date else ""
+        self.later = session.later(self._compute, self._show, pending=self._pending)
+        session.wire(self.add_button, self.add, message=self.message)
+        inquiry = session.inquiry()
+        self.date_field = field("Date", self.date, date_hint(inquiry))
+        self.outcome_field = field("The measure again", self.outcome, measure_hint(inquiry))
         numbers = ipw.HBox([field("Attendance", self.attendance, "people who came"),
                             field("People helped", self.helped, "in this period")],
                            layout=ipw.Layout(flex_flow="row wrap", grid_gap="1rem"))
         form = vbox([
             html_part("<h3>Add an entry</h3>"),
-            field("Date", self.date, f"after the baseline{after}"),
-            field("The measure again", self.outcome, measure_hint(ctx.inquiry)),
+            self.date_field, self.outcome_field,
             numbers,
             field("Note", self.note),
             hbox([self.add_button, self.message], wrap=True),
@@ -167,9 +169,8 @@ class ProgressSection:
             "After the baseline, measure again: the same measure, how many people came, how "
             "many were helped. The chart compares it with the baseline.",
             self.sentence, self.chart, form, self.table, self.remove_box, cls="hi-progress")
-        ctx.on("progress", self.refresh)
-        ctx.on("units", self.refresh)  # the baseline needs them
-        if ctx.units_ready:
+        session.on("progress", self.refresh)
+        if units.ready:
             self.refresh()
         else:
             self.show_entries()
@@ -179,11 +180,24 @@ class ProgressSection:
     def refresh(self) -> None:
         """Show the entries, then (in the background) the sentence and the chart."""
         self.show_entries()
-        self.later.request(self.ctx.inquiry, self.ctx.units_ready)
+        inquiry = self.session.inquiry()
+        units = list(self.units.items) if self.units.ready else None
+        self.later.request(inquiry, units)
+
+    def units_changed(self) -> None:
+        """The units were read again: the baseline is worked out again with them."""
+        self._baseline, self._baseline_done = None, False
+        self.refresh()
+
+    def show_measure(self) -> None:
+        """The form's words for the measure as it is now (it may change in step 1)."""
+        inquiry = self.session.inquiry()
+        relabel(self.date_field, "Date", date_hint(inquiry))
+        relabel(self.outcome_field, "The measure again", measure_hint(inquiry))
 
     def show_entries(self) -> None:
         """The table of entries (one HTML table: quick to load) and the choice to remove one."""
-        entries = sorted(self.ctx.inquiry.progress, key=lambda e: (e.date or "", e.id or 0))
+        entries = sorted(self.session.inquiry().progress, key=lambda e: (e.date or "", e.id or 0))
         self.confirm_box.layout.display = "none"
         self.confirm_remove = None
         if not entries:
@@ -209,7 +223,7 @@ class ProgressSection:
         """The measure as the group typed it: a share as per cent for yes/no measures."""
         if value is None:
             return ""
-        if self.ctx.inquiry.measure.kind == "yes_no":
+        if self.session.inquiry().measure.kind == "yes_no":
             share = value if value <= 1 else value / 100
             whole = float(share * 100).is_integer()
             return percent(share, 0 if whole else 1)
@@ -219,17 +233,19 @@ class ProgressSection:
         if not self.sentence.value:
             self.sentence.value = '<p class="hi-pending">Adding up the progress…</p>'
 
-    def _compute(self, inquiry, units_ready: bool) -> tuple[str, str]:
+    def _compute(self, inquiry, units: list | None) -> tuple[str, str]:
         from widgets.analysis.progress import progress_summary
         from widgets.plots import progress_figure
 
-        if units_ready and not self._baseline_done:  # the units never change here: once
+        if units is not None and not self._baseline_done:  # once per reading of the units
             self._baseline_done = True
-            if inquiry.units:
+            if units:
                 from widgets.analysis.baseline import baseline_summary
+                from widgets.model import units_to_frame
 
+                frame = units_to_frame(units, inquiry.context_columns, False)
                 try:
-                    self._baseline = baseline_summary(inquiry.units_frame(), inquiry.measure)
+                    self._baseline = baseline_summary(frame, inquiry.measure)
                 except ModelError:
                     self._baseline = None
         summary = progress_summary(inquiry.progress, inquiry.measure, self._baseline)
@@ -255,7 +271,8 @@ class ProgressSection:
         day = self.date.value
         if day is None:
             raise ModelError("Choose the date of this measurement.")
-        baseline = self.ctx.inquiry.measure.baseline_date
+        inquiry = self.session.inquiry()
+        baseline = inquiry.measure.baseline_date
         try:
             base_day = date.fromisoformat(baseline[:10]) if baseline else None
         except ValueError:
@@ -263,7 +280,7 @@ class ProgressSection:
         if base_day is not None and day < base_day:
             raise ModelError(f"That date is before the baseline ({_day(baseline)}): progress "
                              "is measured after it.")
-        negative = self.ctx.inquiry.measure.kind == "score"
+        negative = inquiry.measure.kind == "score"
         entry = ProgressEntry(
             date=day.isoformat(),
             outcome=parse_number(self.outcome.value, "The measure", negative=negative),
@@ -279,18 +296,19 @@ class ProgressSection:
     def add(self) -> int:
         """Store the entry in the form; returns its number."""
         entry = self.entry_from_form()
-        number = self.ctx.store.add_progress(self.ctx.slug, entry, by=self.ctx.who)
+        s = self.session
+        number = s.store.add_progress(s.slug, entry, by=s.who)
         self.date.value = None
         for w in (self.outcome, self.attendance, self.helped, self.note):
             w.value = ""
-        self.ctx.changed("progress")
+        s.changed("progress")
         self.message.show(f"Added the entry of {_day(entry.date)}.", "ok")
         return number
 
     def ask_remove(self) -> None:
         """Ask before removing the entry chosen in the list."""
         number = self.remove_choice.value
-        entry = next((e for e in self.ctx.inquiry.progress if e.id == number), None)
+        entry = next((e for e in self.session.inquiry().progress if e.id == number), None)
         if entry is None:
             raise ModelError("Choose the entry to remove.")
         self.confirm_remove = number
@@ -304,9 +322,10 @@ class ProgressSection:
 
     def remove(self, number: int) -> None:
         """Remove progress entry ``number``."""
-        entry = next((e for e in self.ctx.inquiry.progress if e.id == number), None)
+        s = self.session
+        entry = next((e for e in s.inquiry().progress if e.id == number), None)
         if entry is None:
             raise ModelError("That entry is not there any more; it may have been removed.")
-        self.ctx.store.remove_progress(self.ctx.slug, number, by=self.ctx.who)
-        self.ctx.changed("progress")
+        s.store.remove_progress(s.slug, number, by=s.who)
+        s.changed("progress")
         self.remove_message.show(f"Removed the entry of {_day(entry.date)}.", "ok")

@@ -12,7 +12,7 @@ import ipywidgets as ipw
 from widgets.model import ModelError
 from widgets.ui.errors import Message
 from widgets.ui.step3.parts import button, hbox, html_part, vbox
-from widgets.ui.step3.shared import StepContext, esc
+from widgets.ui.step3.shared import esc
 
 
 class RecordForm:
@@ -25,7 +25,8 @@ class RecordForm:
     the part announced when it changes). Its ``__init__`` calls this one, builds its fields
     and ``form`` (ending with :meth:`form_buttons`), then calls :meth:`start`. It fills in
     :meth:`card_html`, :meth:`clear_fields`, :meth:`load_fields` and
-    :meth:`record_from_form`. Every record has ``id`` and ``what``.
+    :meth:`record_from_form`. Every record has ``id`` and ``what``. ``session`` is the
+    page's :class:`~widgets.ui.session.Session`.
     """
 
     kind = ""
@@ -34,8 +35,8 @@ class RecordForm:
     empty_html = ""  # shown instead of the list when there is nothing in it
     remove_words = "Remove it"  # the button that confirms a removal
 
-    def __init__(self, ctx: StepContext):
-        self.ctx = ctx
+    def __init__(self, session: Any):
+        self.session = session
         self.editing: int | None = None
         self.confirm_remove: int | None = None
         self._row_button = ipw.Layout(width="auto")  # shared by the buttons of every row
@@ -49,8 +50,8 @@ class RecordForm:
         self.form_holder = vbox()
         self.list_box.add_class(f"hi-{kind}-list")
         self.form: ipw.Widget | None = None  # built by the subclass
-        self.save_button.on_click(ctx.guard(lambda _b: self.save(), self.message))
-        self.cancel_button.on_click(ctx.guard(lambda _b: self.clear_form(), saves=False))
+        session.wire(self.save_button, self.save, message=self.message)
+        session.wire(self.cancel_button, self.clear_form, saves=False)
 
     def form_buttons(self) -> ipw.HBox:
         """The form's last line: save, cancel and the message beside them."""
@@ -60,7 +61,7 @@ class RecordForm:
         """Once the form is built: listen for changes and show the list with an empty form."""
         self.form.add_class("hi-form")
         self.form.add_class(f"hi-{self.kind}-form")
-        self.ctx.on(self.part, self.refresh)
+        self.session.on(self.part, self.refresh)
         self.clear_form()  # and shows the list
 
     # ------------------------------------------------------------------ for the subclass
@@ -85,7 +86,7 @@ class RecordForm:
 
     def records(self) -> list:
         """The records as they are in the store."""
-        return getattr(self.ctx.inquiry, self.part)
+        return getattr(self.session.inquiry(), self.part)
 
     def refresh(self) -> None:
         """Show the records as they are in the store."""
@@ -101,21 +102,21 @@ class RecordForm:
 
     def _row(self, record: Any) -> ipw.Widget:
         card = html_part(self.card_html(record))
-        number, kind, layout, guard = record.id, self.kind, self._row_button, self.ctx.guard
+        number, kind, layout, wire = record.id, self.kind, self._row_button, self.session.wire
         if self.confirm_remove == number:
             really = button(self.remove_words, f"hi-{kind}-remove-confirm", "danger",
                             layout=layout)
             keep = button("Keep it", f"hi-{kind}-keep", layout=layout)
-            really.on_click(guard(lambda _b: self.remove(number), self.message))
-            keep.on_click(guard(lambda _b: self._ask_remove(None), saves=False))
+            wire(really, lambda: self.remove(number), message=self.message)
+            wire(keep, lambda: self._ask_remove(None), saves=False)
             buttons = [really, keep]
         else:
             edit = button("Edit", f"hi-{kind}-edit", tooltip=f"Change this {kind}",
                           layout=layout)
             remove = button("Remove", f"hi-{kind}-remove", tooltip=f"Remove this {kind}",
                             layout=layout)
-            edit.on_click(guard(lambda _b: self.edit(number), saves=False))
-            remove.on_click(guard(lambda _b: self._ask_remove(number), saves=False))
+            wire(edit, lambda: self.edit(number), saves=False)
+            wire(remove, lambda: self._ask_remove(number), saves=False)
             buttons = [edit, remove]
         side = vbox(buttons)
         side.add_class("hi-card-buttons")
@@ -156,7 +157,7 @@ class RecordForm:
     def save(self) -> int:
         """Add the record in the form (or save the one being edited); returns its number."""
         record = self.record_from_form()
-        store, slug, who = self.ctx.store, self.ctx.slug, self.ctx.who
+        store, slug, who = self.session.store, self.session.slug, self.session.who
         if self.editing is None:
             number = getattr(store, f"add_{self.kind}")(slug, record, by=who)
             done = f"Added “{record.what}”."
@@ -165,7 +166,7 @@ class RecordForm:
             getattr(store, f"update_{self.kind}")(slug, number, record, by=who)
             done = f"Saved “{record.what}”."
         self.clear_form(refresh=False)
-        self.ctx.changed(self.part)
+        self.session.changed(self.part)
         self.message.show(done, "ok")
         return number
 
@@ -177,8 +178,9 @@ class RecordForm:
         """Remove record ``number``."""
         record = self._find(number)
         self.confirm_remove = None
-        getattr(self.ctx.store, f"remove_{self.kind}")(self.ctx.slug, number, by=self.ctx.who)
+        session = self.session
+        getattr(session.store, f"remove_{self.kind}")(session.slug, number, by=session.who)
         if self.editing == number:
             self.clear_form(refresh=False)
-        self.ctx.changed(self.part)
+        self.session.changed(self.part)
         self.message.show(f"Removed “{record.what}”.", "ok")
