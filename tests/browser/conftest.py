@@ -136,7 +136,7 @@ def start_server(command: list[str], env: dict[str, str], url: str, data_dir: Pa
 
 
 def app_server(folder: Path, extra_args: tuple[str, ...] = (), token: str | None = None,
-               **options) -> Server:
+               extra_env: dict[str, str] | None = None, **options) -> Server:
     """The app's server as `make app` runs it (``widgets.app.server_command`` with
     ``options``, then ``extra_args``), on a free port, with its data in ``folder/data``.
     With ``token``, the server needs it (as in room mode) and ``.token`` is set."""
@@ -149,10 +149,12 @@ def app_server(folder: Path, extra_args: tuple[str, ...] = (), token: str | None
     env.pop("JUPYTER_TOKEN", None)
     env.update(server_env(token))
     env["HIDDEN_INSIGHTS_DATA"] = str(data)
+    env.update(extra_env or {})
     command = server_command(port=port, token=token is not None, **options) + list(extra_args)
-    # Ready when the server answers; with a token, /login answers without one.
+    # Ready when the server answers, asked where no kernel starts (/ would run the start
+    # page); with a token, /login answers without one.
     server = start_server(command, env, f"http://127.0.0.1:{port}/", data,
-                          folder / "server.log", ready_path="login" if token else "")
+                          folder / "server.log", ready_path="login" if token else "api/status")
     server.token = token
     return server
 
