@@ -176,6 +176,12 @@ def test_binder_files():
     config = json.loads((binder / "jupyter-config" / "jupyter_server_config.json").read_text())
     assert config["VoilaConfiguration"]["template"] == "hidden-insights"
     assert config["MappingKernelManager"]["cull_idle_timeout"] > 0
+    # The kit's server extensions there too (Binder, and JupyterHub, whose users' servers
+    # read the same folder).
+    extensions = config["ServerApp"]["jpserver_extensions"]
+    assert extensions == {"widgets.server": True, "widgets.room": True}
+    hub = (REPO_DIR / "deploy" / "jupyterhub" / "jupyterhub_config.py").read_text()
+    assert '"JUPYTER_CONFIG_PATH": str(KIT / "binder" / "jupyter-config")' in hub
 
 
 def _notebooks():
