@@ -148,11 +148,41 @@ def test_an_address_other_than_loopback_gets_a_token_too(monkeypatch):
     assert launch.env[app.TOKEN_ENV] and "--IdentityProvider.token=" not in launch.command
 
 
-def test_the_lan_address_is_found_without_sending_anything():
-    from widgets.server.network import lan_address
+def test_the_lan_address_is_found_without_sending_anything(monkeypatch):
+    from widgets.server import network
 
-    address = lan_address()
+    address = network.lan_address()
     assert address is None or not ipaddress.ip_address(address).is_loopback
+    calls = []
+
+    class Probe:
+        def __init__(self, family, kind):
+            calls.append(("socket", family, kind))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def connect(self, address):
+            calls.append(("connect", address))
+
+        def getsockname(self):
+            return (answers[-1], 5000)
+
+        def send(self, *a):  # pragma: no cover - must not be called
+            calls.append(("send", a))
+
+    monkeypatch.setattr(network.socket, "socket", Probe)
+    answers = ["192.168.1.20"]
+    assert network.lan_address() == "192.168.1.20"
+    assert calls[0] == ("socket", socket.AF_INET, socket.SOCK_DGRAM)  # UDP: no handshake
+    assert calls[1][0] == "connect" and ipaddress.ip_address(calls[1][1][0]).is_private
+    assert not any(call[0] == "send" for call in calls)
+    for address in ("127.0.0.1", "0.0.0.0", "169.254.3.4"):  # no usable network
+        answers.append(address)
+        assert network.lan_address() is None, address
 
 
 def test_binder_files():
