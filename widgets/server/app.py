@@ -8,8 +8,9 @@ Compared with a plain ``jupyter server``:
   Jupyter's config files are not read either (``hidden_insights_server_config`` instead of
   ``jupyter_server_config``): the app behaves the same whatever a researcher has configured;
 * the start page is the default address (``/`` forwards to it), Voila uses our template and
-  shows no tracebacks, idle kernels of closed pages are culled (:data:`KIT_CONFIG`), and
-  websocket messages may be as large as an uploaded inquiry file;
+  shows no tracebacks, idle kernels of closed pages are culled (:data:`KIT_CONFIG`),
+  websocket messages may be as large as an uploaded inquiry file, and no page asks a CDN
+  for MathJax;
 * the ``Host`` gate (:mod:`widgets.server.hosts`) answers only the names in
   ``KitServer.allowed_hosts`` and the loopback addresses;
 * it refuses to listen on anything but a loopback address without a token.
@@ -21,6 +22,7 @@ import importlib.util
 import warnings
 
 from jupyter_server.serverapp import ServerApp
+from tornado.web import RequestHandler
 from traitlets import List, Unicode, default
 from traitlets.config import Config
 
@@ -114,7 +116,9 @@ class KitServer(ServerApp):
 
     @default("tornado_settings")
     def _default_tornado_settings(self):
-        return {"websocket_max_message_size": WEBSOCKET_MAX_BYTES}
+        # No MathJax from a CDN (jupyter_server's default): None makes Voila use none.
+        return {"websocket_max_message_size": WEBSOCKET_MAX_BYTES,
+                "mathjax_url": None, "mathjax_config": None}
 
     def initialize(self, argv=None, find_extensions=False, **kwargs):
         """As ServerApp's, with the kit's settings first and without the extensions that
@@ -137,7 +141,18 @@ class KitServer(ServerApp):
 
     def init_webapp(self):
         super().init_webapp()
+        # Before jupyter_server's own "/" (it forwards to ".../start.ipynb?", with a stray
+        # "?"): extension routes are matched before the server's.
+        self.web_app.add_handlers(".*$", [(self.web_app.settings["base_url"], ToTheStartPage)])
         install_host_gate(self.web_app, self.allowed_hosts)
+
+
+class ToTheStartPage(RequestHandler):
+    """``/`` forwards to the start page, with the query if there is one."""
+
+    def get(self):
+        query = self.request.query
+        self.redirect(self.settings["default_url"] + (f"?{query}" if query else ""))
 
 
 main = KitServer.launch_instance
