@@ -37,7 +37,8 @@ PROG = "hidden-insights"
 
 #: Modules imported before the command line is parsed, so that their subcommands register.
 #: A module that is not installed (yet) is skipped.
-EXTRA_MODULES: tuple[str, ...] = ("widgets.report", "widgets.cli_exceptions", "widgets.hub")
+EXTRA_MODULES: tuple[str, ...] = ("widgets.report", "widgets.cli_exceptions", "widgets.hub",
+                                   "widgets.room.cli")
 
 
 class CliError(Exception):

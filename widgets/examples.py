@@ -29,10 +29,12 @@ from widgets.model import (
     Measure,
     ModelError,
     Person,
+    Poll,
     Practice,
     PracticeCheck,
     ProgressEntry,
     Reflection,
+    StepNote,
     Unit,
 )
 
@@ -210,6 +212,17 @@ def _checks(units: list[Unit], practices: list[Practice], chance: Callable[[Unit
                 value = "yes" if draw_yes < chance(u, p.id) else "no"
             out.append(PracticeCheck(u.unit_id, p.id, value))
     return out
+
+
+def _room_parts(log: _Log, by: str, answer: str, question: str,
+                choices: list[str], counts: list[int]) -> dict:
+    """What the group said from their phones: an answer taken as a note on step 2, and the
+    vote on which practice to spread first (step 3), with their history lines."""
+    at = log.add(by, "notes", "noted an answer from the room", minutes=2)
+    opened = log.add(by, "room", f"put a vote to the room: {question!r}", minutes=1)
+    closed = log.add(by, "room", "showed the vote's results", minutes=4)
+    return {"notes": [StepNote(2, answer, by, at, "room", 1)],
+            "polls": [Poll(question, choices, counts, opened, closed, True, 3, 1)]}
 
 
 def _inquiry(name: str, log: _Log, **parts) -> Inquiry:
@@ -436,6 +449,9 @@ def _grub_hub() -> Inquiry:
                  "people_helped": helped[k], "note": entry.note},
                 when=datetime.fromisoformat(day) + timedelta(hours=21, minutes=15))
 
+    room = _room_parts(log, "Marcus", "The family by the shop eat together every night, phones "
+                       "in a basket.", "Which practice should we spread first?",
+                       [p.what for p in practices[:3]], [7, 3, 2])
     reflections = [
         Reflection(1, "about_me", "The parents chose the issue and the words for it; "
                                   "professionals listened first."),
@@ -458,7 +474,7 @@ def _grub_hub() -> Inquiry:
                 when=datetime(2024, 10, 10, 18, 30) if r is reflections[0] else None, minutes=2)
 
     return _inquiry(
-        "grub-hub", log, issue=issue, group=group, measure=measure, context_columns=columns,
+        "grub-hub", log, **room, issue=issue, group=group, measure=measure, context_columns=columns,
         units=units, exceptions=exceptions, practices=practices, practice_checks=checks,
         actions=actions, progress=progress, reflections=reflections, analysis_runs=[run])
 
@@ -641,6 +657,9 @@ def _child_nutrition() -> Inquiry:
                  "note": note},
                 when=datetime.fromisoformat(day) + timedelta(hours=11))
 
+    room = _room_parts(log, "Thu", "My neighbour's girl eats four small meals a day, not two.",
+                       "Which practice should we spread first?",
+                       [p.what for p in practices[:3]], [9, 5, 4])
     reflections = [
         Reflection(1, "about_me", "Mothers and grandmothers decided what to measure with the "
                                   "health volunteer, not for them."),
@@ -661,7 +680,7 @@ def _child_nutrition() -> Inquiry:
                 when=datetime(2025, 3, 20, 9, 0) if r is reflections[0] else None, minutes=2)
 
     return _inquiry(
-        "child-nutrition", log, issue=issue, group=group, measure=measure,
+        "child-nutrition", log, **room, issue=issue, group=group, measure=measure,
         context_columns=columns, units=units, exceptions=exceptions, practices=practices,
         practice_checks=checks, actions=actions, progress=progress, reflections=reflections,
         analysis_runs=[run])

@@ -50,7 +50,7 @@ from widgets.model import (
     Unit,
 )
 from widgets.paths import data_dir
-from widgets.store import postgres, teams
+from widgets.store import postgres, rooms, teams
 from widgets.store import schema as s
 from widgets.store.migrations import migrate, schema_version
 
@@ -238,7 +238,7 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-class Store:
+class Store(rooms.RoomStore):
     """All reads and writes of inquiries. Thread- and process-safe; one transaction per call.
 
     Every write takes ``by`` (who made the change) and appends a history entry in the same
@@ -265,6 +265,7 @@ class Store:
 
     def close(self) -> None:
         """Release the database connections."""
+        self.close_room_watch()
         self.engine.dispose()
 
     # ------------------------------------------------------------------ transactions
@@ -508,6 +509,7 @@ class Store:
                 HistoryEntry(h.at, h.by, h.part, h.change, json.loads(h.detail), h.number)
                 for h in rows(s.history, s.history.c.number)
             ]
+            inquiry.notes, inquiry.polls = rooms.read_parts(conn, iid)
         return inquiry
 
     def units(self, slug: str) -> list[Unit]:
@@ -979,13 +981,14 @@ class Store:
                                                        "loaded the inquiry from a file")]
             _insert_numbered(conn, s.history, iid, history, lambda h: dict(
                 at=h.at, by=h.by, part=h.part, change=h.change, detail=_dumps(h.detail)))
+            rooms.save_parts(conn, iid, inquiry.notes, inquiry.polls)
         return slug
 
 
 # ---------------------------------------------------------------------- helpers
 
 _CHILD_TABLES = (s.people, s.unit_tables, s.exceptions, s.practices, s.practice_checks, s.actions,
-                 s.progress, s.reflections, s.analysis_runs, s.history)
+                 s.progress, s.reflections, s.analysis_runs, s.history, *s.V3_TABLES)
 
 
 #: Execution option of the connections that only read (see Store._read).
