@@ -280,4 +280,5 @@ def build() -> Inquiry:
     return finish(
         NAME, TITLE, log, **room, issue=issue, group=group, measure=measure,
         context_columns=columns, units=units, exceptions=exceptions, practices=practices,
-        practice_checks=checks, actions=actions, progress=progress, reflections=reflections, analysis_runs=[run])
+        practice_checks=checks, actions=actions, progress=progress, reflections=reflections,
+        analysis_runs=[run])
