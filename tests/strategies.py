@@ -37,10 +37,12 @@ from widgets.model import (
     Issue,
     Measure,
     Person,
+    Poll,
     Practice,
     PracticeCheck,
     ProgressEntry,
     Reflection,
+    StepNote,
     Unit,
     clean_unit_id,
     unit_id_key,
@@ -199,6 +201,11 @@ def inquiries(draw, max_items: int = 4, max_units: int = 6) -> Inquiry:
             **items)),
         history=draw(st.lists(st.builds(
             HistoryEntry, t, t, t, t, json_dicts(False), optional_ids), **items)),
+        notes=draw(st.lists(st.builds(
+            StepNote, st.sampled_from(list(STEPS)), t, t, t, t, optional_ids), **items)),
+        polls=draw(st.lists(st.builds(
+            Poll, t, st.lists(t, max_size=4), st.lists(small_ints, max_size=4), t, t,
+            st.booleans(), st.none() | st.sampled_from(list(STEPS)), optional_ids), **items)),
     )
 
 
@@ -267,6 +274,17 @@ def storable_inquiries(draw, max_items: int = 3, max_units: int = 6) -> Inquiry:
         AnalysisRun, short, json_dicts(False), st.lists(t, max_size=3), t, t), **items)))
     history = numbered(draw(st.lists(st.builds(
         HistoryEntry, t, t, t, t, json_dicts(False)), min_size=1, max_size=max_items)))
+    stamp = st.just("2026-01-02T03:04:05+00:00")
+    notes = numbered(draw(st.lists(st.builds(
+        StepNote, st.sampled_from(list(STEPS)), t, short, stamp, st.sampled_from(["", "room"])),
+        **items)))
+    polls = []
+    for poll in numbered(draw(st.lists(st.builds(
+            Poll, t, st.lists(short, max_size=4), st.just([]), stamp, stamp, st.booleans(),
+            st.none() | st.sampled_from(list(STEPS))), **items))):
+        poll.counts = draw(st.lists(st.integers(0, 1000), min_size=len(poll.choices),
+                                    max_size=len(poll.choices)))
+        polls.append(poll)
     return Inquiry(
         title=draw(short),
         created_at="2026-01-02T03:04:05+00:00",
@@ -284,4 +302,6 @@ def storable_inquiries(draw, max_items: int = 3, max_units: int = 6) -> Inquiry:
         reflections=reflections,
         analysis_runs=runs,
         history=history,
+        notes=notes,
+        polls=polls,
     )

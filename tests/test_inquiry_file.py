@@ -53,7 +53,7 @@ def test_file_is_versioned_and_readable():
     text = inquiry_file.dumps(inquiry, include_private=True)
     document = json.loads(text)
     assert document["format"] == "hidden-insights-inquiry"
-    assert document["version"] == 1
+    assert document["version"] == 2  # 2: notes and the room's votes
     assert document["exported_at"].endswith("+00:00")
     assert document["inquiry"] == json.loads(json.dumps(inquiry.to_dict()))
     assert "\n" in text  # indented, so a person can read it
@@ -149,7 +149,7 @@ def test_wrong_format():
 
 def test_newer_version():
     document = _document(_example())
-    document["version"] = 2
+    document["version"] = inquiry_file.VERSION + 1
     message = _problem(json.dumps(document))
     assert "made by a newer version of the kit" in message
 

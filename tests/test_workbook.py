@@ -127,7 +127,7 @@ def test_one_sheet_per_part_with_a_readable_layout():
         assert all(cell.font.bold for cell in ws[1] if cell.value is not None)
         assert ws.column_dimensions["A"].width >= 8
     about = {row[0]: row[1] for row in book["About"].iter_rows(min_row=2, values_only=True)}
-    assert about["format"] == "hidden-insights-workbook" and about["version"] == 1
+    assert about["format"] == "hidden-insights-workbook" and about["version"] == 2
     assert about["title"] == "Grub Hub (illustrative)"
     header = [c.value for c in book["Units"][1]]
     assert header[:3] == ["unit_id", "outcome", "population"]
@@ -348,3 +348,21 @@ def _zip(parts: dict[str, bytes]) -> bytes:
         for name, content in parts.items():
             archive.writestr(name, content)
     return buffer.getvalue()
+
+
+def test_a_version_1_workbook_without_notes_and_votes_still_loads():
+    from openpyxl import load_workbook
+
+    inquiry = _example()
+    book = load_workbook(io.BytesIO(workbook.to_bytes(inquiry)))
+    for title in ("Notes", "Votes"):
+        del book[title]
+    about = book["About"]
+    for row in about.iter_rows(min_row=2):
+        if row[0].value == "version":
+            row[1].value = 1
+    buffer = io.BytesIO()
+    book.save(buffer)
+    loaded = workbook.from_bytes(buffer.getvalue())
+    assert loaded.notes == [] and loaded.polls == []
+    assert loaded.practices == inquiry.practices

@@ -331,6 +331,222 @@ class HistoryEntry:
 
 
 @dataclass
+class StepNote:
+    """A note on one step: something the group said, e.g. an answer taken from the room.
+
+    ``source`` says where it came from ("room" for the room, "" when typed by the
+    facilitator).
+    """
+
+    step: int
+    text: str
+    by: str = ""
+    at: str = ""
+    source: str = ""
+    id: int | None = None
+
+
+#: What the room's participants may do now, key -> words shown to the facilitator.
+ROOM_PROMPTS: dict[str, str] = {
+    "none": "nothing for now",
+    "answer": "answer a question",
+    "exception": "suggest a positive exception",
+    "practice": "suggest a practice",
+    "vote": "vote on a choice",
+}
+
+#: What a participant can send, key -> words shown to people.
+CONTRIBUTION_KINDS: dict[str, str] = {
+    "answer": "answer",
+    "exception": "positive exception",
+    "practice": "practice",
+}
+
+#: Where a contribution is in moderation, key -> words shown to the facilitator.
+CONTRIBUTION_STATUSES: dict[str, str] = {
+    "new": "new",
+    "shown": "shown to the room",
+    "hidden": "hidden",
+    "taken": "taken into the inquiry",
+}
+
+#: Longest text a participant can send in one contribution (a phone-sized message).
+MAX_CONTRIBUTION = 280
+#: Longest detail (a practice's "how") a participant can add.
+MAX_DETAIL = 1000
+#: Longest nickname.
+MAX_NICKNAME = 40
+#: Longest question the facilitator puts to the room, and longest vote choice.
+MAX_QUESTION = 500
+MAX_CHOICE = 200
+#: Most choices in one vote (each is a large button on a phone).
+MAX_CHOICES = 12
+#: Longest countdown (a meeting's question, not a day).
+MAX_SECONDS = 3 * 60 * 60
+
+
+def _person_text(value: Any, label: str, limit: int, *, required: bool = False) -> str:
+    """Text typed by a person: must be text without NUL characters, at most ``limit``
+    characters; kept exactly as typed."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ModelError(f"{label} must be text.")
+    if "\x00" in value:
+        raise ModelError(f"{label} contains a character that cannot be stored.")
+    if required and not value.strip():
+        raise ModelError(f"{label} cannot be empty.")
+    if len(value) > limit:
+        raise ModelError(f"{label} is too long ({len(value):,} characters; at most {limit:,}).")
+    return value
+
+
+@dataclass
+class Room:
+    """The room of an inquiry: the join code, whether it is open, and the prompt, i.e. what
+    participants may do now (a key of :data:`ROOM_PROMPTS`).
+
+    ``ends_at`` is when the countdown ends (ISO time in UTC, "" for none); ``choices`` and
+    ``results_shown`` are those of the vote (``poll_id``) when the prompt is a vote.
+    """
+
+    code: str
+    opened_at: str = ""
+    opened_by: str = ""
+    closed_at: str = ""
+    closed_by: str = ""
+    prompt: str = "none"
+    question: str = ""
+    step: int | None = None
+    choices: list[str] = field(default_factory=list)
+    ends_at: str = ""
+    results_shown: bool = False
+    poll_id: int | None = None
+    id: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """True while participants can join with the code."""
+        return not self.closed_at
+
+    def allows(self, kind: str) -> bool:
+        """True when the prompt lets participants send ``kind`` (a contribution kind or
+        "vote") now."""
+        return self.is_open and self.prompt == kind and kind != "none"
+
+    def seconds_left(self, at: str | None = None) -> int | None:
+        """Whole seconds until the countdown ends (0 once it has), None when none runs.
+        ``at``: the time to count from (ISO), default now."""
+        if not self.ends_at:
+            return None
+        from datetime import UTC, datetime
+
+        end = datetime.fromisoformat(self.ends_at)
+        start = datetime.fromisoformat(at) if at else datetime.now(UTC)
+        return max(0, int(-(-(end - start).total_seconds() // 1)))
+
+
+def check_prompt(kind: Any, question: Any, choices: Any = None, seconds: Any = None,
+                 step: Any = None) -> tuple[str, str, list[str], int | None, int | None]:
+    """A prompt the facilitator chose, checked: ``(kind, question, choices, seconds, step)``
+    or a :class:`ModelError` with a plain sentence."""
+    if kind not in ROOM_PROMPTS:
+        raise ModelError(f"Choose what the room may do: {', '.join(ROOM_PROMPTS.values())}.")
+    question = _person_text(question, "The question", MAX_QUESTION).strip()
+    clean: list[str] = []
+    if kind == "vote":
+        if not isinstance(choices, list | tuple):
+            raise ModelError("Give the choices to vote on.")
+        for c in choices:
+            c = _person_text(c, "A choice", MAX_CHOICE, required=True).strip()
+            if c.casefold() in {x.casefold() for x in clean}:
+                raise ModelError(f"The choice {c!r} is there twice.")
+            clean.append(c)
+        if len(clean) < 2:
+            raise ModelError("A vote needs at least two choices.")
+        if len(clean) > MAX_CHOICES:
+            raise ModelError(f"A vote can have at most {MAX_CHOICES} choices.")
+    elif choices:
+        raise ModelError("Only a vote has choices.")
+    if seconds is not None:
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or (
+                seconds != seconds or not 1 <= seconds <= MAX_SECONDS):
+            raise ModelError(f"A countdown is between 1 second and {MAX_SECONDS // 3600} "
+                             "hours.")
+        seconds = int(seconds)
+    if step is not None and step not in STEPS:
+        raise ModelError("Choose step 1, 2 or 3.")
+    return kind, question, clean, seconds, step
+
+
+@dataclass
+class Contribution:
+    """Something a participant sent from the room: an answer, a positive exception in words,
+    or a practice (a key of :data:`CONTRIBUTION_KINDS`).
+
+    ``device`` is an opaque id (a hash of the phone's random cookie), the only thing kept
+    about a participant besides an optional ``nickname``. ``status`` is a key of
+    :data:`CONTRIBUTION_STATUSES`; ``became`` says what it became in the inquiry once taken
+    (e.g. "practice 4"). ``step`` is the step the room was at when it was sent.
+    """
+
+    kind: str
+    text: str
+    detail: str = ""
+    nickname: str = ""
+    device: str = ""
+    status: str = "new"
+    at: str = ""
+    step: int | None = None
+    became: str = ""
+    room_id: int | None = None
+    id: int | None = None
+
+    def check(self) -> Contribution:
+        """``self`` when it can be stored; else a :class:`ModelError` a participant can
+        read (e.g. "Your text is too long (312 characters; at most 280).")."""
+        if self.kind not in CONTRIBUTION_KINDS:
+            raise ModelError("Choose what you are sending: an answer, a positive exception or "
+                             "a practice.")
+        self.text = _person_text(self.text, "Your text", MAX_CONTRIBUTION, required=True)
+        label = "How they do it" if self.kind == "practice" else "The detail"
+        self.detail = _person_text(self.detail, label, MAX_DETAIL)
+        self.nickname = _person_text(self.nickname, "Your nickname", MAX_NICKNAME).strip()
+        if not isinstance(self.device, str) or not 1 <= len(self.device) <= 128:
+            raise ModelError("This phone could not be recognised: reload the page.")
+        if self.status not in CONTRIBUTION_STATUSES:
+            raise ModelError("Choose show, hide or take.")
+        return self
+
+
+@dataclass
+class Poll:
+    """A vote put to the room: the question, the choices and how many chose each
+    (``counts``, in the order of ``choices``). Kept with the inquiry (the evidence of what
+    the group chose); the ballots behind the counts are not exported."""
+
+    question: str
+    choices: list[str] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)
+    opened_at: str = ""
+    closed_at: str = ""
+    results_shown: bool = False
+    step: int | None = None
+    id: int | None = None
+
+    @property
+    def results(self) -> list[tuple[str, int]]:
+        """``(choice, votes)`` in the order of the choices."""
+        counts = list(self.counts) + [0] * (len(self.choices) - len(self.counts))
+        return list(zip(self.choices, counts, strict=False))
+
+    @property
+    def total(self) -> int:
+        """How many voted."""
+        return sum(self.counts)
+
+
+@dataclass
 class Unit:
     """One row of data: a pseudonymous id, the outcome and the circumstances.
 
@@ -371,6 +587,10 @@ class Inquiry:
     reflections: list[Reflection] = field(default_factory=list)
     analysis_runs: list[AnalysisRun] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)
+    #: Notes on the steps (answers taken from the room, …).
+    notes: list[StepNote] = field(default_factory=list)
+    #: The votes put to the room, with their results.
+    polls: list[Poll] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict of the whole inquiry (JSON-ready)."""
@@ -390,6 +610,8 @@ class Inquiry:
             "reflections": Reflection,
             "analysis_runs": AnalysisRun,
             "history": HistoryEntry,
+            "notes": StepNote,
+            "polls": Poll,
         }
         kwargs: dict[str, Any] = {}
         for f in fields(cls):

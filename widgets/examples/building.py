@@ -16,8 +16,10 @@ from widgets.model import (
     HistoryEntry,
     Inquiry,
     Person,
+    Poll,
     Practice,
     PracticeCheck,
+    StepNote,
     Unit,
 )
 
@@ -138,6 +140,17 @@ def draw_checks(units: list[Unit], practices: list[Practice], chance: Callable[[
                 value = "yes" if draw_yes < chance(u, p.id) else "no"
             out.append(PracticeCheck(u.unit_id, p.id, value))
     return out
+
+
+def room_parts(log: Log, by: str, answer: str, question: str,
+               choices: list[str], counts: list[int]) -> dict:
+    """What the group said from their phones: an answer taken as a note on step 2, and the
+    vote on which practice to spread first (step 3), with their history lines."""
+    at = log.add(by, "notes", "noted an answer from the room", minutes=2)
+    opened = log.add(by, "room", f"put a vote to the room: {question!r}", minutes=1)
+    closed = log.add(by, "room", "showed the vote's results", minutes=4)
+    return {"notes": [StepNote(2, answer, by, at, "room", 1)],
+            "polls": [Poll(question, choices, counts, opened, closed, True, 3, 1)]}
 
 
 def finish(name: str, title: str, log: Log, **parts) -> Inquiry:

@@ -15,6 +15,7 @@ from widgets.examples.building import (
     expected_run,
     finish,
     log_practices,
+    room_parts,
     start,
 )
 from widgets.model import (
@@ -211,6 +212,9 @@ def build() -> Inquiry:
                  "note": note},
                 when=datetime.fromisoformat(day) + timedelta(hours=11))
 
+    room = room_parts(log, "Thu", "My neighbour's girl eats four small meals a day, not two.",
+                      "Which practice should we spread first?",
+                      [p.what for p in practices[:3]], [9, 5, 4])
     reflections = [
         Reflection(1, "about_me", "Mothers and grandmothers decided what to measure with the "
                                   "health volunteer, not for them."),
@@ -231,7 +235,7 @@ def build() -> Inquiry:
                 when=datetime(2025, 3, 20, 9, 0) if r is reflections[0] else None, minutes=2)
 
     return finish(
-        NAME, TITLE, log, issue=issue, group=group, measure=measure,
+        NAME, TITLE, log, **room, issue=issue, group=group, measure=measure,
         context_columns=columns, units=units, exceptions=exceptions, practices=practices,
         practice_checks=checks, actions=actions, progress=progress, reflections=reflections,
         analysis_runs=[run])

@@ -17,6 +17,7 @@ from widgets.examples.building import (
     first_friday,
     log_practices,
     logistic,
+    room_parts,
     start,
 )
 from widgets.model import (
@@ -252,6 +253,9 @@ def build() -> Inquiry:
                  "people_helped": helped[k], "note": entry.note},
                 when=datetime.fromisoformat(day) + timedelta(hours=21, minutes=15))
 
+    room = room_parts(log, "Marcus", "The family by the shop eat together every night, phones "
+                      "in a basket.", "Which practice should we spread first?",
+                      [p.what for p in practices[:3]], [7, 3, 2])
     reflections = [
         Reflection(1, "about_me", "The parents chose the issue and the words for it; "
                                   "professionals listened first."),
@@ -274,6 +278,7 @@ def build() -> Inquiry:
                 when=datetime(2024, 10, 10, 18, 30) if r is reflections[0] else None, minutes=2)
 
     return finish(
-        NAME, TITLE, log, issue=issue, group=group, measure=measure, context_columns=columns,
-        units=units, exceptions=exceptions, practices=practices, practice_checks=checks,
-        actions=actions, progress=progress, reflections=reflections, analysis_runs=[run])
+        NAME, TITLE, log, **room, issue=issue, group=group, measure=measure,
+        context_columns=columns, units=units, exceptions=exceptions, practices=practices,
+        practice_checks=checks, actions=actions, progress=progress, reflections=reflections,
+        analysis_runs=[run])

@@ -3,14 +3,16 @@
 This is what saves a Binder session: the group downloads it, and uploads it later to carry
 on. The file looks like::
 
-    {"format": "hidden-insights-inquiry", "version": 1, "exported_at": "2026-03-31T14:02:00+00:00",
+    {"format": "hidden-insights-inquiry", "version": 2, "exported_at": "2026-03-31T14:02:00+00:00",
      "inquiry": {... Inquiry.to_dict() ...}}
 
 Each item (a unit, a practice, a history entry…) is on its own line, so the file is easy to
 read and to compare. Numbers that are not finite (NaN, infinity) are written as ``null``.
 Loading checks every part and raises :class:`~widgets.files.FileProblem` with a plain
 message that says where the problem is ("Unit 14: 'outcome' must be a number, not 'abc'.").
-A file from a newer version of the kit is refused with a message that says so.
+A file from a newer version of the kit is refused with a message that says so. Version 2
+added the notes on the steps and the room's votes (``notes``, ``polls``); a version 1 file
+has neither and loads with none.
 :func:`inquiry_from_dict` is the same check for any dict shaped like ``Inquiry.to_dict()``
 (the workbook reader uses it too).
 
@@ -56,15 +58,17 @@ from widgets.model import (
     Issue,
     Measure,
     Person,
+    Poll,
     Practice,
     PracticeCheck,
     ProgressEntry,
     Reflection,
+    StepNote,
     Unit,
 )
 
 FORMAT = "hidden-insights-inquiry"
-VERSION = 1
+VERSION = 2
 
 #: The most of each part a file may hold: what the rest of the kit (the screens, the analysis,
 #: the report, the workbook) can work with. A file beyond them is refused on load, so that a
@@ -82,6 +86,8 @@ LIMITS: dict[str, int] = {
     "reflections": len(STEPS) * len(PRINCIPLES),
     "analysis_runs": 10_000,
     "history": 1_000_000,
+    "notes": 100_000,
+    "polls": 10_000,
 }
 #: Longest text in one field: five times what the store lets a person type in one field
 #: (imported cells and history lines may be longer than that).
@@ -125,6 +131,10 @@ _SPECS: dict[type, dict[str, Any]] = {
                   "by": "text", "id": "int?"},
     HistoryEntry: {"at": "text", "by": "text", "part": "text", "change": "text",
                    "detail": "json", "id": "int?"},
+    StepNote: {"step": STEPS, "text": "text", "by": "text", "at": "text", "source": "text",
+               "id": "int?"},
+    Poll: {"question": "text", "choices": "texts", "counts": "counts", "opened_at": "text",
+           "closed_at": "text", "results_shown": "bool", "step": "step?", "id": "int?"},
 }
 
 #: Fields a file must have for each kind of item (those without a default in the model).
@@ -132,7 +142,8 @@ _REQUIRED: dict[type, tuple[str, ...]] = {
     Person: ("name",), Unit: ("unit_id",), ExceptionDecision: ("unit_id",),
     Practice: ("what",), PracticeCheck: ("unit_id", "practice_id"), Action: ("what",),
     ProgressEntry: ("date",), Reflection: ("step", "principle"), AnalysisRun: ("method",),
-    HistoryEntry: ("at", "by", "part", "change"),
+    HistoryEntry: ("at", "by", "part", "change"), StepNote: ("step", "text"),
+    Poll: ("question",),
 }
 
 #: The lists of an inquiry: key -> (item class, what one item is called in a message).
@@ -147,7 +158,12 @@ PARTS: dict[str, tuple[type, str]] = {
     "reflections": (Reflection, "Reflection"),
     "analysis_runs": (AnalysisRun, "Analysis run"),
     "history": (HistoryEntry, "History entry"),
+    "notes": (StepNote, "Note"),
+    "polls": (Poll, "Vote"),
 }
+
+#: Parts a file of an older version does not have (they load empty).
+_NEWER_PARTS = {"notes": 2, "polls": 2}
 
 _TOP_TEXT = ("title", "slug", "created_at", "updated_at")
 
@@ -458,6 +474,9 @@ def inquiry_from_dict(data: Any, locate: Locate | None = None) -> Inquiry:
         raise FileProblem("Two circumstances have the same name.")
     kwargs["context_columns"] = list(columns)
     for part, (cls, _label) in PARTS.items():
+        if part not in data and part in _NEWER_PARTS:
+            kwargs[part] = []
+            continue
         if part not in data:
             raise FileProblem(f"The inquiry file has no {part.replace('_', ' ')} part.")
         items = data[part]
@@ -575,6 +594,20 @@ def _value(value: Any, kind: Any, where: str) -> Any:
         if len(value) > LIMITS["units"]:
             raise FileProblem(f"{where} is too long a list ({len(value):,} items).")
         return [_text(v, where) for v in value]
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise FileProblem(f"{where} must be true or false, not {quote(value)}.")
+        return value
+    if kind == "step?":
+        if value is None:
+            return None
+        return _value(value, STEPS, where)
+    if kind == "counts":
+        if not isinstance(value, list) or not all(
+                isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_INT
+                for v in value):
+            raise FileProblem(f"{where} must be a list of whole numbers of votes.")
+        return list(value)
     if kind == "json":
         if not isinstance(value, dict):
             raise FileProblem(f"{where} must be a set of named values.")

@@ -1,9 +1,9 @@
 """The workbook: the whole inquiry as an .xlsx that people can open in a spreadsheet program.
 
 One sheet per part of the inquiry (About, Issue, Group, Measure, Units, Exceptions, Practices,
-Practice checks, Actions, Progress, Reflections, Analysis runs, History), each with a header
-row that stays in view, readable column widths, and the kit's field names as column names so
-the workbook can be loaded back. ``from_bytes(to_bytes(x)) == x`` for every inquiry:
+Practice checks, Actions, Progress, Reflections, Analysis runs, History, Notes, Votes), each
+with a header row that stays in view, readable column widths, and the kit's field names as
+column names so the workbook can be loaded back. ``from_bytes(to_bytes(x)) == x`` for every inquiry:
 
 * Text goes through :mod:`widgets.files.spreadsheet_safety`: anything a spreadsheet program
   could run as a formula gets a leading ``'`` (and so does text that already starts with
@@ -38,7 +38,8 @@ from widgets.files.spreadsheet_safety import cell_text, from_cell, neutralise, r
 from widgets.model import Inquiry
 
 FORMAT = "hidden-insights-workbook"
-VERSION = 1
+#: 2 added the "Notes" and "Votes" sheets (a version 1 workbook loads without them).
+VERSION = 2
 
 ABOUT = "About"
 UNITS = "Units"
@@ -75,11 +76,21 @@ TABLE_SHEETS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "History": ("history", (
         ("id", "int?"), ("at", "text"), ("by", "text"), ("part", "text"), ("change", "text"),
         ("detail", "dict"))),
+    "Notes": ("notes", (
+        ("id", "int?"), ("step", "int"), ("text", "text"), ("by", "text"), ("at", "text"),
+        ("source", "text"))),
+    "Votes": ("polls", (
+        ("id", "int?"), ("question", "text"), ("choices", "list"), ("counts", "list"),
+        ("opened_at", "text"), ("closed_at", "text"), ("results_shown", "bool"),
+        ("step", "int?"))),
 }
 
 #: Every sheet, in the order they appear.
 SHEETS = ("About", "Issue", "Group", "Measure", "Units", "Exceptions", "Practices",
-          "Practice checks", "Actions", "Progress", "Reflections", "Analysis runs", "History")
+          "Practice checks", "Actions", "Progress", "Reflections", "Analysis runs", "History",
+          "Notes", "Votes")
+#: Sheets a workbook of an older version does not have (their parts load empty).
+_NEWER_SHEETS = ("Notes", "Votes")
 
 UNIT_COLUMNS = ("unit_id", "outcome", "population")
 _ABOUT_TEXT = ("title", "slug", "created_at", "updated_at")
@@ -210,6 +221,8 @@ def _cell(value: Any, kind: str) -> Any:
         return value
     if kind in ("list", "dict"):
         return _json_text(value)
+    if kind == "bool":
+        return bool(value)
     return _scalar(value)
 
 
@@ -378,6 +391,14 @@ def _read(value: Any, kind: str, where: Place) -> Any:
         return None if value is None else from_cell(cell_text(value))
     if kind in ("float?", "int?", "int"):
         return _read_number(value, kind, where)
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if value is None or str(value).strip().casefold() in ("", "false", "no", "0"):
+            return False
+        if str(value).strip().casefold() in ("true", "yes", "1"):
+            return True
+        raise FileProblem(f"{_place(where)}: {quote(value)} is not TRUE or FALSE.")
     if kind in ("list", "dict"):
         if value is None or (isinstance(value, str) and not value.strip()):
             return [] if kind == "list" else {}
@@ -442,7 +463,7 @@ def _read_book(book) -> Inquiry:
             f"this kit reads version {VERSION}). Update the kit to open it."
         )
     for title in SHEETS:
-        if title not in titles:
+        if title not in titles and title not in _NEWER_SHEETS:
             raise FileProblem(f"The workbook has no '{title}' sheet; it cannot be loaded.")
 
     data: dict[str, Any] = {key: about.get(key, "") for key in _ABOUT_TEXT}
@@ -454,6 +475,8 @@ def _read_book(book) -> Inquiry:
     data["units"], data["context_columns"] = _read_units(units_sheet)
     rows["units"] = (units_sheet, [n for n, _ in units_sheet.rows])
     for title, (key, columns) in TABLE_SHEETS.items():
+        if title not in titles:  # a sheet a version 1 workbook does not have
+            continue
         sheet = _Sheet(book, title, long_text)
         positions = sheet.columns(tuple(c for c, _ in columns))
         items = []

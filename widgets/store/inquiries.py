@@ -27,7 +27,7 @@ from widgets.model import (
     ProgressEntry,
     Reflection,
 )
-from widgets.store import postgres, teams
+from widgets.store import postgres, rooms, teams
 from widgets.store import schema as s
 from widgets.store.rows import CHILD_TABLES, NotFound, insert_numbered, unique_slug
 from widgets.store.step3 import action_values, practice_values, progress_values
@@ -248,6 +248,7 @@ class Inquiries(Transactions):
                 HistoryEntry(h.at, h.by, h.part, h.change, json.loads(h.detail), h.number)
                 for h in rows(s.history, s.history.c.number)
             ]
+            inquiry.notes, inquiry.polls = rooms.read_parts(conn, iid)
         return inquiry
 
     def history(self, slug: str) -> list[HistoryEntry]:
@@ -337,4 +338,5 @@ class Inquiries(Transactions):
                                                        "loaded the inquiry from a file")]
             insert_numbered(conn, s.history, iid, history, lambda h: dict(
                 at=h.at, by=h.by, part=h.part, change=h.change, detail=dumps(h.detail)))
+            rooms.save_parts(conn, iid, inquiry.notes, inquiry.polls)
         return slug

@@ -33,9 +33,22 @@ def _v1_to_v2(conn: Connection) -> None:
     teams.enable_row_security(conn)
 
 
+def _v2_to_v3(conn: Connection) -> None:
+    """Notes on the steps and the room (rooms, contributions, polls, ballots), with the same
+    row-level security as every other part of an inquiry."""
+    s.metadata.create_all(conn, tables=list(s.V3_TABLES))
+    teams.enable_row_security(conn)
+    if conn.dialect.name == "postgresql" and conn.execute(
+            text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": teams.USERS_ROLE}).first():
+        # A shared server's users may already work here: give them the new tables too.
+        names = ", ".join(t.name for t in s.V3_TABLES)
+        conn.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {names} "
+                          f"TO {teams.USERS_ROLE}"))
+
+
 #: MIGRATIONS[n] takes a database at version n to version n + 1 (0, an empty database, is
 #: created at the current version directly).
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def schema_version(conn: Connection) -> int:

@@ -23,7 +23,7 @@ class NotFound(PersonError, LookupError):
 
 
 CHILD_TABLES = (s.people, s.unit_tables, s.exceptions, s.practices, s.practice_checks, s.actions,
-                 s.progress, s.reflections, s.analysis_runs, s.history)
+                 s.progress, s.reflections, s.analysis_runs, s.history, *s.V3_TABLES)
 
 
 def unique_slug(conn: Connection, wanted: str) -> str:

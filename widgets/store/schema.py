@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -21,7 +22,7 @@ from sqlalchemy import (
 )
 
 #: Bump this and add a step to ``migrations.MIGRATIONS`` whenever the tables change.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -167,3 +168,82 @@ history = _child(
     Column("change", Text, nullable=False),
     Column("detail", Text, nullable=False, default="{}"),
 )
+
+# ---------------------------------------------------------------------- v3: notes and the room
+
+#: Notes on a step (answers taken from the room …), see ``model.StepNote``.
+step_notes = _child(
+    "step_notes",
+    Column("step", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("by", Text, nullable=False, default=""),
+    Column("at", Text, nullable=False),
+    Column("source", Text, nullable=False, default=""),
+)
+
+#: Each opening of an inquiry's room (a new code each time); at most one of an inquiry's
+#: rooms is open (``closed_at`` ''), and its row holds the prompt: what participants may do.
+rooms = _child(
+    "rooms",
+    Column("code", Text, nullable=False),
+    Column("opened_at", Text, nullable=False),
+    Column("opened_by", Text, nullable=False, default=""),
+    Column("closed_at", Text, nullable=False, default=""),
+    Column("closed_by", Text, nullable=False, default=""),
+    Column("prompt", Text, nullable=False, default="none"),
+    Column("question", Text, nullable=False, default=""),
+    Column("step", Integer, nullable=True),
+    Column("poll", Integer, nullable=True),
+    Column("ends_at", Text, nullable=False, default=""),
+    # When anything about the room changed (the change token for live pages).
+    Column("changed_at", Text, nullable=False),
+)
+# Codes are unique over every room ever opened, so an old code can never open a new room.
+Index("rooms_code", rooms.c.code, unique=True)
+
+#: What participants sent; only the facilitator moves it into the inquiry.
+contributions = _child(
+    "contributions",
+    Column("room", Integer, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+    Column("nickname", Text, nullable=False, default=""),
+    # A hash of the phone's random cookie: the only thing kept about a participant.
+    Column("device", Text, nullable=False),
+    Column("status", Text, nullable=False, default="new"),
+    Column("at", Text, nullable=False),
+    Column("step", Integer, nullable=True),
+    Column("became", Text, nullable=False, default=""),
+    Column("decided_by", Text, nullable=False, default=""),
+    Column("changed_at", Text, nullable=False),
+)
+
+#: Votes put to the room; ``counts`` (JSON list, in the order of ``choices``) is kept in the
+#: same transaction as each ballot, so the results survive without the ballots (files).
+polls = _child(
+    "polls",
+    Column("question", Text, nullable=False),
+    Column("choices", Text, nullable=False, default="[]"),
+    Column("counts", Text, nullable=False, default="[]"),
+    Column("opened_at", Text, nullable=False),
+    Column("closed_at", Text, nullable=False, default=""),
+    Column("results_shown", Integer, nullable=False, default=0),
+    Column("step", Integer, nullable=True),
+    Column("changed_at", Text, nullable=False),
+)
+
+#: One ballot per device per poll (a second vote from the same phone replaces the first).
+ballots = Table(
+    "ballots",
+    metadata,
+    Column("inquiry_id", Integer, ForeignKey("inquiries.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("poll", Integer, primary_key=True, autoincrement=False),
+    Column("device", Text, primary_key=True),
+    Column("choice", Integer, nullable=False),
+    Column("at", Text, nullable=False),
+)
+
+#: The tables schema version 3 added, in an order they can be created in.
+V3_TABLES = (step_notes, rooms, contributions, polls, ballots)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from widgets.store.inquiries import Inquiries
 from widgets.store.reflections import Reflections
+from widgets.store.rooms import RoomStore
 from widgets.store.step1 import IssueAndGroup
 from widgets.store.step2 import PositiveExceptions
 from widgets.store.step3 import PracticesAndActions
@@ -34,7 +35,7 @@ __all__ = ["Store", "open_store"]
 
 
 class Store(Inquiries, IssueAndGroup, Units, PositiveExceptions, PracticesAndActions,
-            Reflections):
+            Reflections, RoomStore):
     """All reads and writes of inquiries. Thread- and process-safe; one transaction per call.
 
     Every write takes ``by`` (who made the change) and appends a history entry in the same
