@@ -162,8 +162,8 @@ class RoomStore:
     def open_room(self, slug: str, *, by: str = "facilitator") -> Room:
         """Open the inquiry's room with a new join code; any room of the inquiry still open is
         closed in the same transaction, so its code stops working at once."""
-        stamp = _now()
         with self._write(slug, "room", "opened the room", by) as (conn, iid):
+            stamp = _now()
             conn.execute(update(s.rooms).where(s.rooms.c.inquiry_id == iid,
                                                s.rooms.c.closed_at == "")
                          .values(closed_at=stamp, closed_by=_who(by), changed_at=stamp))
@@ -191,9 +191,9 @@ class RoomStore:
     def close_room(self, slug: str, *, by: str = "facilitator") -> bool:
         """Close the inquiry's room (its code stops working at once); False when none was
         open. The open vote, if any, closes too."""
-        stamp = _now()
         try:
             with self._write(slug, "room", "closed the room", by) as (conn, iid):
+                stamp = _now()
                 done = conn.execute(update(s.rooms).where(
                     s.rooms.c.inquiry_id == iid, s.rooms.c.closed_at == "").values(
                     closed_at=stamp, closed_by=_who(by), changed_at=stamp)).rowcount
@@ -304,9 +304,9 @@ class RoomStore:
         item = Contribution(kind=kind if isinstance(kind, str) else "", text=text,
                             detail=detail or "", nickname=nickname or "",
                             device=device).check()
-        stamp = _now()
         with self.engine.begin() as conn:
             iid, room = self._locked_room(conn, code)
+            stamp = _now()  # taken under the lock: a close is either before or after it
             if room.prompt != item.kind:
                 raise ModelError(NOT_NOW[item.kind])
             number = _next(conn, s.contributions, iid)
@@ -328,9 +328,9 @@ class RoomStore:
             choice = int(choice)
         if isinstance(choice, bool) or not isinstance(choice, int):
             raise ModelError("Choose one of the answers.")
-        stamp = _now()
         with self.engine.begin() as conn:
             iid, room = self._locked_room(conn, code)
+            stamp = _now()
             poll = _poll_row(conn, iid, room.poll)
             if room.prompt != "vote" or poll is None or poll.closed_at:
                 raise ModelError(NOT_NOW["vote"])
