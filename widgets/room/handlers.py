@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-import logging
 import secrets
 import threading
 from collections.abc import Callable
@@ -44,8 +43,6 @@ try:  # jupyter_server >= 2.13 warns about handlers that do not say they are pub
 except ImportError:  # pragma: no cover - older jupyter_server, or tornado alone
     def allow_unauthenticated(method):
         return method
-
-log = logging.getLogger("widgets.room")
 
 #: The phone's random cookie (the store keeps only its hash).
 DEVICE_COOKIE = "hi_room_device"
@@ -67,7 +64,8 @@ class RoomApp:
         self._store_factory = store_factory
         self._store = None
         self._store_lock = threading.Lock()
-        self._group_cache: dict[str, tuple[str, dict[str, Any]]] = {}
+        self._group_cache: dict[str, tuple[int, dict[str, Any]]] = {}
+        self._group_locks: dict[str, threading.Lock] = {}
 
     def store(self):
         """The store the server process opens: the same as a kernel's (runs in the pool)."""
@@ -94,15 +92,20 @@ class RoomApp:
             self.executor, functools.partial(fn, *args))
 
     def group_view(self, slug: str) -> dict[str, Any]:
-        """What the group's page shows (blocking; cached until the inquiry changes)."""
+        """What the group's page shows (blocking). Built from the report's context, which
+        takes seconds (it draws the figures), so it is cached until the group's work
+        changes, and built by one thread at a time while the other requests wait for it."""
         store = self.store()
-        stamp = store.updated_at(slug)
-        cached = self._group_cache.get(slug)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        view = group_view(store.get(slug))
-        self._group_cache[slug] = (stamp, view)
-        return view
+        with self._store_lock:
+            lock = self._group_locks.setdefault(slug, threading.Lock())
+        with lock:
+            version = store.group_version(slug)
+            cached = self._group_cache.get(slug)
+            if cached is not None and cached[0] == version:
+                return cached[1]
+            view = group_view(store.get(slug))
+            self._group_cache[slug] = (version, view)
+            return view
 
 
 def group_view(inquiry) -> dict[str, Any]:

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from widgets.model import MAX_CONTRIBUTION, MAX_DETAIL, MAX_NICKNAME, Poll, Room
-from widgets.room import codes
 
 #: The Content-Security-Policy of every participant response: only this server's own CSS,
 #: script and form targets; no frames, no plugins, no inline script or style.
@@ -259,11 +258,6 @@ def group_page(*, base: str, code: str, title: str, view: dict[str, Any]) -> str
     parts.append(f"<p><a class=\"button secondary\" href=\"{esc(base)}room/{esc(code)}\">"
                  "Back to the room</a></p>\n")
     return page(f"{title}: the group's page", "".join(parts), base=base)
-
-
-def display_code(code: str) -> str:
-    """The code as the facilitator shows it (two groups of four)."""
-    return codes.display(code)
 
 
 #: The page's CSS: large touch targets (at least 48 px), readable at 390 px, no web fonts.

@@ -549,6 +549,15 @@ class RoomStore:
             cache[slug] = (version, token)
         return token
 
+    def group_version(self, slug: str) -> int:
+        """A number that changes when the group's work changes, and not when only the room
+        does (prompts, votes, notes): the group's page is rebuilt only then."""
+        h = s.history
+        with self._read() as conn:
+            iid = self._room_iid(conn, slug)
+            return conn.execute(select(func.max(h.c.number)).where(
+                h.c.inquiry_id == iid, h.c.part.not_in(("room", "notes")))).scalar() or 0
+
     def _data_version(self) -> int | None:
         """SQLite's ``PRAGMA data_version`` on a connection kept for it alone (it changes
         when any other connection commits); None on other databases."""
