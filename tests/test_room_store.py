@@ -522,3 +522,34 @@ def test_another_teams_room_cannot_be_seen_or_used(hub):
     with bob.engine.connect() as conn:
         for table in s.V3_TABLES:
             assert conn.execute(select(func.count()).select_from(table)).scalar() == 0
+
+
+def test_the_group_version_moves_with_the_groups_work_not_with_the_room(store, slug, room):
+    before = store.group_version(slug)
+    store.set_prompt(slug, "answer", "Q?", step=1)
+    c = store.add_contribution(room.code, "answer", "hi", "dev")
+    store.take_contribution(slug, c.id)  # a note: not on the group's page
+    store.close_room(slug)
+    assert store.group_version(slug) == before
+    store.add_practice(slug, Practice("Walking"))
+    assert store.group_version(slug) > before
+
+
+def test_a_shared_server_migrated_from_version_2_lets_its_users_into_the_room(hub):
+    """The migration grants the new tables to the hub users' role, as `hub init` would."""
+    admin = Store(hub.admin_url)
+    try:
+        with admin.engine.begin() as conn:  # back to the version 2 layout
+            for table in reversed(s.V3_TABLES):
+                conn.execute(text(f"DROP TABLE {table.name}"))
+            conn.execute(text("UPDATE schema_info SET value = '2'"))
+    finally:
+        admin.close()
+    Store(hub.admin_url).close()  # the admin's next start migrates
+    ann = hub.store(hub.ann, team=hub.a)
+    slug = ann.create_inquiry("After the upgrade", by="Ann")
+    code = ann.open_room(slug, by="Ann").code
+    ann.set_prompt(slug, "answer", "Q?", by="Ann")
+    assert ann.add_contribution(code, "answer", "works", "dev").id == 1
+    bob = hub.store(hub.bob, team=hub.b)
+    assert bob.room_by_code(code) is None
