@@ -497,13 +497,12 @@ def test_extra_modules_are_imported(capsys, data_dir, monkeypatch):
     assert run(capsys, "hello")[:2] == (0, "hello\n")
 
 
-def test_a_command_module_with_add_parser_and_run_is_registered(capsys, data_dir, monkeypatch):
-    """The second form of a command module (``widgets.room.cli``'s): ``add_parser`` adds
-    the command's parser, with sub-commands of its own, and ``run`` runs it."""
+def test_a_command_with_sub_commands_of_its_own(capsys, data_dir, monkeypatch):
+    """A command with sub-commands (as ``room open|close|list``): its argument function adds
+    them, and they take ``--by`` and ``--debug`` after their own name too."""
     module = types.ModuleType("hi_test_family")
 
-    def add_parser(subparsers):
-        parser = subparsers.add_parser("family", help="a family of commands")
+    def add_arguments(parser):
         actions = parser.add_subparsers(dest="action", required=True)
         actions.add_parser("greet").add_argument("slug")
 
@@ -515,9 +514,10 @@ def test_a_command_module_with_add_parser_and_run_is_registered(capsys, data_dir
             store.close()
         return 0
 
-    module.add_parser, module.run = add_parser, run_family
     monkeypatch.setitem(sys.modules, "hi_test_family", module)
+    monkeypatch.setattr(cli, "SUBCOMMANDS", dict(cli.SUBCOMMANDS))
     monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, "hi_test_family"))
+    cli.subcommand("family", "a family of commands", add_arguments)(run_family)
     assert run(capsys, "new", "Family title")[0] == 0
     assert run(capsys, "family", "greet", "family-title", "--by", "Ann")[:2] == (
         0, "greet Family title by Ann\n")

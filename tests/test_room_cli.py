@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
@@ -89,8 +88,8 @@ def test_list_shows_what_came_in_and_json_has_one_object_a_line(capsys, db):
     assert lines[-1].endswith("practice [new]: Walking — how: together")
 
 
-def test_add_parser_works_on_any_subparsers():
-    parser = argparse.ArgumentParser()
-    room_cli.add_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["room", "list", "x", "--json"])
+def test_room_is_a_command_of_the_kit():
+    from widgets.cli import build_parser
+
+    args = build_parser().parse_args(["room", "list", "x", "--json"])
     assert args._run is room_cli.run and args.json and args.slug == "x"

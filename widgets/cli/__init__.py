@@ -11,9 +11,7 @@ errors. The commands themselves live in command modules, one per family:
   ``widgets.room.cli`` — ``room``.
 
 Adding a family is one module plus one line in :data:`COMMAND_MODULES`. A command module
-takes one of two forms:
-
-1. It registers each command with :func:`subcommand` when it is imported::
+registers each command with :func:`subcommand` when it is imported::
 
        from widgets.cli import CliError, open_cli_store, subcommand
 
@@ -25,12 +23,9 @@ takes one of two forms:
            ...
            return 0
 
-2. Or it has ``add_parser(subparsers)``, which adds its command's parser (with any
-   sub-commands of its own) to the ``subparsers`` of ``hidden-insights``, and
-   ``run(args) -> int``, which runs it.
-
-Either way the command gets ``--debug`` and ``--by NAME`` (``args.by``, for the history) and
-the errors below. Shared helpers (reading and writing a file a person names, a passphrase
+A command may have sub-commands of its own (``room open|close|list``): its argument
+function adds them. The command and its sub-commands get ``--debug`` and ``--by NAME``
+(``args.by``, for the history) and the errors below. Shared helpers (reading and writing a file a person names, a passphrase
 file, :func:`printable` text, the column options) are in ``widgets.cli.common`` and exported
 here.
 
@@ -141,7 +136,7 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
             parser.add_argument(*flags, **settings)
         except argparse.ArgumentError:  # a command module's parser defines it already
             pass
-    # A command module's own sub-commands ("room open …") take them after their name too.
+    # A command's own sub-commands ("room open …") take them after their name too.
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for sub in set(action.choices.values()):
@@ -149,8 +144,8 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every registered subcommand and every command module's."""
-    modules = _command_modules()
+    """The argument parser with every command of every command module."""
+    _command_modules()
     common = Parser(add_help=False)
     _common_options(common)
     parser = Parser(prog=PROG, parents=[common],
@@ -162,15 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = subparsers.add_parser(sub.name, help=sub.help, description=sub.help,
                                   parents=[common])
         sub.add_arguments(p)
+        _common_options(p)
         p.set_defaults(_run=sub.run)
-    for module in modules:
-        if callable(getattr(module, "add_parser", None)) and callable(
-                getattr(module, "run", None)):
-            before = set(subparsers.choices)
-            module.add_parser(subparsers)
-            for name in subparsers.choices.keys() - before:
-                _common_options(subparsers.choices[name])
-                subparsers.choices[name].set_defaults(_run=module.run)
     return parser
 
 

@@ -9,13 +9,15 @@
 one line with control characters and bidirectional overrides made visible (``?``), so a
 hostile contribution cannot rewrite the terminal. Device ids are never printed.
 
-:func:`add_parser` adds the subcommand to an argparse ``subparsers``; :func:`run` runs it.
+Registered with :func:`widgets.cli.subcommand` when :mod:`widgets.cli` imports it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+
+from widgets.cli import subcommand
 
 HELP = "open or close an inquiry's room (phones join it), or list what came in"
 
@@ -40,14 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             p.add_argument("--json", action="store_true", help="one JSON object a line")
 
 
-def add_parser(subparsers) -> argparse.ArgumentParser:
-    """Add ``room`` to an argparse ``subparsers``; it runs :func:`run`."""
-    parser = subparsers.add_parser("room", help=HELP, description=HELP)
-    add_arguments(parser)
-    parser.set_defaults(_run=run)
-    return parser
-
-
+@subcommand("room", HELP, add_arguments)
 def run(args: argparse.Namespace) -> int:
     """Run ``room open|close|list``; returns the exit status."""
     from widgets.cli import open_cli_store, printable
