@@ -1,8 +1,8 @@
-"""A real ``jupyter server`` with the room's extension, for the room's HTTP tests.
+"""The app's own server in room mode (``widgets.app.server_command`` with a token, as
+``make app ROOM=1`` runs it, on 127.0.0.1), for the room's HTTP tests.
 
-Started as a subprocess on 127.0.0.1 with a token required, the kit's worktree first on the
-path, its own data folder and its own Jupyter folders; only the room's extension and Voila's
-are enabled (the other extensions of the environment only slow the start).
+Started as a subprocess with the kit first on the path, its own data folder and its own
+Jupyter folders, over a folder with an empty start page.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +21,6 @@ REPO = Path(__file__).resolve().parents[1]
 TOKEN = "room-test-token-3f9c"
 #: Generous: the machine is shared, and a Jupyter server takes a few seconds to start.
 START_TIMEOUT = 120.0
-
-EXTENSIONS = ("{'widgets.room': True, 'voila.server_extension': True, 'jupyterlab': False, "
-              "'notebook': False, 'jupyter_lsp': False, 'jupyter_server_terminals': False, "
-              "'notebook_shim': False, 'nbclassic': False}")
-
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -64,20 +58,20 @@ def start(folder: Path) -> Server:
     root.mkdir(exist_ok=True)
     (root / "start.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, '
                                       '"nbformat_minor": 5}')
+    from widgets.app import server_command, server_env
+
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO), "HIDDEN_INSIGHTS_DATA": str(data),
+    env = {**os.environ, "PYTHONPATH": str(REPO), "HIDDEN_INSIGHTS_BINDER": "0",
            "JUPYTER_CONFIG_DIR": str(folder / "config"),
            "JUPYTER_RUNTIME_DIR": str(folder / "runtime"),
            "JUPYTER_DATA_DIR": str(folder / "jdata")}
     env.pop("HIDDEN_INSIGHTS_DATABASE_URL", None)
+    env.pop("JUPYTER_TOKEN", None)
+    env.update(server_env(TOKEN))
+    env["HIDDEN_INSIGHTS_DATA"] = str(data)
     log = folder / "server.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
-         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-         "--ServerApp.port_retries=0", f"--ServerApp.root_dir={root}",
-         f"--ServerApp.jpserver_extensions={EXTENSIONS}",
-         f"--IdentityProvider.token={TOKEN}"],
-        env=env, cwd=folder, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen(server_command(port=port, root=root, token=True), env=env,
+                               cwd=folder, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     server = Server(process, port, data, log)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:

@@ -93,7 +93,7 @@ def test_build_adds_the_widget_and_guards_failures(store, slug):
     assert page.errors.text == APOLOGY and page.body.children == (label,)
 
 
-def test_guard_saves_and_reports(store, slug):
+def test_the_session_guard_saves_and_reports(store, slug):
     page = StepPage(1, slug=slug, store=store)
     msg = Message()
     page.who_field.value = "Sam"
@@ -101,7 +101,7 @@ def test_guard_saves_and_reports(store, slug):
     def save(text):
         store.set_issue(slug, Issue(statement=text), by=page.who)
 
-    page.guard(save, message=msg)("Families break up")
+    page.session.guard(save, message=msg)("Families break up")
     assert store.get(slug).issue.statement == "Families break up"
     assert store.history(slug)[-1].by == "Sam"
     assert page.status.state == "saved" and msg.text == ""
@@ -109,14 +109,14 @@ def test_guard_saves_and_reports(store, slug):
     def refuse():
         raise ModelError("The issue is too long.")
 
-    page.guard(refuse, message=msg)()
+    page.session.guard(refuse, message=msg)()
     assert msg.text == "The issue is too long."
     assert page.status.state == "failed" and page.status.text == "Not saved: The issue is too long."
 
-    page.guard(lambda: {}["x"], message=msg)()
+    page.session.guard(lambda: {}["x"], message=msg)()
     assert page.errors.text == APOLOGY and page.status.text == "Not saved: something went wrong"
 
-    page.guard(lambda: None, saves=False)()
+    page.session.guard(lambda: None, saves=False)()
     assert page.status.state == "failed"  # read-only callbacks leave the status alone
 
 

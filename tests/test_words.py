@@ -190,13 +190,12 @@ def test_child_nutrition_never_says_childs(store, monkeypatch, unit_name):
     """The report, its plots' captions and step 3 of the Child nutrition example, with the
     unit called as a group might call it."""
     from widgets import examples, report
-    from widgets.ui import context, step3
+    from widgets.ui import background, context, step3
     from widgets.ui.page import StepPage
-    from widgets.ui.step3 import shared
 
     monkeypatch.delenv("QUERY_STRING", raising=False)
     monkeypatch.setenv(context.BINDER_OVERRIDE, "0")
-    monkeypatch.setattr(shared, "BACKGROUND", False)
+    monkeypatch.setattr(background, "BACKGROUND", False)
     inquiry = examples.build("child-nutrition")
     inquiry.measure.unit_name = unit_name
     slug = store.save_inquiry(inquiry)

@@ -25,9 +25,9 @@ registers each command with :func:`subcommand` when it is imported::
 
 A command may have sub-commands of its own (``room open|close|list``): its argument
 function adds them. The command and its sub-commands get ``--debug`` and ``--by NAME``
-(``args.by``, for the history) and the errors below. Shared helpers (reading and writing a file a person names, a passphrase
-file, :func:`printable` text, the column options) are in ``widgets.cli.common`` and exported
-here.
+(``args.by``, for the history) and the errors below. Shared helpers (reading and writing
+a file a person names, a passphrase file, :func:`printable` text, the column options) are
+in ``widgets.cli.common`` and exported here.
 
 A person's mistake (a wrong slug, a missing or unreadable file, a bad option) ends with exit
 status 2 and one line on stderr (``hidden-insights: error: ...``), never a traceback.

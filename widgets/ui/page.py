@@ -78,8 +78,7 @@ class StepPage:
         if self.slug is not None:
             header = ipw.HBox([heading, self.session.status])
             header.add_class("hi-page-header")
-            # TODO(ui-views): drop getattr when every step is a View.
-            opened = getattr(view_class(step), "guidance_open", True)
+            opened = view_class(step).guidance_open
             # The questions name the inquiry's unit ("Could any pupil do this?"); the view
             # built next uses the same reading of the inquiry.
             ok_read, inquiry = run_safely(self.session.inquiry, errors=errors)
@@ -139,13 +138,6 @@ class StepPage:
         """The "Who is recording" box."""
         return self.session.who_field
 
-    def __getattr__(self, name: str) -> Any:
-        # TODO(ui-views): while step modules still take the page, it stands in for the
-        # session (guard, wire, later, inquiry, on, changed…). Remove with the last one.
-        if name.startswith("_") or name == "session":
-            raise AttributeError(name)
-        return getattr(self.session, name)
-
     # ------------------------------------------------------------------ building
 
     def add(self, *widgets: ipw.Widget) -> StepPage:
@@ -161,8 +153,7 @@ class StepPage:
         traceback. Skipped with no inquiry."""
         if not self.ok:
             return self
-        # TODO(ui-views): pass self.session once every step module takes a session.
-        ok, built = run_safely(factory, self, errors=self.errors)
+        ok, built = run_safely(factory, self.session, errors=self.errors)
         if not ok or built is None:
             return self
         if isinstance(built, View):

@@ -58,6 +58,4 @@ def view_class(key: str | int) -> type[View]:
     if key not in VIEWS:
         raise KeyError(f"Unknown view {key!r}; use one of {list(VIEWS)}.")
     module, name = VIEWS[key].split(":")
-    found = importlib.import_module(module)
-    # TODO(ui-views): until every step is a View, its module's build() stands in.
-    return getattr(found, name, None) or found.build
+    return getattr(importlib.import_module(module), name)
