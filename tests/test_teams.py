@@ -330,3 +330,31 @@ def test_the_hub_gives_each_server_its_role_and_follows_its_groups(hub):
     members = teams.teams(admin.engine)
     assert teams.user_role(user) in members[hub.a] and teams.user_role(user) not in members[hub.b]
     assert teams.spawn_env(hub.admin_url, user) == teams.server_env(hub.admin_url, user)
+
+
+def test_an_edit_on_postgresql_is_a_few_statements_and_still_logged(hub, a_slug):
+    # Each statement is a round trip to a shared server (psycopg adds BEGIN and COMMIT):
+    # the lock is the updated_at stamp, numbers are taken inside their INSERT.
+    from sqlalchemy import event
+
+    from widgets.model import Issue, ProgressEntry
+
+    st = hub.store(hub.ann, team=hub.a)
+    sent: list[str] = []
+    event.listen(st.engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: sent.append(sql))
+    before = len(st.history(a_slug))
+    budget = [
+        (lambda: st.set_issue(a_slug, Issue(statement="Families split up")), 3),
+        (lambda: st.add_progress(a_slug, ProgressEntry("2024-01-01", attendance=3)), 3),
+        (lambda: st.add_person(a_slug, "Sam"), 4),
+        (lambda: st.set_reflection(a_slug, 1, "about_me", "We listened"), 4),
+    ]
+    for edit, most in budget:
+        sent.clear()
+        edit()
+        assert len(sent) <= most, sent
+    history = st.history(a_slug)
+    assert [h.id for h in history] == list(range(1, before + len(budget) + 1))
+    assert [h.part for h in history[-4:]] == ["issue", "progress", "group", "reflections"]
+    assert [p.name for p in st.get(a_slug).group] == ["Dawn", "Sam"]
+    assert st.summary(a_slug).updated_at == history[-1].at
