@@ -6,7 +6,8 @@ Each writer is a process of its own (as each group's Voila kernel would be) with
 inquiry; all start editing at the same moment. On PostgreSQL every group is a team with its
 own database role and row-level security on, as on a hub (``widgets.store.teams``); the same
 run repeats on one SQLite file as the baseline. Prints, per database, p50 and p95 of one edit
-(one transaction with its history entry) and the edits per second of all writers together,
+(one transaction with its history entry), the edits per second of all writers together and
+the SQL statements one edit sends (on PostgreSQL each is a round trip, plus BEGIN and COMMIT),
 twice: with each group editing at a person's pace (``--interval``, default four edits a
 second per group, faster than autosave lets one person go) and flat out (every writer as
 fast as it can: 20 processes on 2 cores, so mostly a measure of waiting for a CPU).
@@ -50,6 +51,16 @@ if os.environ.get("HIDDEN_INSIGHTS_BENCH_SQLITE_NOSYNC") and url.startswith("sql
                  lambda c, _r: c.execute("PRAGMA synchronous=OFF"))
 slug = store.create_inquiry(f"Inquiry of {team or 'a group'} {sys.argv[4]}, pace {interval}")
 principles = list(PRINCIPLES)
+# Statements sent per edit (each one a round trip to a PostgreSQL server, as are BEGIN and
+# COMMIT): what an edit costs when the server is busy, whatever the machine's speed.
+statements = [0]
+
+
+@event.listens_for(store.engine, "before_cursor_execute")
+def _count(*_args):
+    statements[0] += 1
+
+
 print("ready", flush=True)
 sys.stdin.readline()
 times = []
@@ -71,7 +82,7 @@ for i in range(edits):
         store.set_reflection(slug, 1 + i % 3, principles[i % 6], f"note {i}")
     times.append(time.perf_counter() - start)
 store.close()
-print(json.dumps(times), flush=True)
+print(json.dumps({"times": times, "statements": statements[0] / edits}), flush=True)
 """
 
 
@@ -84,10 +95,12 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run_writers(targets: list[tuple[str, str]], edits: int,
-                interval: float = 0.0) -> tuple[list[float], float]:
+                interval: float = 0.0) -> tuple[list[float], float, float]:
     """Start one writer per (url, team), release them together; returns every edit's
-    seconds and the wall time from the start signal to the last writer's end. ``interval``:
-    seconds between one writer's edits (0: flat out)."""
+    seconds, the wall time from the start signal to the last writer's end, and the SQL
+    statements per edit (SQLite's BEGIN IMMEDIATE counted; psycopg's own BEGIN and COMMIT,
+    two more round trips, not). ``interval``: seconds between one
+    writer's edits (0: flat out)."""
     env = dict(os.environ, PYTHONPATH=str(REPO))
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, url, team, str(edits), str(n),
                                str(interval)],
@@ -104,17 +117,20 @@ def run_writers(targets: list[tuple[str, str]], edits: int,
             p.stdin.write("go\n")
             p.stdin.flush()
         times: list[float] = []
+        statements: list[float] = []
         for p in procs:
             out, err = p.communicate(timeout=1800)
             if p.returncode:
                 raise SystemExit(f"a writer failed: {err[-2000:]}")
-            times += json.loads(out.strip().splitlines()[-1])
+            result = json.loads(out.strip().splitlines()[-1])
+            times += result["times"]
+            statements.append(result["statements"])
         wall = time.perf_counter() - start
     finally:
         for p in procs:
             if p.poll() is None:
                 p.kill()
-    return times, wall
+    return times, wall, sum(statements) / len(statements)
 
 
 def postgres_targets(admin_url: str, groups: int) -> list[tuple[str, str]]:
@@ -168,20 +184,21 @@ def main() -> None:
             if args.no_fsync:
                 os.environ["HIDDEN_INSIGHTS_BENCH_SQLITE_NOSYNC"] = "1"
             for pace, interval in paces:
-                times, wall = run_writers(pg, args.edits, interval)
-                rows.append((f"PostgreSQL, a role per team, RLS; {pace}", times, wall))
-                times, wall = run_writers([(url, "")] * args.groups, args.edits, interval)
-                rows.append((f"SQLite, one file, WAL; {pace}", times, wall))
+                rows.append((f"PostgreSQL, a role per team, RLS; {pace}",
+                             *run_writers(pg, args.edits, interval)))
+                rows.append((f"SQLite, one file, WAL; {pace}",
+                             *run_writers([(url, "")] * args.groups, args.edits, interval)))
     finally:
         if server is not None:
             server.stop()
 
     print(f"{args.groups} groups editing at once, {args.edits} edits each "
           f"({os.cpu_count()} CPUs)")
-    print(f"{'database':<50} {'p50 ms':>8} {'p95 ms':>8} {'edits/s':>9}")
-    for name, times, wall in rows:
+    print(f"{'database':<50} {'p50 ms':>8} {'p95 ms':>8} {'edits/s':>9} {'SQL/edit':>9}")
+    for name, times, wall, statements in rows:
         print(f"{name:<50} {percentile(times, 50) * 1000:>8.1f} "
-              f"{percentile(times, 95) * 1000:>8.1f} {len(times) / wall:>9.0f}")
+              f"{percentile(times, 95) * 1000:>8.1f} {len(times) / wall:>9.0f} "
+              f"{statements:>9.2f}")
     for n, (pace, _interval) in enumerate(paces):
         pg_p95 = percentile(rows[2 * n][1], 95) * 1000
         sqlite_p95 = percentile(rows[2 * n + 1][1], 95) * 1000

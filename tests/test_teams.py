@@ -8,6 +8,10 @@ owns the tables and is not a superuser, so row-level security applies to it too 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import psycopg
 import pytest
 from postgres import next_name
@@ -16,6 +20,7 @@ from sqlalchemy import text
 from widgets.cli import main
 from widgets.examples import build
 from widgets.model import ModelError, Person, slugify
+from widgets.paths import REPO_DIR
 from widgets.store import NotFound, Store, teams
 from widgets.store import schema as s
 
@@ -123,6 +128,52 @@ def test_a_person_in_both_teams_sees_both(hub, a_slug):
     assert cat.teams() == sorted([hub.a, hub.b])
     cat.add_person(a_slug, "Cat", by="Cat")  # and may work on either
     assert [p.name for p in hub.store(hub.ann).get(a_slug).group] == ["Dawn", "Cat"]
+
+
+def test_a_person_in_both_teams_chooses_the_team_of_a_new_inquiry(hub):
+    cat = hub.store(hub.cat, team=hub.a)  # the page chose A for new inquiries
+    assert cat.teams() == sorted([hub.a, hub.b])
+    default = cat.create_inquiry("Homework club")
+    chosen = cat.create_inquiry("Lunch queue", team=hub.b)
+    loaded = cat.save_inquiry(build("grub-hub"), team=hub.b)
+    assert chosen == f"{slugify(hub.b)}-lunch-queue"
+    found = {i.slug: i.team for i in cat.list_inquiries()}
+    assert found == {default: hub.a, chosen: hub.b, loaded: hub.b}
+    # the database agrees: B's member sees the two B inquiries, A's member only the A one
+    assert sorted(i.slug for i in hub.store(hub.bob).list_inquiries()) == sorted([chosen, loaded])
+    assert [i.slug for i in hub.store(hub.ann).list_inquiries()] == [default]
+    assert cat.team == hub.a  # choosing for one inquiry does not change the page's default
+
+
+def test_a_team_the_database_does_not_show_is_a_plain_message(hub):
+    bob = hub.store(hub.bob, team=hub.b)
+    assert bob.teams() == [hub.b]
+    for team in (hub.a, "nosuchteam", "Robert'); DROP TABLE inquiries; --"):
+        with pytest.raises(ModelError, match=rf"not in the team .*choose one of your teams "
+                                             rf"\({hub.b}\)"):
+            bob.create_inquiry("Sneaking into A", team=team)
+        with pytest.raises(ModelError, match="not in the team"):
+            bob.save_inquiry(build("grub-hub"), team=team)
+    for empty in ("", "  "):
+        with pytest.raises(ModelError, match="Choose the team"):
+            bob.create_inquiry("No team", team=empty)
+    admin = hub.admin()
+    with pytest.raises(ModelError, match="not in the team"):  # the owner is in no team
+        admin.create_inquiry("The admin's", team=hub.a)
+    assert hub.store(hub.ann).list_inquiries() == [] and bob.list_inquiries() == []
+    assert admin.list_inquiries() == []
+
+
+def test_the_standalone_kit_has_no_teams_to_choose(tmp_path):
+    st = Store(f"sqlite:///{tmp_path / 'kit.sqlite'}")
+    try:
+        assert st.teams() == []
+        with pytest.raises(ModelError, match="no teams"):
+            st.create_inquiry("A group", team="team_a")
+        slug = st.create_inquiry("A group")
+        assert [(i.slug, i.team) for i in st.list_inquiries()] == [(slug, "")]
+    finally:
+        st.close()
 
 
 def test_removing_a_member_takes_effect_on_their_next_query(hub, a_slug):
@@ -260,3 +311,50 @@ def test_the_cli_finds_the_admin_url_as_the_hub_has_it(hub, capsys, monkeypatch)
     monkeypatch.setenv("HIDDEN_INSIGHTS_ADMIN_URL", hub.admin_url)
     assert main(["hub", "teams"]) == 0
     assert f"{hub.a}: " in capsys.readouterr().out
+
+
+def test_the_hub_gives_each_server_its_role_and_follows_its_groups(hub):
+    # The hub's own environment has the kit without its analysis libraries (deploy guide).
+    code = ("import sys; from widgets.store import teams; "
+            "print(sorted({'numpy', 'pandas'} & set(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "PYTHONPATH": str(REPO_DIR)})
+    assert done.stdout.strip() == "[]", done.stderr[-2000:]
+    user = f"dee{next_name()}"
+    env = teams.spawn_env(hub.admin_url, user, [hub.b, "not_a_team"], secret="s3cret")
+    assert env == teams.server_env(hub.admin_url, user, secret="s3cret")
+    admin = hub.admin()
+    members = teams.teams(admin.engine)
+    assert teams.user_role(user) in members[hub.b] and teams.user_role(user) not in members[hub.a]
+    teams.spawn_env(hub.admin_url, user, [hub.a])  # the Hub's groups changed
+    members = teams.teams(admin.engine)
+    assert teams.user_role(user) in members[hub.a] and teams.user_role(user) not in members[hub.b]
+    assert teams.spawn_env(hub.admin_url, user) == teams.server_env(hub.admin_url, user)
+
+
+def test_an_edit_on_postgresql_is_a_few_statements_and_still_logged(hub, a_slug):
+    # Each statement is a round trip to a shared server (psycopg adds BEGIN and COMMIT):
+    # the lock is the updated_at stamp, numbers are taken inside their INSERT.
+    from sqlalchemy import event
+
+    from widgets.model import Issue, ProgressEntry
+
+    st = hub.store(hub.ann, team=hub.a)
+    sent: list[str] = []
+    event.listen(st.engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: sent.append(sql))
+    before = len(st.history(a_slug))
+    budget = [
+        (lambda: st.set_issue(a_slug, Issue(statement="Families split up")), 3),
+        (lambda: st.add_progress(a_slug, ProgressEntry("2024-01-01", attendance=3)), 3),
+        (lambda: st.add_person(a_slug, "Sam"), 4),
+        (lambda: st.set_reflection(a_slug, 1, "about_me", "We listened"), 4),
+    ]
+    for edit, most in budget:
+        sent.clear()
+        edit()
+        assert len(sent) <= most, sent
+    history = st.history(a_slug)
+    assert [h.id for h in history] == list(range(1, before + len(budget) + 1))
+    assert [h.part for h in history[-4:]] == ["issue", "progress", "group", "reflections"]
+    assert [p.name for p in st.get(a_slug).group] == ["Dawn", "Sam"]
+    assert st.summary(a_slug).updated_at == history[-1].at

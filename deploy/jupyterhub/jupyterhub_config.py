@@ -58,19 +58,11 @@ def _database_env(spawner):
         return
     from widgets.store import teams
 
-    user = spawner.user.name
-    secret = os.environ.get("HIDDEN_INSIGHTS_HUB_SECRET") or None
-    if os.environ.get("HIDDEN_INSIGHTS_SYNC_GROUPS") == "1":
-        from widgets.store import Store
-
-        admin = Store(admin_url)
-        try:
-            teams.sync_member(admin.engine, user, [g.name for g in spawner.user.groups],
-                              secret=secret)
-        finally:
-            admin.close()
-    env = teams.server_env(admin_url, user, secret=secret,
-                           host=os.environ.get("HIDDEN_INSIGHTS_USER_DB_HOST") or None)
+    sync = os.environ.get("HIDDEN_INSIGHTS_SYNC_GROUPS") == "1"
+    env = teams.spawn_env(admin_url, spawner.user.name,
+                          [g.name for g in spawner.user.groups] if sync else None,
+                          secret=os.environ.get("HIDDEN_INSIGHTS_HUB_SECRET") or None,
+                          host=os.environ.get("HIDDEN_INSIGHTS_USER_DB_HOST") or None)
     # A new dict for this spawner: the configured one is shared by every spawner.
     spawner.environment = {**spawner.environment, **env}
 

@@ -55,6 +55,8 @@ class InquirySummary:
     progress: int
     #: The measure's word for one unit ("pupil"), so lists count "60 pupils".
     unit_name: str = ""
+    #: The team (group) it belongs to on a shared server ('' on the standalone kit).
+    team: str = ""
 
     @property
     def changed_since_download(self) -> bool:
@@ -80,7 +82,7 @@ class Inquiries(Transactions):
 
         q = select(
             i.c.slug, i.c.title, i.c.created_at, i.c.updated_at, i.c.downloaded_at,
-            i.c.measure_what, i.c.measure_unit_name,
+            i.c.measure_what, i.c.measure_unit_name, i.c.team,
             count(s.people).label("people"),
             select(func.coalesce(func.max(s.unit_tables.c.row_count), 0))
             .where(s.unit_tables.c.inquiry_id == i.c.id).scalar_subquery().label("units"),
@@ -101,7 +103,7 @@ class Inquiries(Transactions):
                     measure_defined=bool(r.measure_what.strip()),
                     confirmed_exceptions=r.confirmed, candidate_exceptions=r.candidates,
                     practices=r.practices, actions=r.actions, progress=r.progress,
-                    unit_name=r.measure_unit_name or "",
+                    unit_name=r.measure_unit_name or "", team=r.team,
                 )
                 for r in conn.execute(q)
             ]
@@ -112,24 +114,44 @@ class Inquiries(Transactions):
             return item
         raise NotFound(f"There is no inquiry called {slug!r}.")
 
-    def team_slug(self, slug: str) -> str:
-        """The slug a new inquiry wanting ``slug`` starts from: on a shared server it begins
-        with the team's name, so teams never compete for a slug (nor learn of one another's
-        inquiries through a taken slug)."""
+    def team_slug(self, slug: str, team: str | None = None) -> str:
+        """The slug a new inquiry of ``team`` (default: :attr:`team`) wanting ``slug``
+        starts from: on a shared server it begins with the team's name, so teams never
+        compete for a slug (nor learn of one another's inquiries through a taken slug)."""
         slug = model.slugify(slug)
-        if not self.team:
+        team = self.team if team is None else team
+        if not team:
             return slug
-        prefix = model.slugify(self.team) + "-"
+        prefix = model.slugify(team) + "-"
         return slug if slug.startswith(prefix) else model.slugify(prefix + slug)
 
     def teams(self) -> list[str]:
-        """The teams this store's database role may see ([] on the standalone kit)."""
+        """The teams this store's database role may see and add inquiries to, sorted ([] on
+        the standalone kit): what a start page offers someone in several teams."""
         if self.engine.dialect.name != "postgresql":
             return []
-        from sqlalchemy import text
+        with self._read() as conn:
+            return _my_teams(conn)
 
-        with self.engine.connect() as conn:
-            return sorted(r[0] for r in conn.execute(text(teams.MY_TEAMS_SQL)))
+    def _new_inquiry_team(self, conn, team: str | None) -> str:
+        """The team of a new inquiry: ``team`` when the database lets this role use it (a
+        plain ModelError otherwise), else the store's own :attr:`team`."""
+        if team is None:
+            return self.team
+        if not isinstance(team, str) or not team.strip():
+            raise ModelError("Choose the team the new inquiry belongs to.")
+        team = team.strip()
+        if conn.dialect.name != "postgresql":
+            raise ModelError("This kit has no teams (it is not on a shared server): start "
+                             "the inquiry without choosing one.")
+        mine = _my_teams(conn)
+        if team not in mine:
+            if not mine:
+                raise ModelError(f"You are not in the team {team!r}, nor in any other: ask "
+                                 "the server's admin to add you to your group's team.")
+            raise ModelError(f"You are not in the team {team!r}: choose one of your teams "
+                             f"({', '.join(mine)}).")
+        return team
 
     def exists(self, slug: str) -> bool:
         """True when an inquiry with this slug is stored."""
@@ -139,20 +161,25 @@ class Inquiries(Transactions):
             ).first() is not None
 
     def create_inquiry(self, title: str, *, by: str = "facilitator",
-                       slug: str | None = None) -> str:
-        """Start a new, empty inquiry; returns its slug (made unique if needed)."""
+                       slug: str | None = None, team: str | None = None) -> str:
+        """Start a new, empty inquiry; returns its slug (made unique if needed).
+
+        ``team``: on a shared server, one of :meth:`teams` (default: the store's
+        :attr:`team`, chosen when the page opened); any other is a plain ModelError.
+        """
         title = checked_text(title, "The title", required=True, limit=200).strip()
         stamp = now()
-        with self._team_refusal(), self.engine.begin() as conn:
+        with self._team_refusal(team), self.engine.begin() as conn:
+            team = self._new_inquiry_team(conn, team)
             postgres.serialise(conn, "new inquiry")
             wanted = " ".join(title.split()).casefold()
             for (existing,) in conn.execute(select(s.inquiries.c.title)):
                 if " ".join(existing.split()).casefold() == wanted:
                     raise ModelError(f"There is already an inquiry called {existing!r}: open it "
                                      "from the list, or choose another title.")
-            slug = unique_slug(conn, self.team_slug(slug or model.slugify(title)))
+            slug = unique_slug(conn, self.team_slug(slug or model.slugify(title), team))
             inquiry_id = conn.execute(
-                insert(s.inquiries).values(slug=slug, title=title, team=self.team,
+                insert(s.inquiries).values(slug=slug, title=title, team=team,
                                            created_at=stamp,
                                            updated_at=stamp, context_columns="[]")
             ).inserted_primary_key[0]
@@ -277,11 +304,11 @@ class Inquiries(Transactions):
         return value
 
     def save_inquiry(self, inquiry: Inquiry, *, slug: str | None = None,
-                     by: str = "facilitator") -> str:
+                     by: str = "facilitator", team: str | None = None) -> str:
         """Store a whole inquiry (from a file) under a new slug; returns the slug.
 
         Everything is kept as it was saved, history and numbers included, so that exporting
-        it again gives back the same file.
+        it again gives back the same file. ``team``: as for :meth:`create_inquiry`.
         """
         checked_text(inquiry.title, "The title", required=True, limit=200)
         for p in inquiry.group:
@@ -293,13 +320,14 @@ class Inquiries(Transactions):
         for r in inquiry.reflections:
             checked_number(r.step, "The step of a reflection", integer=True)
         stamp = now()
-        with self._team_refusal(), self.engine.begin() as conn:
+        with self._team_refusal(team), self.engine.begin() as conn:
+            team = self._new_inquiry_team(conn, team)
             postgres.serialise(conn, "new inquiry")
             slug = unique_slug(conn, self.team_slug(
-                slug or inquiry.slug or model.slugify(inquiry.title)))
+                slug or inquiry.slug or model.slugify(inquiry.title), team))
             m, i = inquiry.measure, inquiry.issue
             iid = conn.execute(insert(s.inquiries).values(
-                slug=slug, title=inquiry.title, team=self.team,
+                slug=slug, title=inquiry.title, team=team,
                 created_at=inquiry.created_at or stamp,
                 updated_at=inquiry.updated_at or stamp,
                 issue_statement=i.statement, issue_affects=i.affects,
@@ -340,3 +368,10 @@ class Inquiries(Transactions):
                 at=h.at, by=h.by, part=h.part, change=h.change, detail=dumps(h.detail)))
             rooms.save_parts(conn, iid, inquiry.notes, inquiry.polls)
         return slug
+
+
+def _my_teams(conn) -> list[str]:
+    """The teams the connection's role is a member of, sorted (PostgreSQL only)."""
+    from sqlalchemy import text
+
+    return sorted(r[0] for r in conn.execute(text(teams.MY_TEAMS_SQL)))

@@ -1,10 +1,14 @@
 """What the store does differently on PostgreSQL: the engine, and locks for the few writes
 that are not about one existing inquiry.
 
-Writes to an inquiry lock its row (``SELECT … FOR UPDATE``) at the start of the transaction,
-so per-inquiry numbering (history, people, practices …) is decided by one writer at a time
-under PostgreSQL's default READ COMMITTED isolation; nothing needs a retry. Creating an
-inquiry (a new slug, a title that must not repeat) and migrating the schema take a
+Writes to an inquiry lock its row at the start of the transaction (the statement that stamps
+``updated_at``, ``UPDATE … RETURNING id``), so per-inquiry numbering (history, people,
+practices …) is decided by one writer at a time under PostgreSQL's default READ COMMITTED
+isolation; nothing needs a retry. The numbers are taken in later statements, never in the one
+that waits for the lock: under READ COMMITTED each statement sees what was committed when it
+began, so only a statement that starts after the lock is held sees the other writer's rows.
+
+Creating an inquiry (a new slug, a title that must not repeat) and migrating the schema take a
 transaction-level advisory lock instead, as there is no row to lock yet. On SQLite the
 ``BEGIN IMMEDIATE`` of every transaction already serialises writers, so these are no-ops.
 """

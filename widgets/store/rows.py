@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Integer, delete, func, insert, literal, select, update
 from sqlalchemy.engine import Connection
 
 from widgets import model
@@ -38,9 +38,20 @@ def unique_slug(conn: Connection, wanted: str) -> str:
     return f"{wanted}-{n}"
 
 
-def next_number(conn: Connection, table, iid: int) -> int:
-    last = conn.execute(select(func.max(table.c.number)).where(table.c.inquiry_id == iid)).scalar()
-    return (last or 0) + 1
+def insert_next(conn: Connection, table, iid: int, values: dict[str, Any]) -> int:
+    """Add a row to ``table`` with the inquiry's next number; returns the number.
+
+    One statement (``INSERT … SELECT max(number) + 1 … RETURNING``): on PostgreSQL every
+    round trip of an edit is a wait for the server, and under the inquiry's lock (taken by
+    ``Transactions._write``) no other writer can take the same number in between.
+    """
+    names = list(values)
+    picked = select(literal(iid, Integer),
+                    func.coalesce(func.max(table.c.number), 0) + 1,
+                    *(literal(values[n], table.c[n].type) for n in names)
+                    ).where(table.c.inquiry_id == iid)
+    return conn.execute(insert(table).from_select(["inquiry_id", "number", *names], picked)
+                        .returning(table.c.number)).scalar_one()
 
 
 def _folded(text: str) -> str:

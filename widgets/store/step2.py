@@ -7,7 +7,7 @@ from sqlalchemy import delete, insert, select, update
 
 from widgets.model import EXCEPTION_STATUSES, AnalysisRun, ExceptionDecision
 from widgets.store import schema as s
-from widgets.store.rows import NotFound, next_number
+from widgets.store.rows import NotFound, insert_next
 from widgets.store.transactions import Transactions
 from widgets.store.units import stored_unit_ids
 from widgets.store.values import checked_choice, checked_number, checked_text, dumps, now
@@ -71,9 +71,8 @@ class PositiveExceptions(Transactions):
         """Log one run of a method with its settings (the evidence trail)."""
         with self._write(slug, "analysis", f"ran {run.method}", by,
                          {"settings": run.settings}) as (conn, iid):
-            number = next_number(conn, s.analysis_runs, iid)
-            conn.execute(insert(s.analysis_runs).values(
-                inquiry_id=iid, number=number, at=run.at or now(), by=run.by or by,
+            number = insert_next(conn, s.analysis_runs, iid, dict(
+                at=run.at or now(), by=run.by or by,
                 method=checked_text(run.method, "The method", limit=60),
                 settings=dumps(run.settings), flagged=dumps(list(run.flagged))))
         return number

@@ -258,3 +258,22 @@ def server_env(admin_url: str, user: str, *, secret: str | None = None,
     tail = "&".join(f"{k}={quote(str(v), safe='/')}" for k, v in sorted(query.items()))
     database_url = f"postgresql+psycopg://{netloc}/{url.database}" + (f"?{tail}" if tail else "")
     return {"HIDDEN_INSIGHTS_DATABASE_URL": database_url}
+
+
+def spawn_env(admin_url: str, user: str, groups: list[str] | None = None, *,
+              secret: str | None = None, host: str | None = None) -> dict[str, str]:
+    """What the hub's ``pre_spawn_hook`` adds to ``user``'s server environment (see
+    ``deploy/jupyterhub``): with ``groups`` (the Hub's groups of the user), the user's
+    database teams are made to follow them first (:func:`sync_member`).
+
+    Needs only SQLAlchemy and psycopg, as the hub's own environment has them.
+    """
+    if groups is not None:
+        from widgets.store import postgres
+
+        engine = postgres.make_engine(admin_url)
+        try:
+            sync_member(engine, user, groups, secret=secret)
+        finally:
+            engine.dispose()
+    return server_env(admin_url, user, secret=secret, host=host)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
 
 from widgets.model import ModelError
@@ -16,7 +16,7 @@ from widgets.store import schema as s
 from widgets.store import teams
 from widgets.store.database import READ_ONLY_OPTION, make_engine, read_only_file
 from widgets.store.migrations import migrate, schema_version
-from widgets.store.rows import NotFound, Numbered, delete_one, next_number, update_one
+from widgets.store.rows import NotFound, Numbered, delete_one, insert_next, update_one
 from widgets.store.values import checked_text, dumps, now
 
 
@@ -54,32 +54,30 @@ class Transactions:
     @contextmanager
     def _write(self, slug: str, part: str, change: str, by: str,
                detail: dict | None = None) -> Iterator[tuple[Connection, int]]:
-        """One user action: lock the inquiry, run the change, log it, stamp the time."""
+        """One user action: lock the inquiry, run the change, log it, stamp the time.
+
+        Stamping the time is what takes the lock (``UPDATE … RETURNING id`` holds the row
+        until the end of the transaction, as ``SELECT … FOR UPDATE`` would), and the history
+        entry takes its number in its own insert: on PostgreSQL each statement is a round
+        trip to the server, and these two save one each on every edit.
+        """
         by = checked_text(by, "Your name", limit=200) or "someone"
+        stamp = now()
         with self.engine.begin() as conn:
-            row = conn.execute(
-                select(s.inquiries.c.id).where(s.inquiries.c.slug == slug).with_for_update()
-            ).first()
-            if row is None:
+            inquiry_id = conn.execute(
+                update(s.inquiries).where(s.inquiries.c.slug == slug)
+                .values(updated_at=stamp).returning(s.inquiries.c.id)
+            ).scalar()
+            if inquiry_id is None:
                 raise NotFound(f"There is no inquiry called {slug!r}.")
-            inquiry_id = row.id
             yield conn, inquiry_id
-            stamp = now()
-            conn.execute(
-                insert(s.history).values(
-                    inquiry_id=inquiry_id,
-                    number=next_number(conn, s.history, inquiry_id),
-                    at=stamp, by=by, part=part, change=change,
-                    detail=dumps(detail or {}),
-                )
-            )
-            conn.execute(
-                update(s.inquiries).where(s.inquiries.c.id == inquiry_id).values(updated_at=stamp)
-            )
+            insert_next(conn, s.history, inquiry_id, dict(
+                at=stamp, by=by, part=part, change=change, detail=dumps(detail or {})))
 
     @contextmanager
-    def _team_refusal(self) -> Iterator[None]:
-        """The database refusing a new inquiry for this team, as a plain message."""
+    def _team_refusal(self, team: str | None = None) -> Iterator[None]:
+        """The database refusing a new inquiry for ``team`` (default: this store's), as a
+        plain message."""
         from sqlalchemy.exc import ProgrammingError
 
         try:
@@ -87,7 +85,8 @@ class Transactions:
         except ProgrammingError as e:
             if "row-level security" not in str(e.orig):
                 raise
-            where = f"the team {self.team!r}" if self.team else "no team"
+            team = self.team if team is None else team
+            where = f"the team {team!r}" if team else "no team"
             raise ModelError(f"This server may not add inquiries to {where}: ask the server's "
                              "admin to add you to your group's team.") from None
 
@@ -103,8 +102,7 @@ class Transactions:
         with self._write(slug, kind.part, change, by, detail) as (conn, iid):
             if kind.check is not None:
                 kind.check(conn, iid, values, None)
-            number = next_number(conn, kind.table, iid)
-            conn.execute(insert(kind.table).values(inquiry_id=iid, number=number, **values))
+            number = insert_next(conn, kind.table, iid, values)
         return number
 
     def _update_numbered(self, kind: Numbered, slug: str, number: int,
