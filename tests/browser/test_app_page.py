@@ -12,6 +12,7 @@ import psutil
 import pytest
 
 from conftest import ACTION_TIMEOUT_MS, PAGE_TIMEOUT_MS, wait_ready, wait_until
+from conftest import wait_view as wait_for_view
 from widgets.examples import build as example
 
 APP = "start.ipynb"
@@ -24,8 +25,6 @@ TITLES = {"start": "Hidden Insights — start",
           "2": "2 Discover positive exceptions — Hidden Insights",
           "3": "3 Share how they did it — Hidden Insights",
           "dashboard": "Dashboard — Hidden Insights"}
-#: A switch builds the view the first time (seconds on a cold kernel); a bound, not a guess.
-SWITCH_TIMEOUT_MS = PAGE_TIMEOUT_MS
 
 
 @pytest.fixture(scope="module")
@@ -56,14 +55,9 @@ def address(page) -> tuple[str | None, str | None]:
     return ((query.get("view") or ["start"])[0], (query.get("inquiry") or [None])[0])
 
 
-def wait_view(page, key: str, missing: bool = False,
-              timeout_ms: int = SWITCH_TIMEOUT_MS) -> None:
-    """Wait until the app page shows view ``key`` (or, ``missing``, its "no inquiry" note):
-    the page's own mark that the switch is done (title set, focus moved), then the view."""
-    page.wait_for_function("(k) => document.body.dataset.hiView === k", arg=key,
-                           timeout=timeout_ms)
-    selector = ".hi-missing" if missing else f".hi-app-view-{key}"
-    page.locator(selector).wait_for(state="visible", timeout=timeout_ms)
+def wait_view(page, key: str, missing: bool = False) -> None:
+    """conftest's wait_view, then the heading says where the person is."""
+    wait_for_view(page, key, missing)
     assert page.locator(".hi-app-heading h1").inner_text() == HEADINGS[key]
 
 
