@@ -188,3 +188,24 @@ def test_location_announces_once_per_switch():
     assert (location.view, location.inquiry, location.shown) == ("3", "grub-hub", 1)
     assert sent == ["shown"] and location.layout.display == "none"
     assert "pushState" in location._esm and "fetch(" not in location._esm
+
+
+def test_the_warm_up_imports_what_the_views_need(monkeypatch, store):
+    import sys
+
+    asked = []
+    monkeypatch.setattr(app_page, "background", lambda: True)
+    monkeypatch.setattr(app_page.Session, "later",
+                        lambda self, compute, show: asked.append(compute) or _Now(compute))
+    AppPage(store=store)
+    assert asked == [app_page.warm_up]
+    app_page.warm_up()
+    assert all(name in sys.modules for name in app_page.WARM_UP)
+
+
+class _Now:
+    def __init__(self, compute):
+        self.compute = compute
+
+    def request(self):
+        pass

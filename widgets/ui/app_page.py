@@ -30,6 +30,7 @@ from urllib.parse import parse_qs
 import ipywidgets as ipw
 
 from widgets import guidance
+from widgets.ui.background import background
 from widgets.ui.context import current_slug, on_binder, query_string, valid_slug
 from widgets.ui.location import Location
 from widgets.ui.nav import PAGES, NavigationBar
@@ -40,6 +41,12 @@ from widgets.ui.styles import style_widget
 from widgets.ui.view import VIEWS, View, view_class
 
 __all__ = ["AppPage", "TITLES", "view_key"]
+
+#: What the other views import when first built (seconds on a cold kernel): imported in the
+#: background once the first view is shown, so the first switch to a step does not wait.
+WARM_UP = ("pandas", "scipy.stats", "seaborn", "widgets.analysis.positive_exceptions",
+           "widgets.report", "widgets.ui.step1", "widgets.ui.step2", "widgets.ui.step3",
+           "widgets.ui.dashboard")
 
 #: The browser tab's title for each view (the start view's is the notebook's own title).
 TITLES: dict[str | int, str] = {
@@ -72,6 +79,14 @@ def first_view(default: str | int = "start") -> str | int:
     values = parse_qs(query_string()).get("view", [])
     found = view_key(values[0]) if values else None
     return default if found is None else found
+
+
+def warm_up() -> None:
+    """Import :data:`WARM_UP` (on the kernel's worker thread: imports only, no widgets)."""
+    import importlib
+
+    for name in WARM_UP:
+        importlib.import_module(name)
 
 
 def close_tree(widget: ipw.Widget, keep: Iterable[ipw.Widget] = ()) -> None:
@@ -192,6 +207,8 @@ class AppPage:
         self.widget.add_class("hi-app")
         self._frame = [self.widget, s.errors, s.status, s.who_field, self.location]
         self.go(first_view() if view is None else (view_key(view) or "start"))
+        if background():  # in a kernel; tests and scripts import when they build
+            s.later(warm_up, lambda _done: None).request()
 
     @property
     def start(self):
