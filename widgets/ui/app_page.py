@@ -265,6 +265,18 @@ class AppPage:
         # TODO(ui-views): getattr with a default while a step module's build() stands in.
         needs_inquiry = getattr(factory, "needs_inquiry", True)
         opened = getattr(factory, "guidance_open", True)
+        missing = needs_inquiry and not s.ok
+        # The view first (built or refreshed while the one before is still on screen), then
+        # the frame around it, so the page changes all at once.
+        view = None
+        if not missing:
+            view = self.views.get(key)
+            if view is None and s.store is not None:
+                view = self._build(key, factory)
+            elif view is not None:
+                s.run(view.refresh, saves=False)
+            if key == "start" and view is not None and self.wanted and not s.ok:
+                view.say_unknown(self.wanted)
         if self.current is not None:
             self.widget.remove_class(f"hi-page-{self.current}")
         self.current = key
@@ -272,7 +284,6 @@ class AppPage:
         self.nav.update(s.slug, s.title, current=key)
         self.heading.value = f"<h1>{html.escape(HEADINGS[key])}</h1>"
         s.status.layout.display = None if s.ok else "none"
-        missing = needs_inquiry and not s.ok
         if key not in self._panels:
             self._panels[key] = guidance_panel(key, open=opened)
         self.guidance.children = () if missing else (self._panels[key],)
@@ -281,17 +292,9 @@ class AppPage:
             unknown = self.wanted if self.wanted != s.slug else None
             self.notice.value = missing_inquiry_html(unknown, on_binder()) if s.store else ""
             self.notice.layout.display = None
-            self._only(None)
         else:
             self.notice.layout.display = "none"
-            view = self.views.get(key)
-            if view is None and s.store is not None:
-                view = self._build(key, factory)
-            elif view is not None:
-                s.run(view.refresh, saves=False)
-            if key == "start" and view is not None and self.wanted and not s.ok:
-                view.say_unknown(self.wanted)
-            self._only(key if view is not None else None)
+        self._only(key if view is not None else None)
         self._announce()
 
     def _build(self, key: str | int, factory: Any) -> View | None:
