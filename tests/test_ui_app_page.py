@@ -101,6 +101,12 @@ def test_the_browser_asks_for_a_view_and_an_inquiry(fakes, store, slug):
     assert app.current == 2 and app.session.slug == other
     assert ("leave", 1, slug) in fakes.log and fakes.log[-1] == ("build", 2, other)
     assert app.location.title == app_page.TITLES[2]
+    # The same view with no inquiry named (a link without one): the open one stays, and the
+    # browser is told so (it had asked for none).
+    shown = app.location.shown
+    app.location.set_state({"view": "2", "inquiry": ""})
+    assert app.session.slug == other and app.location.inquiry == other
+    assert app.location.shown == shown + 1
     # Nonsense from the browser changes nothing and says the current view again.
     app.location.set_state({"view": "<img src=x>", "inquiry": "../../etc"})
     assert app.current == 2 and app.session.slug == other and app.location.view == "2"

@@ -117,6 +117,9 @@ def test_every_pair_of_views_in_one_kernel_and_the_address_follows(page, voila_s
         # The focus is on the new heading (a screen reader says where the person is now).
         assert page.evaluate("() => document.activeElement.closest('.hi-app-heading') !== null")
         assert same_load(page), f"switching to {key} reloaded the page"
+        # The "switching" cue (dimmed, aria-busy) is gone once the view is there.
+        assert page.evaluate("() => !document.body.dataset.hiSwitching && !document"
+                             ".querySelector('.hi-app-body').hasAttribute('aria-busy')")
         assert kernels(voila_server) - before == {ours}, "a switch started another kernel"
     assert page.title() == "Hidden Insights — start"
     # Links inside the views switch too (not only the bar): step 1's "go on to step 2",

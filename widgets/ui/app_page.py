@@ -229,6 +229,7 @@ class AppPage:
         key = view_key(self.location.view)
         slug = valid_slug(self.location.inquiry) if self.location.inquiry else None
         if key == self.current and (slug is None or slug == self.session.slug):
+            self._announce()  # nothing to switch: the browser gets the kernel's word again
             return
         if key is None:  # not a view: the address shows the current one again
             key = self.current or "start"

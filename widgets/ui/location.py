@@ -67,10 +67,23 @@ function fromUrl(model, url) {
   return {view: view, inquiry: params.get('inquiry') || ''};
 }
 
+function busy(on) {
+  // Until the kernel answers (building a view the first time takes a moment): dimmed.
+  const body = document.querySelector('.hi-app-body');
+  if (on) {
+    document.body.dataset.hiSwitching = '1';
+    if (body) { body.setAttribute('aria-busy', 'true'); }
+  } else {
+    delete document.body.dataset.hiSwitching;
+    if (body) { body.removeAttribute('aria-busy'); }
+  }
+}
+
 function ask(model, target) {
   if (target.view === model.get('view') && target.inquiry === model.get('inquiry')) {
     return false;
   }
+  busy(true);
   model.set({view: target.view, inquiry: target.inquiry});
   model.save_changes();
   return true;
@@ -138,6 +151,7 @@ function initialize({ model }) {
         h1.setAttribute('tabindex', '-1');
         h1.focus({preventScroll: false});
       }
+      busy(false);
       document.body.dataset.hiView = model.get('view');
       document.body.dataset.hiShown = String(count);
       if (timer === null) { follow(true); }
@@ -168,6 +182,8 @@ class Location(anywidget.AnyWidget):
     -> view key), and what :meth:`announce` sets (``title``, ``heading``, ``shown``)."""
 
     _esm = ESM
+    _css = ("body[data-hi-switching] .hi-app-body { opacity: 0.55; cursor: progress; "
+            "transition: opacity 0.2s 0.15s; }")
     view = traitlets.Unicode("start").tag(sync=True)
     inquiry = traitlets.Unicode("").tag(sync=True)
     pages = traitlets.Dict().tag(sync=True)
