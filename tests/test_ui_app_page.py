@@ -97,8 +97,10 @@ def test_built_once_refreshed_after_and_left_before_the_next(fakes, store, slug)
 def test_the_browser_asks_for_a_view_and_an_inquiry(fakes, store, slug):
     other = store.create_inquiry("Another issue", by="test")
     app = AppPage(store=store, slug=slug, view=1)
+    shown = app.location.shown
     app.location.set_state({"view": "2", "inquiry": other})  # as a click or popstate sends it
     assert app.current == 2 and app.session.slug == other
+    assert app.location.shown == shown + 1  # one answer for the one request
     assert ("leave", 1, slug) in fakes.log and fakes.log[-1] == ("build", 2, other)
     assert app.location.title == app_page.TITLES[2]
     # The same view with no inquiry named (a link without one): the open one stays, and the

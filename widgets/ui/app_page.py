@@ -181,6 +181,7 @@ class AppPage:
         self._panels: dict[str | int, ipw.Widget] = {}
         self._views_slug = self.session.slug
         self._announcing = False
+        self._last_said: tuple[str, str] | None = None  # (view, inquiry) the browser was told
 
         s = self.session
         self.nav = NavigationBar(s.slug, "start", s.title)
@@ -224,8 +225,9 @@ class AppPage:
 
     def _asked(self, _change) -> None:
         # The browser asks (a link, the back button): both traits have their new values.
-        if self._announcing:
-            return
+        asked = (self.location.view, self.location.inquiry)
+        if self._announcing or asked == self._last_said:
+            return  # our own words, or the second trait of one request
         key = view_key(self.location.view)
         slug = valid_slug(self.location.inquiry) if self.location.inquiry else None
         if key == self.current and (slug is None or slug == self.session.slug):
@@ -330,7 +332,8 @@ class AppPage:
         s = self.session
         self._announcing = True
         try:
-            self.location.announce(str(self.current), s.slug or "", TITLES[self.current],
+            self._last_said = (str(self.current), s.slug or "")
+            self.location.announce(*self._last_said, TITLES[self.current],
                                    HEADINGS[self.current])
         finally:
             self._announcing = False
