@@ -1,17 +1,28 @@
-"""How fast each notebook is usable in Voila, against a notebook with a single button.
+"""How fast each notebook is usable in Voila, against a notebook with a single button, and
+how fast the app page switches between its views.
 
 One run starts the app's server (widgets.app's command: Voila as an extension of the kit's
 Jupyter server, with our template) over a temporary folder
 holding copies of notebooks/*.ipynb and a bare notebook that shows one ipywidgets.Button.
 For each notebook it measures, in Debian's Chromium, the time from navigation until the
-widgets are rendered (step pages opened with ?inquiry=<the Grub Hub example>), five times
-each in a fresh browser context, interleaved so that drift hits every notebook alike; the
-median is compared with the bare notebook's. It also reads the kernel's memory (RSS) once
-the page is ready.
+widgets are rendered (step pages opened with ?inquiry=<the Grub Hub example, 60 units>),
+five times each in a fresh browser context, interleaved so that drift hits every notebook
+alike; the median is compared with the bare notebook's. It also reads the kernel's memory
+(RSS) once the page is ready.
+
+Then, on the app page (start.ipynb?inquiry=<the example>), it clicks the navigation bar
+through step 1, 2, 3, the dashboard and the start view, over and over in one page and one
+kernel: the first time each view is shown (it is built), then ``--runs`` times more (it is
+refreshed), timing from the click until the view is ready (the page's mark that the switch is
+done, and the view visible) and until it is settled (nothing in it still says it is working:
+step 1's baseline, the dashboard's story). The medians are compared with the bare page's
+load in the same run, and the kernel's memory is read once every view has been shown.
 
     .venv/bin/python benchmarks/voila_load.py [--runs 5]
 
-Target (DESIGN.md §7, issue): every notebook within 1.3x the bare one.
+Targets (issue 10): every notebook's load within 1.3x the bare one (the app page's first
+load too); every switch <= 0.2x the bare page's load (about 0.3 s); the app page's kernel
+<= 300 MB after every view has been shown.
 """
 
 from __future__ import annotations
@@ -46,6 +57,14 @@ BARE = "bare.ipynb"
 #: The app shell alone (StepPage with no step module), to tell the frame's cost from a step's.
 FRAME = "frame-only.ipynb"
 TARGET = 1.3
+#: The app page: a switch within this share of the bare page's load, its kernel within MB.
+SWITCH_TARGET = 0.2
+MEMORY_TARGET_MB = 300
+APP = "start.ipynb"
+#: The order the app page's views are clicked in (each round ends where the page started).
+APP_VIEWS = ["1", "2", "3", "dashboard", "start"]
+#: Something in the view still being worked out (step 1's baseline, the dashboard's story).
+WORKING = ".hi-pending, .hi-baseline-working"
 
 
 def bare_notebook() -> nbformat.NotebookNode:
@@ -82,6 +101,65 @@ def wait_for(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"Voila did not answer at {url} within {timeout:.0f} s")
 
 
+def kernel_pids(server: psutil.Process) -> set[int]:
+    """The server's kernel processes now."""
+    found = set()
+    for p in server.children(recursive=True):
+        try:
+            if "ipykernel" in " ".join(p.cmdline()):
+                found.add(p.pid)
+        except psutil.Error:
+            continue
+    return found
+
+
+def rss_mb(pid: int) -> float | None:
+    """The resident memory of process ``pid`` in MB (None once it has ended)."""
+    try:
+        return psutil.Process(pid).memory_info().rss / 2**20
+    except psutil.Error:
+        return None
+
+
+Switches = dict[str, list[tuple[float, float]]]
+
+
+def switch_times(browser, base: str, slug: str, server: psutil.Process, runs: int,
+                 pause: float = 0.0) -> tuple[dict[str, float], Switches, float | None, int]:
+    """On the app page: (first show of each view in s, the later switches' (ready, settled)
+    times, the kernel's MB once every view was shown, how many kernels the page started)."""
+    before = kernel_pids(server)
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(f"{base}voila/render/{APP}?inquiry={slug}", timeout=120_000)
+    page.wait_for_selector(".hi-ready", state="attached", timeout=120_000)
+    page.wait_for_function("() => document.body.dataset.hiView === 'start'", timeout=120_000)
+    time.sleep(pause)  # a person reading the start page (the kernel warms up meanwhile)
+
+    def click(key: str) -> tuple[float, float]:
+        link = page.locator(f'.hi-nav-link[data-page="{key}"]')
+        start = time.perf_counter()
+        link.click()
+        page.wait_for_function("(k) => document.body.dataset.hiView === k", arg=key,
+                               timeout=120_000)
+        page.locator(f".hi-app-view-{key}").wait_for(state="visible", timeout=120_000)
+        ready = time.perf_counter() - start
+        page.wait_for_function(
+            "([k, w]) => ![...document.querySelectorAll(`.hi-app-view-${k} :is(${w})`)]"
+            ".some(e => e.offsetParent !== null)", arg=[key, WORKING], timeout=120_000)
+        return ready, time.perf_counter() - start
+
+    first = {key: click(key)[0] for key in APP_VIEWS}
+    later: Switches = {key: [] for key in APP_VIEWS}
+    for _ in range(runs):
+        for key in APP_VIEWS:
+            later[key].append(click(key))
+    ours = kernel_pids(server) - before
+    memory = rss_mb(next(iter(ours))) if len(ours) == 1 else None
+    ctx.close()
+    return first, later, memory, len(ours)
+
+
 def kernel_rss_mb(server: psutil.Process) -> float | None:
     """RSS of the newest kernel under the server (the page just loaded)."""
     kernels = []
@@ -102,6 +180,9 @@ def kernel_rss_mb(server: psutil.Process) -> float | None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--pause", type=float, default=0.0,
+                        help="seconds on the app page's start view before the first click "
+                             "(0: at once, the worst case while the kernel warms up)")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -161,6 +242,8 @@ def main() -> int:
                     times[name].append(elapsed)
                     if memory is not None:
                         rss[name].append(memory)
+            first, later, app_mb, app_kernels = switch_times(browser, base, slug, server,
+                                                            args.runs, args.pause)
             browser.close()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -186,6 +269,36 @@ def main() -> int:
               f"{ratio:6.2f} {m:10.0f} {m / bare_m:9.2f}")
     print(f"worst ratio {worst:.2f} (target <= {TARGET})"
           + ("" if worst <= TARGET else "  ** above target **"))
+
+    app_ratio = statistics.median(times[APP]) / bare_t
+    print()
+    print(f"App page ({APP}): first load {statistics.median(times[APP]):.2f} s = "
+          f"{app_ratio:.2f}x the bare page's {bare_t:.2f} s (target <= {TARGET})"
+          + ("" if app_ratio <= TARGET else "  ** above target **"))
+    print(f"Switching views on the app page, one page and one kernel, median of {args.runs} "
+          "(the first show builds the view; later ones refresh it)")
+    print(f"{'view':10} {'first s':>8} {'median s':>9} {'ratio':>6} {'settled s':>10} "
+          f"{'min s':>6} {'max s':>6}")
+    worst_switch = 0.0
+    for key in APP_VIEWS:
+        ready = [r for r, _ in later[key]]
+        settled = statistics.median(s for _, s in later[key])
+        t = statistics.median(ready)
+        worst_switch = max(worst_switch, t / bare_t)
+        print(f"{key:10} {first[key]:8.2f} {t:9.2f} {t / bare_t:6.2f} {settled:10.2f} "
+              f"{min(ready):6.2f} {max(ready):6.2f}")
+    print(f"worst switch {worst_switch:.2f}x the bare page load (target <= {SWITCH_TARGET})"
+          + ("" if worst_switch <= SWITCH_TARGET else "  ** above target **"))
+    all_first = sum(first.values())
+    print(f"every view shown once, first time: {all_first:.2f} s in all "
+          f"(first click {args.pause:.0f} s after the app page was ready)")
+    if app_mb is None:
+        print("kernel memory: not read (the page's kernel was not found alone)")
+    else:
+        print(f"kernel memory after every view was shown: {app_mb:.0f} MB "
+              f"(target <= {MEMORY_TARGET_MB})"
+              + ("" if app_mb <= MEMORY_TARGET_MB else "  ** above target **"))
+    print(f"kernels the app page started: {app_kernels} (one for the whole journey)")
     return 0
 
 

@@ -124,12 +124,13 @@ def test_off_the_hub_the_store_keeps_no_team(hub, monkeypatch, data_dir):
 
 
 def test_each_users_page_works_in_their_own_team(on_hub, fake_hub, hub):
-    from widgets.ui.start import StartPage
+    from widgets.ui.session import Session
+    from widgets.ui.start import StartView
 
     fake_hub.users = {hub.ann: [hub.a], hub.bob: [hub.b], hub.cat: [hub.a, hub.b]}
     store = on_hub(hub.ann)
     assert store.team == hub.a
-    page = StartPage()
+    page = StartView(Session())
     page.title_field.value = "Family break-up"
     a_slug = page.create()
     assert a_slug.startswith(slugify(hub.a) + "-")
@@ -138,15 +139,15 @@ def test_each_users_page_works_in_their_own_team(on_hub, fake_hub, hub):
 
     store = on_hub(hub.bob)
     assert store.team == hub.b
-    page = StartPage()
+    page = StartView(Session())
     assert page.store.list_inquiries() == []
     assert page.open_example("grub-hub") != example  # B works on a copy of its own
     assert sorted(i.slug for i in page.store.list_inquiries()) == [page.open_example("grub-hub")]
 
 
 def test_another_teams_inquiry_in_the_address_is_not_found(on_hub, fake_hub, hub):
+    from widgets.ui.app_page import AppPage
     from widgets.ui.page import StepPage
-    from widgets.ui.start import StartPage
 
     fake_hub.users = {hub.ann: [hub.a], hub.bob: [hub.b]}
     a_slug = on_hub(hub.ann).create_inquiry("Family break-up", by="Ann")
@@ -158,7 +159,7 @@ def test_another_teams_inquiry_in_the_address_is_not_found(on_hub, fake_hub, hub
         text = _texts(page.widget)
         assert f"There is no inquiry called “{a_slug}” here." in text
         assert "Family break-up" not in text and "Traceback" not in text
-    start = StartPage()
+    start = AppPage()
     text = _texts(start.widget)
     assert f"no inquiry called “{a_slug}”" in text and "Family break-up" not in text
 

@@ -68,6 +68,19 @@ def test_changed_reads_again_and_tells_listeners_once(store, slug):
     assert calls == ["new words"]
 
 
+def test_off_stops_a_listener_and_listening_lists_them(store, slug):
+    session = Session(slug, store=store)
+    heard = []
+    a, b = (lambda: heard.append("a")), (lambda: heard.append("b"))
+    session.on("issue", a)
+    session.on("units", b)
+    assert session.listening() == [("issue", a), ("units", b)]
+    session.off("issue", a)
+    session.off("issue", b)  # not listening to that part: nothing happens
+    session.changed("issue", "units")
+    assert heard == ["b"] and session.listening() == [("units", b)]
+
+
 def test_a_person_error_shows_beside_the_control_and_in_the_status(store, slug):
     from widgets.ui.errors import Message
 

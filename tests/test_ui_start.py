@@ -1,4 +1,5 @@
-"""The start page, driven in Python: create, list, examples, downloads, upload."""
+"""The start view, driven in Python: create, list, examples, downloads, upload (alone, and on
+the app page: its actions go on to step 1)."""
 
 import base64
 import json
@@ -9,7 +10,9 @@ import pytest
 
 from widgets.files import inquiry_file
 from widgets.ui import context
-from widgets.ui.start import BINDER_NOTICE, REMINDER, StartPage, step_progress
+from widgets.ui.app_page import AppPage
+from widgets.ui.session import Session
+from widgets.ui.start import BINDER_NOTICE, REMINDER, StartView, step_progress
 
 
 @pytest.fixture(autouse=True)
@@ -25,12 +28,18 @@ def _html(widget):
     return text + "".join(_html(c) for c in getattr(widget, "children", ()))
 
 
+def start_view(*, store, slug=None) -> StartView:
+    """The start view alone, on a session of its own (no app page around it)."""
+    return StartView(Session(slug, store=store))
+
+
 def _link_bytes(link):
     return base64.b64decode(re.search(r"base64,([^\"]+)\"", link.value).group(1))
 
 
 def test_create_lists_and_opens_the_new_inquiry(store):
-    page = StartPage(store=store)
+    app = AppPage(store=store)
+    page = app.start
     assert page.slug is None and "No inquiries yet" in page.inquiry_list.value
     page.title_field.value = "Family break-up"
     page.create_button.click()
@@ -39,13 +48,16 @@ def test_create_lists_and_opens_the_new_inquiry(store):
     assert "Family break-up" in page.inquiry_list.value
     assert 'href="start.ipynb?inquiry=family-break-up"' in page.inquiry_list.value
     assert "1-define-and-measure.ipynb?inquiry=family-break-up" in _html(page.panel)
-    assert "?inquiry=family-break-up" in page.nav.value
+    assert "?inquiry=family-break-up" in app.nav.value
+    # On the app page starting an inquiry goes on to step 1, in the address too.
+    assert app.current == 1 and (app.location.view, app.location.inquiry) == (
+        "1", "family-break-up")
 
 
 @pytest.mark.parametrize("title, words", [("", "cannot be empty"), ("   ", "cannot be empty"),
                                           ("x" * 201, "too long")])
 def test_bad_title_gives_a_message_and_stores_nothing(store, title, words):
-    page = StartPage(store=store)
+    page = start_view(store=store)
     page.title_field.value = title
     page.create_button.click()
     assert words in page.create_message.text and page.create_message.kind == "error"
@@ -54,7 +66,7 @@ def test_bad_title_gives_a_message_and_stores_nothing(store, title, words):
 
 
 def test_hostile_title_is_escaped_everywhere(store):
-    page = StartPage(store=store)
+    page = start_view(store=store)
     page.title_field.value = '<img src=x onerror="alert(1)">'
     page.create_button.click()
     text = _html(page.widget)
@@ -64,17 +76,17 @@ def test_hostile_title_is_escaped_everywhere(store):
 def test_slug_from_the_url_is_opened(monkeypatch, store, slug):
     monkeypatch.setenv("QUERY_STRING", f"inquiry={slug}")
     context.set_store(store)
-    page = StartPage()
+    page = AppPage().start
     assert page.slug == slug and "Family break-up in our estate" in _html(page.panel)
 
 
 def test_unknown_slug_says_so(store):
-    page = StartPage(store=store, slug="not-here")
+    page = AppPage(store=store, slug="not-here").start
     assert page.slug is None and "no inquiry called" in _html(page.panel)
 
 
 def test_example_opens_and_reopens(store):
-    page = StartPage(store=store)
+    page = start_view(store=store)
     assert set(page.example_buttons) == {"grub-hub", "child-nutrition"}
     page.example_buttons["grub-hub"].click()
     first = page.slug
@@ -86,7 +98,7 @@ def test_example_opens_and_reopens(store):
 
 
 def test_progress_lines(store):
-    page = StartPage(store=store)
+    page = start_view(store=store)
     page.example_buttons["grub-hub"].click()
     progress = step_progress(store.summary(page.slug))
     s = store.summary(page.slug)
@@ -102,7 +114,7 @@ def test_step_cards_count_units_in_the_measures_word(store):
     """The start page said "60 units" where every step said "pupils" (issue 9 item 19)."""
     from widgets.model import Measure
 
-    page = StartPage(store=store)
+    page = start_view(store=store)
     page.example_buttons["grub-hub"].click()
     store.set_measure(page.slug, Measure("has a plan", "pupil", "yes_no"))
     page.open(page.slug)
@@ -112,7 +124,7 @@ def test_step_cards_count_units_in_the_measures_word(store):
 
 
 def test_download_then_upload_gives_the_same_inquiry(store):
-    page = StartPage(store=store)
+    page = start_view(store=store)
     page.example_buttons["child-nutrition"].click()
     original = page.slug
     link = page.downloads["json"].prepare()
@@ -130,14 +142,14 @@ def test_download_then_upload_gives_the_same_inquiry(store):
 
 def test_workbook_download(store):
     pytest.importorskip("widgets.files.workbook")
-    page = StartPage(store=store)
+    page = start_view(store=store)
     page.example_buttons["grub-hub"].click()
     link = page.downloads["xlsx"].prepare()
     assert link is not None and _link_bytes(link)[:2] == b"PK"
 
 
 def test_bad_upload_shows_a_message_and_changes_nothing(store, slug):
-    page = StartPage(store=store)
+    page = start_view(store=store)
     before = [s.slug for s in store.list_inquiries()]
     for data, name in [(b"not json at all", "x.json"), (b"{}", "x.json"),
                        (b"\x00\x01garbage", "x.xlsx")]:
@@ -149,7 +161,7 @@ def test_bad_upload_shows_a_message_and_changes_nothing(store, slug):
 
 def test_binder_notice_and_reminder(monkeypatch, store):
     monkeypatch.setenv(context.BINDER_OVERRIDE, "1")
-    page = StartPage(store=store)
+    page = start_view(store=store)
     assert BINDER_NOTICE in _html(page.widget)
     page.title_field.value = "Our issue"
     page.create_button.click()
@@ -159,17 +171,19 @@ def test_binder_notice_and_reminder(monkeypatch, store):
 
 
 def test_no_binder_notice_locally(store):
-    page = StartPage(store=store)
+    page = start_view(store=store)
     assert BINDER_NOTICE not in _html(page.widget)
 
 
 def test_displays_and_is_exported_lazily(store):
     import widgets.ui
 
-    page = widgets.ui.StartPage(store=store)
+    page = widgets.ui.AppPage(store=store)
     bundle = page._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == page.widget.model_id
-    assert {"hi-page", "hi-start"} <= set(page.widget._dom_classes)
+    assert {"hi-page", "hi-page-start"} <= set(page.widget._dom_classes)
+    assert "hi-start" in page.start.widget._dom_classes
+    assert widgets.ui.StartView is StartView
 
 
 @pytest.mark.parametrize("data, name, words", [
@@ -179,7 +193,7 @@ def test_displays_and_is_exported_lazily(store):
 ])
 def test_a_file_that_is_no_inquiry_file_says_what_to_choose(store, data, name, words):
     # This control wants an inquiry file or a kit workbook, not a data table (CSV).
-    page = StartPage(store=store)
+    page = start_view(store=store)
     assert not page.upload.receive(data, name)
     assert page.upload.message.kind == "error"
     assert page.upload.message.text == (
@@ -208,7 +222,7 @@ def _names_in(store, slug) -> list:
 
 
 def test_the_inquiry_file_has_no_real_names_by_default(store):
-    page = StartPage(store=store, slug=_with_names(store))
+    page = start_view(store=store, slug=_with_names(store))
     assert "Real names" in _html(page.panel) and "cannot be recovered" in _html(page.panel)
     link = page.downloads["json"].prepare()
     data = _link_bytes(link)
@@ -220,7 +234,7 @@ def test_the_inquiry_file_has_no_real_names_by_default(store):
 
 
 def test_with_a_passphrase_the_names_are_locked_and_come_back(store):
-    page = StartPage(store=store, slug=_with_names(store))
+    page = start_view(store=store, slug=_with_names(store))
     original = page.slug
     page.names_passphrase.value = _PASSPHRASE
     data = _link_bytes(page.downloads["json"].prepare())
@@ -258,7 +272,7 @@ def test_with_a_passphrase_the_names_are_locked_and_come_back(store):
 
 
 def test_passphrase_typed_before_the_upload_opens_the_names_at_once(store):
-    page = StartPage(store=store, slug=_with_names(store))
+    page = start_view(store=store, slug=_with_names(store))
     page.names_passphrase.value = _PASSPHRASE
     data = _link_bytes(page.downloads["json"].prepare())
     page.upload_passphrase.value = "wrong passphrase"
@@ -271,7 +285,7 @@ def test_passphrase_typed_before_the_upload_opens_the_names_at_once(store):
 
 
 def test_carry_on_without_the_names(store):
-    page = StartPage(store=store, slug=_with_names(store))
+    page = start_view(store=store, slug=_with_names(store))
     page.names_passphrase.value = _PASSPHRASE
     data = _link_bytes(page.downloads["json"].prepare())
     page.upload.receive(data, "x.json")
@@ -282,7 +296,7 @@ def test_carry_on_without_the_names(store):
 
 
 def test_a_short_passphrase_is_refused_plainly(store):
-    page = StartPage(store=store, slug=_with_names(store))
+    page = start_view(store=store, slug=_with_names(store))
     page.names_passphrase.value = "abc"
     assert page.downloads["json"].prepare() is None
     assert "at least 8 characters" in page.downloads["json"].message.text
@@ -291,7 +305,7 @@ def test_a_short_passphrase_is_refused_plainly(store):
 
 def test_a_big_inquiry_downloads_compressed_and_loads_back(store, monkeypatch):
     monkeypatch.setattr(inquiry_file, "COMPRESS_ABOVE", 1000)
-    page = StartPage(store=store)
+    page = start_view(store=store)
     page.example_buttons["grub-hub"].click()
     link = page.downloads["json"].prepare()
     assert link.filename.endswith(".json.gz")
@@ -307,7 +321,7 @@ def test_a_download_that_would_not_load_again_says_so(store):
     store.set_measure(slug, Measure(what="score", kind="score"), by="test")
     store.replace_units(slug, [Unit("A", 7.0), Unit("B", 1.0)], [], by="test")
     store.set_measure(slug, Measure(what="score", kind="yes_no"), by="test")  # step 1 allows it
-    page = StartPage(store=store, slug=slug)
+    page = start_view(store=store, slug=slug)
     link = page.downloads["json"].prepare()
     assert link is not None  # the work can still be kept
     message = page.downloads["json"].message
@@ -321,7 +335,7 @@ def test_a_download_that_would_not_load_again_says_so(store):
 def test_the_list_of_inquiries_counts_units_in_the_measures_word(store):
     from widgets.model import Measure
 
-    page = StartPage(store=store)
+    page = start_view(store=store)
     page.example_buttons["grub-hub"].click()
     store.set_measure(page.slug, Measure("has a plan", "pupil", "yes_no"))
     page.refresh_list()

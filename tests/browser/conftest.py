@@ -15,6 +15,8 @@ Reusable by every browser test (step pages too):
   wait until its widgets are rendered (the ``.hi-ready`` marker every page adds).
 * ``start_server(command, env, ready_path)``: start another server (the Binder test).
 * ``kernel_ids(server)`` (from the server's /api/kernels) and ``kernel_processes(server)``.
+* ``wait_view(page, key)``: on the app page (start.ipynb), wait until view ``key`` ("start",
+  "1", "2", "3", "dashboard") is shown after a switch.
 
 Every navigation and wait has a timeout: a missing template hangs a request rather than
 failing it. All tests here are marked ``browser``.
@@ -265,6 +267,16 @@ def goto_notebook(page, render_url: str, name: str, slug: str | None = None,
     assert response is not None and response.ok, f"{url}: {response and response.status}"
     wait_ready(page, timeout_ms)
     return response
+
+
+def wait_view(page, key: str, missing: bool = False, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
+    """On the app page, wait until view ``key`` is shown (or, ``missing``, its "no inquiry"
+    note): the page's own mark that the switch is done (title set, focus moved), then the
+    view itself. The first switch to a view builds it: the bound is a page load's."""
+    page.wait_for_function("(k) => document.body.dataset.hiView === k", arg=str(key),
+                           timeout=timeout_ms)
+    selector = ".hi-missing" if missing else f".hi-app-view-{key}"
+    page.locator(selector).wait_for(state="visible", timeout=timeout_ms)
 
 
 @pytest.fixture

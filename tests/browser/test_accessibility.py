@@ -20,6 +20,8 @@ PAGES = {
     "step 2": "2-discover-positive-exceptions.ipynb",
     "step 3": "3-share-how-they-did-it.ipynb",
     "dashboard": "dashboard.ipynb",
+    # the app page (start.ipynb) opened on a step: its own frame around the view
+    "app, step 2": "start.ipynb?view=2",
 }
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 900}
@@ -93,7 +95,8 @@ def new_page(browser, viewport):
 
 
 def open_page(page, voila_server, name: str, slug: str | None) -> None:
-    url = voila_server.render_url + PAGES[name] + (f"?inquiry={slug}" if slug else "")
+    join = "&" if "?" in PAGES[name] else "?"
+    url = voila_server.render_url + PAGES[name] + (f"{join}inquiry={slug}" if slug else "")
     response = page.goto(url, wait_until="load")
     assert response is not None and response.ok, f"{url}: {response and response.status}"
     wait_ready(page)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 import re
 import sys
+from urllib.parse import urljoin
 
 import pytest
 
-from conftest import free_port, kernel_ids, start_server, wait_ready, wait_until
+from conftest import free_port, kernel_ids, start_server, wait_ready, wait_until, wait_view
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +44,16 @@ def test_start_page_under_the_server_extension(page, binder_server, external_req
     assert "temporary session" in page.locator(".hi-binder-notice").inner_text()
     page.locator(".hi-new-title input").fill("Binder inquiry")
     page.locator(".hi-new-button").click()
+    # the app page goes on to step 1 in the page, its address under /voila/render/notebooks/
+    wait_view(page, "1")
+    page.wait_for_url(re.compile(
+        r".*/voila/render/notebooks/start\.ipynb\?inquiry=binder-inquiry&view=1$"))
+    page.locator('.hi-nav-link[data-page="start"]').click()
+    wait_view(page, "start")
     page.locator(".hi-reminder-text").wait_for()
-    # the relative links work under /voila/render/notebooks/ too
-    page.locator('.hi-step-card[data-page="1"]').click()
+    # the relative links work under /voila/render/notebooks/ too (the step's own notebook)
+    href = page.locator('.hi-step-card[data-page="1"]').get_attribute("href")
+    page.goto(urljoin(page.url, href), timeout=60_000)
     page.wait_for_url(re.compile(
         r".*/voila/render/notebooks/1-define-and-measure\.ipynb\?inquiry=binder-inquiry$"))
     wait_ready(page)

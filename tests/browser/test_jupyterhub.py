@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PAGE_TIMEOUT_MS, free_port, start_server, wait_ready
+from conftest import PAGE_TIMEOUT_MS, free_port, start_server, wait_ready, wait_view
 from widgets.model import slugify
 from widgets.paths import REPO_DIR
 
@@ -117,6 +117,13 @@ def _log_in(browser, hub, user: str):
     return context, page
 
 
+def _back_to_start(page) -> None:
+    """After starting an inquiry the app page shows step 1: back to its start view."""
+    wait_view(page, "1", timeout_ms=SPAWN_TIMEOUT_MS)
+    page.locator('.hi-nav-link[data-page="start"]').click()
+    wait_view(page, "start", timeout_ms=SPAWN_TIMEOUT_MS)
+
+
 def test_two_facilitators_each_see_only_their_own_inquiry(jupyterhub, browser):
     hub, teams = jupyterhub, jupyterhub.teams
     ann_context, ann = _log_in(browser, hub, teams.ann)
@@ -125,6 +132,7 @@ def test_two_facilitators_each_see_only_their_own_inquiry(jupyterhub, browser):
         assert ann.locator(".hi-new-button").is_visible()
         ann.locator(".hi-new-title input").fill("Family break-up on our estate")
         ann.locator(".hi-new-button").click()
+        _back_to_start(ann)  # the app page goes on to step 1
         ann.locator(".hi-inquiries td", has_text="Family break-up on our estate").wait_for()
         href = ann.locator(".hi-permalink").get_attribute("href")
         slug = href.split("inquiry=")[1].split("&")[0]
@@ -133,6 +141,7 @@ def test_two_facilitators_each_see_only_their_own_inquiry(jupyterhub, browser):
         bob_context, bob = _log_in(browser, hub, teams.bob)
         bob.locator(".hi-new-title input").fill("Lonely evenings")
         bob.locator(".hi-new-button").click()
+        _back_to_start(bob)
         bob.locator(".hi-inquiries td", has_text="Lonely evenings").wait_for()
         assert "Family break-up" not in bob.locator(".hi-inquiries").inner_text()
         # Ann's slug in Bob's address: "not found", nothing of Ann's on the page

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from conftest import PAGE_TIMEOUT_MS
+from conftest import PAGE_TIMEOUT_MS, wait_view
 from widgets.model import Measure, Unit
 
 NAMES = ["Mrs Amina Okafor", "Mr Jan Kowalski", "Ms Zoë Papadopoulou"]
@@ -92,6 +92,9 @@ def test_names_are_left_out_then_locked_and_opened_with_the_passphrase(
     # The right passphrase opens the waiting file.
     page.locator(".hi-upload-passphrase input").fill(PASSPHRASE)
     page.locator(".hi-unlock-button").click()
+    wait_view(page, "1")  # the app page goes on to step 1 with the new inquiry; back again
+    page.locator('.hi-nav-link[data-page="start"]').click()
+    wait_view(page, "start")
     ok = page.locator(".hi-upload .hi-message-ok")
     ok.wait_for(timeout=PAGE_TIMEOUT_MS)
     assert "real names of 3 units" in ok.inner_text()

@@ -14,7 +14,8 @@ from widgets.ui.upload import UploadBox
 
 __all__ = [
     "APOLOGY", "PAGES", "DownloadButton", "ErrorBox", "FacilitatorQuestions", "Message",
-    "NavigationBar", "PrincipleCards", "SaveStatus", "StartPage", "StepPage", "UploadBox",
+    "AppPage", "NavigationBar", "PrincipleCards", "SaveStatus", "StartView", "StepPage",
+    "UploadBox",
     "current_slug", "download_link", "get_store", "guarded", "guidance_panel",
     "is_person_error", "on_binder", "page_href", "run_safely", "safe_filename", "set_store",
     "valid_slug",
@@ -22,9 +23,13 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    # The start page pulls in more (examples, files); load it only when asked for.
-    if name == "StartPage":
-        from widgets.ui.start import StartPage
+    # The app page and the start view pull in more (anywidget, files); load them when asked.
+    if name == "AppPage":
+        from widgets.ui.app_page import AppPage
 
-        return StartPage
+        return AppPage
+    if name == "StartView":
+        from widgets.ui.start import StartView
+
+        return StartView
     raise AttributeError(name)

@@ -52,7 +52,8 @@ def nav_html(slug: str | None, current: str | int, title: str | None = None) -> 
 
 
 class NavigationBar(ipw.HTML):
-    """The bar at the top of every page. ``update(slug, title)`` after an inquiry is opened."""
+    """The bar at the top of every page. ``update(slug, title)`` after an inquiry is opened
+    (``current=`` too when the app page shows another view)."""
 
     def __init__(self, slug: str | None, current: str | int, title: str | None = None,
                  **kwargs: Any):
@@ -63,8 +64,13 @@ class NavigationBar(ipw.HTML):
         self.current = current
         self.update(slug, title)
 
-    def update(self, slug: str | None, title: str | None = None) -> None:
-        """Point the links at inquiry ``slug`` and show its ``title``."""
+    def update(self, slug: str | None, title: str | None = None,
+               current: str | int | None = None) -> None:
+        """Point the links at inquiry ``slug``, show its ``title`` (and mark ``current``)."""
+        if current is not None:
+            if current not in PAGES:
+                raise KeyError(f"Unknown page {current!r}; use one of {list(PAGES)}.")
+            self.current = current
         self.slug = valid_slug(slug)
         self.title = title
         self.value = nav_html(self.slug, self.current, title)

@@ -120,6 +120,16 @@ class Session:
         """Call ``fn()`` whenever ``part`` is announced with :meth:`changed`."""
         self._listeners.setdefault(part, []).append(fn)
 
+    def off(self, part: str, fn: Callable[[], Any]) -> None:
+        """Stop calling ``fn`` for ``part`` (the listener of a view that was dropped)."""
+        listeners = self._listeners.get(part, [])
+        if fn in listeners:
+            listeners.remove(fn)
+
+    def listening(self) -> list[tuple[str, Callable[[], Any]]]:
+        """Every ``(part, fn)`` registered with :meth:`on`, oldest first."""
+        return [(part, fn) for part, fns in self._listeners.items() for fn in fns]
+
     def changed(self, *parts: str) -> None:
         """Say that ``parts`` changed in the store: the inquiry is read again when next
         asked for, and every listener of those parts runs once (each guarded)."""

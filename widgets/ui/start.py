@@ -1,26 +1,31 @@
-"""The start page: start, open or carry on with an inquiry, and enter the three steps.
+"""The start view: start, open or carry on with an inquiry, and enter the three steps.
 
-Voila cannot change the page's URL from the kernel, so "opening" an inquiry here sets it for
-this page (the step links, the downloads) and shows a plain link that carries it in the URL.
+    view = StartView(session)           # the app page builds it (widgets/ui/app_page.py)
+
+On the app page (``start.ipynb``) starting, opening an example and uploading a file open the
+inquiry in the page's session and go on to step 1 (``navigate``, set by the app page); the
+links (the step cards, "Open" in the list) switch views in the page too. Built alone, with no
+app page around it, the view only opens the inquiry in its session.
 The examples module and the files module are imported only when a button needs them.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import ipywidgets as ipw
 
-from widgets.ui.context import current_slug, get_store, on_binder, valid_slug
+from widgets.ui.context import on_binder
 from widgets.ui.download import MIME, DownloadButton
-from widgets.ui.errors import ErrorBox, Message, run_safely
-from widgets.ui.nav import NavigationBar, page_href
-from widgets.ui.page import DEFAULT_WHO, ready_marker
+from widgets.ui.errors import Message
+from widgets.ui.nav import page_href
 from widgets.ui.status import local_time_text
-from widgets.ui.styles import scroll_table, style_widget
+from widgets.ui.styles import scroll_table
 from widgets.ui.upload import UploadBox
+from widgets.ui.view import View
 
 BINDER_NOTICE = (
     "This is a temporary session: it is thrown away after some minutes without use, and "
@@ -123,30 +128,28 @@ def _section(title: str, *children: ipw.Widget, cls: str = "") -> ipw.VBox:
     return box
 
 
-class StartPage:
-    """The start page. ``slug`` defaults to the inquiry in the URL.
+class StartView(View):
+    """The start view. Its session's open inquiry (if any) is shown at the top.
 
     Parts tests drive: ``title_field``, ``create_button``, ``create_message``,
     ``example_buttons`` (name -> Button), ``example_message``, ``upload`` (UploadBox),
-    ``inquiry_list``, ``downloads`` ("json"/"xlsx" -> DownloadButton, for the open inquiry),
-    ``names_passphrase`` (locks the real names in the inquiry file; empty: no names),
-    ``upload_passphrase``, ``unlock_button``, ``without_names_button`` (a file with locked
-    real names), ``reminder``, ``open(slug)``.
+    ``inquiry_list``, ``panel`` (the open inquiry), ``downloads`` ("json"/"xlsx" ->
+    DownloadButton, for the open inquiry), ``names_passphrase`` (locks the real names in the
+    inquiry file; empty: no names), ``upload_passphrase``, ``unlock_button``,
+    ``without_names_button`` (a file with locked real names), ``reminder``, ``open(slug)``.
+
+    ``navigate(key, slug)`` is called once an action has opened an inquiry (to go on to step
+    1); the app page sets it. None: stay here.
     """
 
-    def __init__(self, *, slug: str | None = None, store=None):
-        self.errors = ErrorBox()
-        self.slug: str | None = None
-        self.title: str | None = None
-        self.binder = on_binder()
-        self.store = store
-        ok, _ = run_safely(self._ensure_store, errors=self.errors)
+    key = "start"
+    needs_inquiry = False
+    guidance_open = False  # the page is about choosing an inquiry; one click opens them
 
-        self.nav = NavigationBar(None, "start")
-        self.who_field = ipw.Text(value=DEFAULT_WHO, description="Who is recording",
-                                  style={"description_width": "initial"},
-                                  layout=ipw.Layout(width="26em"))
-        self.who_field.add_class("hi-who")
+    def __init__(self, session):
+        super().__init__(session)
+        self.navigate: Callable[[str | int, str], Any] | None = None
+        self.binder = on_binder()
 
         # The open inquiry
         self.panel = ipw.VBox()
@@ -154,6 +157,8 @@ class StartPage:
         self.reminder = ipw.HTML("", layout=ipw.Layout(display="none"))
         self.reminder.add_class("hi-reminder")
         self.downloads: dict[str, DownloadButton] = {}
+        self._shown: str | None = None  # the inquiry the panel shows
+        self._head = self._cards = ipw.HTML()
         self._names_locked = False
         self._load_problem: str | None = None
 
@@ -166,7 +171,7 @@ class StartPage:
                                         layout=ipw.Layout(width="auto"))
         self.create_button.add_class("hi-new-button")
         self.create_message = Message()
-        self.create_button.on_click(lambda _b: self._guard(self.create, self.create_message))
+        session.wire(self.create_button, self.create, message=self.create_message)
 
         # Stored ones
         self.inquiry_list = ipw.HTML("")
@@ -196,10 +201,9 @@ class StartPage:
         self.unlock_row = ipw.HBox([self.unlock_button, self.without_names_button],
                                    layout=ipw.Layout(display="none"))
         self.unlock_row.add_class("hi-unlock-row")
-        self.unlock_button.on_click(lambda _b: self._guard(self.unlock_pending,
-                                                           self.upload.message))
-        self.without_names_button.on_click(lambda _b: self._guard(self.load_without_names,
-                                                                  self.upload.message))
+        session.wire(self.unlock_button, self.unlock_pending, message=self.upload.message)
+        session.wire(self.without_names_button, self.load_without_names,
+                     message=self.upload.message)
         # The passphrase that locks the real names in a download (see NAMES_NOTE).
         self.names_passphrase = _password("Passphrase to keep real names (optional)",
                                           "hi-names-passphrase")
@@ -209,13 +213,13 @@ class StartPage:
                           f"{html.escape(BINDER_NOTICE)}</div>" if self.binder else "",
                           layout=ipw.Layout(display=None if self.binder else "none"))
         intro = ipw.HTML(
-            "<h1>Hidden Insights</h1><p>Three simple steps for a group and its burning issue: "
+            "<p>Three simple steps for a group and its burning issue: "
             "<strong>engage, define and measure</strong>; <strong>discover positive "
             "exceptions</strong>; <strong>share how they did it</strong>.</p>")
         intro.add_class("hi-intro")
 
         self.widget = ipw.VBox([
-            style_widget(), self.nav, intro, notice, self.errors, self.panel,
+            intro, notice, self.panel,
             _section("Start a new inquiry", ipw.HBox([self.title_field, self.create_button]),
                      self.create_message, cls="hi-new"),
             _section("Your inquiries", self.inquiry_list, cls="hi-list"),
@@ -224,51 +228,72 @@ class StartPage:
                 "<p>Upload an inquiry file (.json or .json.gz) or a workbook (.xlsx) you "
                 "downloaded before. It is added as a new inquiry; nothing else changes.</p>"),
                 self.upload, self.upload_passphrase, self.unlock_row, cls="hi-from-file"),
-            self.who_field, ready_marker(),
         ])
-        self.widget.add_class("hi-page")
         self.widget.add_class("hi-start")
-        if ok:
-            self._guard(self._first_open, None, slug)
+        self.refresh()
 
-    # ------------------------------------------------------------------ actions
+    # ------------------------------------------------------------------ the session's
+
+    @property
+    def store(self):
+        """The kernel's store."""
+        return self.session.store
+
+    @property
+    def errors(self):
+        """The page's error box."""
+        return self.session.errors
+
+    @property
+    def slug(self) -> str | None:
+        """The open inquiry (None when none)."""
+        return self.session.slug
+
+    @property
+    def title(self) -> str | None:
+        """The open inquiry's title."""
+        return self.session.title
 
     @property
     def who(self) -> str:
         """The name of the person recording."""
-        return self.who_field.value.strip()[:200] or DEFAULT_WHO
+        return self.session.who
 
-    def _ensure_store(self) -> None:
-        if self.store is None:
-            self.store = get_store()
+    # ------------------------------------------------------------------ the view
 
-    def _guard(self, fn, message: Message | None, *args: Any) -> Any:
-        return run_safely(fn, *args, errors=self.errors, message=message)[1]
+    def refresh(self) -> None:
+        """Show the session's open inquiry (or none) and the list as the store has them."""
+        if self.slug is not None:
+            self._show_open()
+        else:
+            self._shown = None
+            self.panel.children = ()
+            self.downloads = {}
+            self.refresh_list()
 
-    def _first_open(self, slug: str | None) -> None:
-        wanted = valid_slug(slug) if slug is not None else current_slug()
-        if wanted is not None and not self.store.exists(wanted):
-            hint = (" If you worked on it in an earlier session, upload your inquiry file below."
-                    if self.binder else "")
-            self.panel.children = (ipw.HTML(
-                f'<div class="hi-notice hi-no-inquiry">There is no inquiry called '
-                f"“{html.escape(wanted)}” here.{html.escape(hint)}</div>"),)
-            wanted = None
-        self.refresh_list()
-        if wanted is not None:
-            self.open(wanted)
+    def say_unknown(self, slug: str) -> None:
+        """Say that the address named inquiry ``slug``, which this server does not hold."""
+        hint = (" If you worked on it in an earlier session, upload your inquiry file below."
+                if self.binder else "")
+        self._shown = None
+        self.panel.children = (ipw.HTML(
+            f'<div class="hi-notice hi-no-inquiry" role="status">There is no inquiry called '
+            f"“{html.escape(slug)}” here.{html.escape(hint)}</div>"),)
+
+    # ------------------------------------------------------------------ actions
 
     def create(self) -> str:
-        """Start a new inquiry from the title field and open it."""
+        """Start a new inquiry from the title field, open it and go on to step 1."""
         title = self.title_field.value
         slug = self.store.create_inquiry(title, by=self.who)
         self.title_field.value = ""
-        self.open(slug)
         self.create_message.show(f"Started “{title.strip()}”.", "ok")
+        self._opened(slug)
         return slug
 
     def open_example(self, name: str) -> str:
-        """Open the example ``name`` (stored the first time, then reopened as it is)."""
+        """Open the example ``name`` (stored the first time, then reopened as it is) and go
+        on to step 1."""
         from widgets import examples
         from widgets.model import slugify
 
@@ -279,8 +304,8 @@ class StartPage:
             slug = target
         else:
             slug = self.store.save_inquiry(inquiry, by=self.who)
-        self.open(slug)
         self.example_message.show(f"Opened the example “{inquiry.title}”.", "ok")
+        self._opened(slug)
         return slug
 
     def load_file(self, data: bytes, filename: str) -> str | None:
@@ -324,35 +349,57 @@ class StartPage:
         return self._finish(self._pending, " without the real names")
 
     def _finish(self, loaded, how: str) -> str:
-        text = self._store_loaded(loaded, how)
         self._set_pending(None)
+        text = self._store_loaded(loaded, how)
         self.upload.message.show(text, "ok")
         return text
 
     def _store_loaded(self, loaded, how: str) -> str:
         slug = self.store.save_inquiry(loaded.inquiry, by=self.who)
-        self.open(slug)
+        self._opened(slug)
         return f"Loaded “{loaded.inquiry.title}”{how}."
 
     def _set_pending(self, loaded) -> None:
         self._pending = loaded
         self.unlock_row.layout.display = None if loaded is not None else "none"
 
+    def _opened(self, slug: str) -> None:
+        self.open(slug)
+        self._go_on()
+
+    def _go_on(self) -> None:
+        if self.navigate is not None and self.slug is not None:
+            self.navigate(1, self.slug)
+
     def open(self, slug: str) -> None:
-        """Make ``slug`` the open inquiry: step links, downloads and the list follow it."""
+        """Make ``slug`` the session's open inquiry and show it here: its step links,
+        downloads and the list follow it."""
+        from widgets.store import NotFound
+
+        if not self.session.open(slug):
+            raise NotFound(f"There is no inquiry called “{slug}” here.")
+        self._show_open()
+
+    def _show_open(self) -> None:
+        slug = self.slug
         summary = self.store.summary(slug)
-        self.slug, self.title = slug, summary.title
-        self.nav.update(slug, summary.title)
         link = html.escape(page_href("start", slug))
-        head = ipw.HTML(
+        head = (
             f'<h2>Open inquiry: <span class="hi-open-title">{html.escape(summary.title)}</span>'
             f'</h2><p class="hi-open-meta">Last change '
             f"{html.escape(local_time_text(summary.updated_at))}. "
             f'<a class="hi-open-link hi-permalink" href="{link}">Link to this inquiry</a> '
             f"(bookmark it, or open it on another computer on this server).</p>"
         )
-        cards = ipw.HTML(step_cards_html(slug, summary))
-        cards.add_class("hi-step-cards")
+        if self._shown == slug:  # shown again: the same downloads, new words
+            self._head.value, self._cards.value = head, step_cards_html(slug, summary)
+            self._show_reminder(summary)
+            self.refresh_list()
+            return
+        self._shown = slug
+        self._head = ipw.HTML(head)
+        self._cards = ipw.HTML(step_cards_html(slug, summary))
+        self._cards.add_class("hi-step-cards")
         self.downloads = {
             "json": DownloadButton("Prepare the inquiry file (.json)", self._inquiry_file,
                                    MIME["json"], after=self._inquiry_file_ready,
@@ -362,7 +409,7 @@ class StartPage:
         }
         names = ipw.VBox([self.names_note, self.names_passphrase])
         names.add_class("hi-names")
-        self.panel.children = (head, cards, self.reminder,
+        self.panel.children = (self._head, self._cards, self.reminder,
                                ipw.HBox([self.downloads["json"], self.downloads["xlsx"]]), names)
         self._show_reminder(summary)
         self.refresh_list()
@@ -435,16 +482,7 @@ class StartPage:
                                 layout=ipw.Layout(width="auto"))
             button.add_class("hi-example-button")
             button.add_class(f"hi-example-{name}")
-            button.on_click(lambda _b, n=name: self._guard(self.open_example,
-                                                           self.example_message, n))
+            self.session.wire(button, lambda n=name: self.open_example(n),
+                              message=self.example_message)
             self.example_buttons[name] = button
         return ipw.HBox(list(self.example_buttons.values()))
-
-    def show(self) -> None:
-        """Display the page."""
-        from IPython.display import display
-
-        display(self.widget)
-
-    def _repr_mimebundle_(self, **kwargs: Any):
-        return self.widget._repr_mimebundle_(**kwargs)
