@@ -109,56 +109,6 @@ def close_tree(widget: ipw.Widget, keep: Iterable[ipw.Widget] = ()) -> None:
         w.close()
 
 
-class _PageStandIn:
-    """TODO(ui-views): what a step module's ``build(page)`` is given until every step is a
-    View: the session's attributes, plus the attributes a step sets on its page
-    (``page.step2 = …``), kept here and not on the session. Drop it after merging."""
-
-    def __init__(self, session: Session, step: str | int):
-        self.session = session
-        self.step = step
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_") or name == "session":
-            raise AttributeError(name)
-        return getattr(self.session, name)
-
-
-class _Built(View):
-    """TODO(ui-views): a step module's plain ``build(page)`` result shown as a View. It is
-    built again when shown after the inquiry changed (it cannot refresh itself); ``leave()``
-    saves what waits for its autosave (``flush()``). Drop it after merging."""
-
-    def __init__(self, session: Session, key: str | int, build: Any):
-        super().__init__(session)
-        self.key = key
-        self._build = build
-        self.part: Any = None
-        self.widget = ipw.VBox()
-        self._make()
-
-    def _make(self) -> None:
-        built = self._build(_PageStandIn(self.session, self.key))
-        self.part = built
-        inner = built if isinstance(built, ipw.Widget) else built.widget
-        old = self.widget.children
-        self.widget.children = (inner,)
-        s = self.session
-        for w in old:
-            close_tree(w, keep=(s.errors, s.status, s.who_field))
-        self._version = self.session.version()
-
-    def leave(self) -> None:
-        flush = getattr(self.part, "flush", None)
-        if callable(flush):
-            flush()
-        self._version = self.session.version()
-
-    def refresh(self) -> None:
-        if self.session.version() != self._version:
-            self._make()
-
-
 class AppPage:
     """The app page. ``view`` and ``slug`` default to the address's (``?view=``,
     ``?inquiry=``).
@@ -178,7 +128,7 @@ class AppPage:
         self.current: str | int | None = None
         self._boxes: dict[str | int, ipw.Box] = {}
         self._listeners: dict[str | int, list] = {}
-        self._panels: dict[str | int, ipw.Widget] = {}
+        self._panels: dict[tuple[str | int, str | None], ipw.Widget] = {}
         self._views_slug = self.session.slug
         self._announcing = False
         self._last_said: tuple[str, str] | None = None  # (view, inquiry) the browser was told
@@ -265,10 +215,7 @@ class AppPage:
     def _show(self, key: str | int) -> None:
         s = self.session
         factory = view_class(key)
-        # TODO(ui-views): getattr with a default while a step module's build() stands in.
-        needs_inquiry = getattr(factory, "needs_inquiry", True)
-        opened = getattr(factory, "guidance_open", True)
-        missing = needs_inquiry and not s.ok
+        missing = factory.needs_inquiry and not s.ok
         # The view first (built or refreshed while the one before is still on screen), then
         # the frame around it, so the page changes all at once.
         view = None
@@ -287,9 +234,13 @@ class AppPage:
         self.nav.update(s.slug, s.title, current=key)
         self.heading.value = f"<h1>{html.escape(HEADINGS[key])}</h1>"
         s.status.layout.display = None if s.ok else "none"
-        if key not in self._panels:
-            self._panels[key] = guidance_panel(key, open=opened)
-        self.guidance.children = () if missing else (self._panels[key],)
+        # The questions name the inquiry's unit ("Could any pupil do this?"): a panel per
+        # view and unit word, so a unit renamed in step 1 shows on the next switch.
+        unit = s.run(lambda: s.inquiry().measure.unit_name, saves=False) if s.ok else None
+        if (key, unit) not in self._panels:
+            self._panels[(key, unit)] = guidance_panel(key, open=factory.guidance_open,
+                                                       unit_name=unit)
+        self.guidance.children = () if missing else (self._panels[(key, unit)],)
         s.who_field.layout.display = "none" if missing else None
         if missing:
             unknown = self.wanted if self.wanted != s.slug else None
@@ -304,12 +255,7 @@ class AppPage:
         s = self.session
         before = {(part, id(fn)) for part, fn in s.listening()}
 
-        def make() -> View:
-            if isinstance(factory, type) and issubclass(factory, View):
-                return factory(s)
-            return _Built(s, key, factory)  # TODO(ui-views): a module's build(page)
-
-        view = s.run(make, saves=False)
+        view = s.run(factory, s, saves=False)
         self._listeners[key] = [(p, fn) for p, fn in s.listening()
                                 if (p, id(fn)) not in before]
         if view is None:  # the error box says why (a bug: the apology, details in the log)
