@@ -343,3 +343,37 @@ def test_the_list_of_inquiries_counts_units_in_the_measures_word(store):
     assert store.summary(page.slug).unit_name == "pupil"
     listed = page.inquiry_list.value
     assert f"{units} pupils" in listed and f"{units} units" not in listed
+
+
+def test_someone_in_two_teams_chooses_whose_a_new_inquiry_is(hub):
+    """On a shared server the start view offers the person's teams for a new inquiry (and
+    an example), lists whose each inquiry is, and the database keeps each in its team."""
+    from widgets.model import slugify
+
+    cat = hub.store(hub.cat, team=hub.a)
+    view = StartView(Session(store=cat))
+    assert view.team_choice.layout.display != "none"
+    assert list(view.team_choice.options) == sorted([hub.a, hub.b])
+    assert view.team_choice.value == hub.a  # the page's default team comes first
+    view.team_choice.value = hub.b
+    view.title_field.value = "Lunch queue"
+    view.create_button.click()
+    slug = f"{slugify(hub.b)}-lunch-queue"
+    assert view.create_message.kind == "ok" and cat.summary(slug).team == hub.b
+    view.example_buttons["grub-hub"].click()
+    assert view.example_message.kind == "ok"
+    assert [i.slug for i in hub.store(hub.ann).list_inquiries()] == []  # none in A
+    assert sorted(i.slug for i in hub.store(hub.bob).list_inquiries()) == sorted(
+        [slug, f"{slugify(hub.b)}-grub-hub"])
+    view.refresh_list()
+    assert "<th>Team</th>" in view.inquiry_list.value and hub.b in view.inquiry_list.value
+
+
+def test_someone_in_one_team_is_not_asked(hub):
+    bob = hub.store(hub.bob, team=hub.b)
+    view = StartView(Session(store=bob))
+    assert view.team_choice.layout.display == "none" and view.team() is None
+    view.title_field.value = "Homework club"
+    view.create_button.click()
+    assert view.create_message.kind == "ok"
+    assert "<th>Team</th>" not in view.inquiry_list.value

@@ -23,7 +23,7 @@ from widgets.ui.download import MIME, DownloadButton
 from widgets.ui.errors import Message
 from widgets.ui.nav import page_href
 from widgets.ui.status import local_time_text
-from widgets.ui.styles import scroll_table
+from widgets.ui.styles import label_above, scroll_table
 from widgets.ui.upload import UploadBox
 from widgets.ui.view import View
 
@@ -94,8 +94,9 @@ def step_cards_html(slug: str, summary, unit_name: str | None = None) -> str:
     return f'<div class="hi-steps" style="display:flex">{"".join(cards)}</div>'
 
 
-def inquiry_list_html(summaries: list) -> str:
-    """The table of stored inquiries: title, last change, progress, a link that opens it."""
+def inquiry_list_html(summaries: list, teams: bool = False) -> str:
+    """The table of stored inquiries: title, last change, progress, a link that opens it
+    (and, for someone in several teams, whose it is)."""
     if not summaries:
         return '<p class="hi-empty">No inquiries yet. Start one above, or open an example.</p>'
     rows = []
@@ -103,13 +104,15 @@ def inquiry_list_html(summaries: list) -> str:
         p = step_progress(s)
         rows.append(
             f'<tr data-slug="{html.escape(s.slug)}"><td>{html.escape(s.title)}</td>'
-            f"<td>{html.escape(local_time_text(s.updated_at))}</td>"
+            + (f"<td>{html.escape(s.team or '')}</td>" if teams else "")
+            + f"<td>{html.escape(local_time_text(s.updated_at))}</td>"
             f"<td>{html.escape(p[1])}; {html.escape(p[2])}; {html.escape(p[3])}</td>"
             f'<td><a class="hi-open-link" href="{html.escape(page_href("start", s.slug))}">'
             f"Open</a></td></tr>"
         )
+    team = "<th>Team</th>" if teams else ""
     return scroll_table('<table class="hi-table hi-inquiries"><thead><tr><th>Inquiry</th>'
-                        "<th>Last change</th><th>Progress</th><th></th></tr></thead>"
+                        f"{team}<th>Last change</th><th>Progress</th><th></th></tr></thead>"
                         f"<tbody>{''.join(rows)}</tbody></table>", "Inquiries")
 
 
@@ -172,6 +175,15 @@ class StartView(View):
         self.create_button.add_class("hi-new-button")
         self.create_message = Message()
         session.wire(self.create_button, self.create, message=self.create_message)
+        # On a shared server, someone in several teams says whose a new inquiry is (an
+        # example or a file they open too); the database refuses any other team.
+        teams = session.run(self.store.teams, saves=False) or [] if self.store else []
+        default = self.store.team if self.store is not None and self.store.team in teams else None
+        self.team_choice = label_above(ipw.Dropdown(
+            options=teams, value=default or (teams[0] if teams else None),
+            layout=ipw.Layout(width="16em", display=None if len(teams) > 1 else "none")),
+            "Team (whose inquiry this is)")
+        self.team_choice.add_class("hi-team-choice")
 
         # Stored ones
         self.inquiry_list = ipw.HTML("")
@@ -221,7 +233,7 @@ class StartView(View):
         self.widget = ipw.VBox([
             intro, notice, self.panel,
             _section("Start a new inquiry", ipw.HBox([self.title_field, self.create_button]),
-                     self.create_message, cls="hi-new"),
+                     self.team_choice, self.create_message, cls="hi-new"),
             _section("Your inquiries", self.inquiry_list, cls="hi-list"),
             _section("Open an example", example_row, self.example_message, cls="hi-examples"),
             _section("Carry on from a file", ipw.HTML(
@@ -280,12 +292,16 @@ class StartView(View):
             f'<div class="hi-notice hi-no-inquiry" role="status">There is no inquiry called '
             f"“{html.escape(slug)}” here.{html.escape(hint)}</div>"),)
 
+    def team(self) -> str | None:
+        """The team chosen for a new inquiry, when there is a choice (else the store's)."""
+        return self.team_choice.value if len(self.team_choice.options) > 1 else None
+
     # ------------------------------------------------------------------ actions
 
     def create(self) -> str:
         """Start a new inquiry from the title field, open it and go on to step 1."""
         title = self.title_field.value
-        slug = self.store.create_inquiry(title, by=self.who)
+        slug = self.store.create_inquiry(title, by=self.who, team=self.team())
         self.title_field.value = ""
         self.create_message.show(f"Started “{title.strip()}”.", "ok")
         self._opened(slug)
@@ -299,11 +315,11 @@ class StartView(View):
 
         inquiry = examples.build(name)
         # On a shared server each team opens its own copy (its slug starts with the team).
-        target = self.store.team_slug(inquiry.slug or slugify(inquiry.title))
+        target = self.store.team_slug(inquiry.slug or slugify(inquiry.title), self.team())
         if self.store.exists(target) and self.store.summary(target).title == inquiry.title:
             slug = target
         else:
-            slug = self.store.save_inquiry(inquiry, by=self.who)
+            slug = self.store.save_inquiry(inquiry, by=self.who, team=self.team())
         self.example_message.show(f"Opened the example “{inquiry.title}”.", "ok")
         self._opened(slug)
         return slug
@@ -355,7 +371,7 @@ class StartView(View):
         return text
 
     def _store_loaded(self, loaded, how: str) -> str:
-        slug = self.store.save_inquiry(loaded.inquiry, by=self.who)
+        slug = self.store.save_inquiry(loaded.inquiry, by=self.who, team=self.team())
         self._opened(slug)
         return f"Loaded “{loaded.inquiry.title}”{how}."
 
@@ -416,7 +432,8 @@ class StartView(View):
 
     def refresh_list(self) -> None:
         """Re-read the list of stored inquiries."""
-        self.inquiry_list.value = inquiry_list_html(self.store.list_inquiries())
+        self.inquiry_list.value = inquiry_list_html(self.store.list_inquiries(),
+                                                    teams=len(self.team_choice.options) > 1)
 
     # ------------------------------------------------------------------ downloads
 
