@@ -52,7 +52,7 @@ def notes_html(notes: list, step: Any) -> str:
 
 class Queue:
     """``list`` (the browser's :class:`QueueList`), ``message``, ``notes`` (HTML) and
-    :meth:`act`, which a click in the browser calls (tests call it directly)."""
+    :meth:`press`, which a click in the browser calls (tests call it directly)."""
 
     def __init__(self, panel: RoomPanel):
         self.panel = panel
@@ -78,9 +78,12 @@ class Queue:
         if action not in ("show", "hide", "take") or isinstance(number, bool) or \
                 not isinstance(number, int):
             return
-        self.panel.session.run(self.act, number, action,
-                               unit if isinstance(unit, str) else None,
-                               message=self.message)
+        self.press(number, action, unit if isinstance(unit, str) else None)
+
+    def press(self, number: int, action: str, unit_id: str | None = None) -> str | None:
+        """What a click on a contribution's button does: :meth:`act` as one guarded action
+        (a person's mistake shows beside the queue)."""
+        return self.panel.session.run(self.act, number, action, unit_id, message=self.message)
 
     def act(self, number: int, action: str, unit_id: str | None = None) -> str | None:
         """Show, hide or take contribution ``number``; returns what it became when taken."""
