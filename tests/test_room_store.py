@@ -522,3 +522,14 @@ def test_another_teams_room_cannot_be_seen_or_used(hub):
     with bob.engine.connect() as conn:
         for table in s.V3_TABLES:
             assert conn.execute(select(func.count()).select_from(table)).scalar() == 0
+
+
+def test_the_group_version_moves_with_the_groups_work_not_with_the_room(store, slug, room):
+    before = store.group_version(slug)
+    store.set_prompt(slug, "answer", "Q?", step=1)
+    c = store.add_contribution(room.code, "answer", "hi", "dev")
+    store.take_contribution(slug, c.id)  # a note: not on the group's page
+    store.close_room(slug)
+    assert store.group_version(slug) == before
+    store.add_practice(slug, Practice("Walking"))
+    assert store.group_version(slug) > before

@@ -162,8 +162,8 @@ class RoomStore:
     def open_room(self, slug: str, *, by: str = "facilitator") -> Room:
         """Open the inquiry's room with a new join code; any room of the inquiry still open is
         closed in the same transaction, so its code stops working at once."""
-        stamp = _now()
         with self._write(slug, "room", "opened the room", by) as (conn, iid):
+            stamp = _now()
             conn.execute(update(s.rooms).where(s.rooms.c.inquiry_id == iid,
                                                s.rooms.c.closed_at == "")
                          .values(closed_at=stamp, closed_by=_who(by), changed_at=stamp))
@@ -191,9 +191,9 @@ class RoomStore:
     def close_room(self, slug: str, *, by: str = "facilitator") -> bool:
         """Close the inquiry's room (its code stops working at once); False when none was
         open. The open vote, if any, closes too."""
-        stamp = _now()
         try:
             with self._write(slug, "room", "closed the room", by) as (conn, iid):
+                stamp = _now()
                 done = conn.execute(update(s.rooms).where(
                     s.rooms.c.inquiry_id == iid, s.rooms.c.closed_at == "").values(
                     closed_at=stamp, closed_by=_who(by), changed_at=stamp)).rowcount
@@ -304,9 +304,9 @@ class RoomStore:
         item = Contribution(kind=kind if isinstance(kind, str) else "", text=text,
                             detail=detail or "", nickname=nickname or "",
                             device=device).check()
-        stamp = _now()
         with self.engine.begin() as conn:
             iid, room = self._locked_room(conn, code)
+            stamp = _now()  # taken under the lock: a close is either before or after it
             if room.prompt != item.kind:
                 raise ModelError(NOT_NOW[item.kind])
             number = _next(conn, s.contributions, iid)
@@ -328,9 +328,9 @@ class RoomStore:
             choice = int(choice)
         if isinstance(choice, bool) or not isinstance(choice, int):
             raise ModelError("Choose one of the answers.")
-        stamp = _now()
         with self.engine.begin() as conn:
             iid, room = self._locked_room(conn, code)
+            stamp = _now()
             poll = _poll_row(conn, iid, room.poll)
             if room.prompt != "vote" or poll is None or poll.closed_at:
                 raise ModelError(NOT_NOW["vote"])
@@ -548,6 +548,15 @@ class RoomStore:
         if version is not None:
             cache[slug] = (version, token)
         return token
+
+    def group_version(self, slug: str) -> int:
+        """A number that changes when the group's work changes, and not when only the room
+        does (prompts, votes, notes): the group's page is rebuilt only then."""
+        h = s.history
+        with self._read() as conn:
+            iid = self._room_iid(conn, slug)
+            return conn.execute(select(func.max(h.c.number)).where(
+                h.c.inquiry_id == iid, h.c.part.not_in(("room", "notes")))).scalar() or 0
 
     def _data_version(self) -> int | None:
         """SQLite's ``PRAGMA data_version`` on a connection kept for it alone (it changes
