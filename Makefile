@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml binder/requirements.txt
 install: $(STAMP)
 
 ## Start the app: Voila on the start page at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it).
+## ROOM=1: room mode (phones on the local network join; your pages need the printed link).
 app: $(STAMP)
-	$(BIN)/hidden-insights app --port $(PORT)
+	$(BIN)/hidden-insights app --port $(PORT)$(if $(filter 1,$(ROOM)), --room)
 
 ## Debian's Chromium for the browser tests (installed with apt-get when missing and root).
 chromium:

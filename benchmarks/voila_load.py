@@ -1,6 +1,7 @@
 """How fast each notebook is usable in Voila, against a notebook with a single button.
 
-One run starts one Voila server (widgets.app's command and template) over a temporary folder
+One run starts the app's server (widgets.app's command: Voila as an extension of the kit's
+Jupyter server, with our template) over a temporary folder
 holding copies of notebooks/*.ipynb and a bare notebook that shows one ipywidgets.Button.
 For each notebook it measures, in Debian's Chromium, the time from navigation until the
 widgets are rendered (step pages opened with ?inquiry=<the Grub Hub example>), five times
@@ -34,7 +35,7 @@ import psutil
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from widgets.app import voila_command, voila_env  # noqa: E402
+from widgets.app import server_command, server_env  # noqa: E402
 from widgets.paths import notebooks_dir  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -85,7 +86,7 @@ def kernel_rss_mb(server: psutil.Process) -> float | None:
     """RSS of the newest kernel under the server (the page just loaded)."""
     kernels = []
     for p in server.children(recursive=True):
-        try:  # kernels come and go (culled, preheated): skip any that just ended
+        try:  # kernels come and go (shut down, culled): skip any that just ended
             if "ipykernel" in " ".join(p.cmdline()):
                 kernels.append((p.create_time(), p))
         except psutil.Error:
@@ -101,9 +102,6 @@ def kernel_rss_mb(server: psutil.Process) -> float | None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--preheat", action="store_true",
-                        help="run Voila with preheated kernels (`hidden-insights app --preheat`)"
-                             " for every notebook, the bare one included")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -127,16 +125,16 @@ def main() -> int:
 
     names = [BARE] + sorted(p.name for p in folder.glob("*.ipynb") if p.name != BARE)
     port = free_port()
-    env = {**os.environ, **voila_env(), "HIDDEN_INSIGHTS_DATA": str(data)}
+    env = {**os.environ, **server_env(), "HIDDEN_INSIGHTS_DATA": str(data)}
     log = open(work / "voila.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen(voila_command(port=port, root=folder, preheat=args.preheat),
+    proc = subprocess.Popen(server_command(port=port, root=folder),
                             env=env, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
     times: dict[str, list[float]] = {n: [] for n in names}
     rss: dict[str, list[float]] = {n: [] for n in names}
     try:
         base = f"http://127.0.0.1:{port}/"
-        wait_for(base)
+        wait_for(base + "api/status")  # not /: it would run the start page
         server = psutil.Process(proc.pid)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
@@ -152,7 +150,7 @@ def main() -> int:
                 elapsed = time.perf_counter() - start
                 memory = kernel_rss_mb(server)
                 ctx.close()
-                time.sleep(0.5)  # let Voila shut the kernel down before the next page
+                time.sleep(0.5)  # let the page's kernel shut down before the next page
                 return elapsed, memory
 
             for name in names:  # warm-up: first imports fill the disk cache

@@ -1,69 +1,82 @@
-"""The Voila command line and environment for `make app` / `hidden-insights app`."""
+"""The app's launcher for `make app` / `hidden-insights app`: the server command and environment."""
 
+import ipaddress
 import os
 import socket
 import sys
-import warnings
 from pathlib import Path
 
 import pytest
+from traitlets.config import Config
 
 from widgets import app
 from widgets.paths import notebooks_dir, templates_dir
+from widgets.server.app import KIT_CONFIG, WEBSOCKET_MAX_BYTES
+from widgets.server.hosts import ALLOW_HOSTS_ENV, allowed_hosts, host_allowed, host_name
 
 
 def _options(command):
     return dict(a[2:].split("=", 1) for a in command if a.startswith("--") and "=" in a)
 
 
+def _server(command, env=None):
+    """The KitServer a command line makes, configured but not started (no port taken)."""
+    from widgets.server.app import KitServer
+
+    server = KitServer()
+    server.update_config(Config(KIT_CONFIG))
+    server.parse_command_line(command[3:])
+    return server
+
+
 def test_command_serves_the_notebooks_with_our_template_on_localhost():
-    command = app.voila_command()
-    assert command[:3] == [sys.executable, "-m", "voila"]
-    assert command[3] == str(notebooks_dir())
+    command = app.server_command()
+    assert command[:3] == [sys.executable, "-m", "widgets.server"]
     options = _options(command)
-    assert options["template"] == "hidden-insights"
-    assert options["port"] == "8866"
-    assert options["Voila.ip"] == "127.0.0.1"
-    assert options["VoilaConfiguration.show_tracebacks"] == "False"
+    assert options["ServerApp.root_dir"] == str(notebooks_dir())
+    assert options["ServerApp.port"] == "8866"
+    assert options["ServerApp.ip"] == "127.0.0.1"
+    assert options["IdentityProvider.token"] == ""  # no token on 127.0.0.1
     assert "--no-browser" in command
+    server = _server(command)
+    assert server.config.VoilaConfiguration.template == "hidden-insights"
+    assert server.config.VoilaConfiguration.show_tracebacks is False
+    assert server.default_url == "/voila/render/start.ipynb"
+    assert server.port == 8866 and server.ip == "127.0.0.1" and server.port_retries == 0
 
 
 def test_command_culls_idle_kernels():
-    options = _options(app.voila_command())
-    assert int(options["MappingKernelManager.cull_interval"]) > 0
-    assert int(options["MappingKernelManager.cull_idle_timeout"]) >= 60
-    assert options["MappingKernelManager.cull_connected"] in ("True", "False")
+    config = _server(app.server_command()).config.MappingKernelManager
+    assert int(config.cull_interval) > 0
+    assert int(config.cull_idle_timeout) >= 60
+    assert config.cull_connected in (True, False)
 
 
-def test_command_options_parse_in_voila():
-    from voila.app import Voila
-
-    voila = Voila()
-    with warnings.catch_warnings():  # traitlets deprecates a dict given as JSON; still works
-        warnings.simplefilter("ignore", DeprecationWarning)
-        voila.parse_command_line(app.voila_command(port=9123, ip="0.0.0.0")[3:])
-        settings = voila.tornado_settings
-    assert voila.port == 9123 and voila.ip == "0.0.0.0" and voila.open_browser is False
-    assert settings["websocket_max_message_size"] == app.WEBSOCKET_MAX_BYTES
-    assert int(voila.config.MappingKernelManager.cull_idle_timeout) == 120
+def test_command_options_parse_in_the_server():
+    server = _server(app.server_command(port=9123, ip="0.0.0.0"))
+    assert server.port == 9123 and server.ip == "0.0.0.0" and server.open_browser is False
+    assert server.tornado_settings["websocket_max_message_size"] == WEBSOCKET_MAX_BYTES
+    assert int(server.config.MappingKernelManager.cull_idle_timeout) == 120
 
 
-def test_preheat_is_optional():
-    assert not any("preheat" in a for a in app.voila_command())
-    command = app.voila_command(preheat=True)
-    assert "--preheat_kernel=True" in command and "--pool_size=1" in command
+def test_only_the_kits_extensions_are_loaded():
+    server = _server(app.server_command())
+    enabled = {name for name, on in server.jpserver_extensions.items() if on}
+    assert enabled <= {"voila.server_extension", "widgets.server", "widgets.room"}
+    assert {"voila.server_extension", "widgets.server"} <= enabled
+    assert not any(name.startswith(("jupyterlab", "notebook")) for name in enabled)
 
 
 def test_open_browser_and_port():
-    command = app.voila_command(port=9000, open_browser=True)
-    assert "--port=9000" in command and "--no-browser" not in command
-    assert "--Voila.open_browser=True" in command
+    command = app.server_command(port=9000, open_browser=True)
+    assert "--ServerApp.port=9000" in command and "--no-browser" not in command
+    assert "--ServerApp.open_browser=True" in command
 
 
 def test_env_puts_the_template_on_the_jupyter_path(monkeypatch, tmp_path):
     monkeypatch.setenv("JUPYTER_PATH", "/somewhere/else")
     monkeypatch.setenv("HIDDEN_INSIGHTS_DATA", str(tmp_path / "d"))
-    env = app.voila_env()
+    env = app.server_env()
     paths = env["JUPYTER_PATH"].split(os.pathsep)
     assert paths == [str(templates_dir()), "/somewhere/else"]
     template = Path(paths[0]) / "voila" / "templates" / "hidden-insights"
@@ -75,7 +88,7 @@ def test_env_pins_a_relative_data_folder(monkeypatch, tmp_path):
     monkeypatch.delenv("HIDDEN_INSIGHTS_DATA", raising=False)
     monkeypatch.delenv("JUPYTER_PATH", raising=False)
     monkeypatch.chdir(tmp_path)
-    env = app.voila_env()
+    env = app.server_env()
     assert env["HIDDEN_INSIGHTS_DATA"] == str(tmp_path.resolve() / "data")
     assert env["JUPYTER_PATH"] == str(templates_dir())
 
@@ -85,15 +98,91 @@ def test_start_url():
     assert app.start_url(1, "::1") == "http://[::1]:1/voila/render/start.ipynb"
 
 
-def test_main_runs_voila_and_prints_the_start_page(monkeypatch, capsys):
+def test_main_runs_the_server_and_prints_the_start_page(monkeypatch, capsys):
     calls = []
     monkeypatch.setattr(app, "port_in_use", lambda port, ip: False)
     monkeypatch.setattr(app.subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
     assert app.main(["--port", "9999"]) == 0
     (command, env), = calls
-    assert "--port=9999" in command and "hidden-insights" in " ".join(command)
+    assert "--ServerApp.port=9999" in command and "widgets.server" in command
     assert str(templates_dir()) in env["JUPYTER_PATH"]
     assert "http://127.0.0.1:9999/voila/render/start.ipynb" in capsys.readouterr().out
+
+
+def test_room_mode_listens_on_the_network_with_a_fresh_token(monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(app, "port_in_use", lambda port, ip: False)
+    monkeypatch.setattr(app, "lan_address", lambda: "192.168.1.20")
+    monkeypatch.setattr(app.subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
+    monkeypatch.delenv(ALLOW_HOSTS_ENV, raising=False)
+    assert app.main(["--room"]) == 0
+    assert app.main(["--room"]) == 0
+    (command, env), (_, env2) = calls
+    token = env[app.TOKEN_ENV]
+    assert len(token) >= 32 and token != env2[app.TOKEN_ENV]  # fresh every run
+    assert "--ServerApp.ip=192.168.1.20" in command
+    assert "--KitServer.allowed_hosts=192.168.1.20" in command
+    assert not any("token" in a.lower() for a in command)  # never on the command line
+    out = capsys.readouterr().out
+    first = out[:len(out) // 2]
+    assert "Phones join the room at http://192.168.1.20:8866/room" in first
+    assert first.count(token) == 1  # printed once, in the facilitator's link
+    assert f"http://192.168.1.20:8866/voila/render/start.ipynb?token={token}" in first
+
+
+def test_room_mode_without_a_network_address_says_so(monkeypatch):
+    monkeypatch.setattr(app, "port_in_use", lambda port, ip: False)
+    monkeypatch.setattr(app, "lan_address", lambda: None)
+    launch = app.plan(8866, room=True)
+    assert "--ServerApp.ip=0.0.0.0" in launch.command and launch.env[app.TOKEN_ENV]
+    assert "network address was not found" in launch.lines[0]
+    assert "--allow-host" in launch.lines[0]
+    assert f"http://127.0.0.1:8866/voila/render/start.ipynb?token={launch.env[app.TOKEN_ENV]}" \
+        in " ".join(launch.lines)
+
+
+def test_an_address_other_than_loopback_gets_a_token_too(monkeypatch):
+    monkeypatch.setattr(app, "port_in_use", lambda port, ip: False)
+    assert app.TOKEN_ENV not in app.plan(8866).env
+    launch = app.plan(8866, ip="192.168.1.20")
+    assert launch.env[app.TOKEN_ENV] and "--IdentityProvider.token=" not in launch.command
+
+
+def test_the_lan_address_is_found_without_sending_anything(monkeypatch):
+    from widgets.server import network
+
+    address = network.lan_address()
+    assert address is None or not ipaddress.ip_address(address).is_loopback
+    calls = []
+
+    class Probe:
+        def __init__(self, family, kind):
+            calls.append(("socket", family, kind))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def connect(self, address):
+            calls.append(("connect", address))
+
+        def getsockname(self):
+            return (answers[-1], 5000)
+
+        def send(self, *a):  # pragma: no cover - must not be called
+            calls.append(("send", a))
+
+    monkeypatch.setattr(network.socket, "socket", Probe)
+    answers = ["192.168.1.20"]
+    assert network.lan_address() == "192.168.1.20"
+    assert calls[0] == ("socket", socket.AF_INET, socket.SOCK_DGRAM)  # UDP: no handshake
+    assert calls[1][0] == "connect" and ipaddress.ip_address(calls[1][1][0]).is_private
+    assert not any(call[0] == "send" for call in calls)
+    for address in ("127.0.0.1", "0.0.0.0", "169.254.3.4"):  # no usable network
+        answers.append(address)
+        assert network.lan_address() is None, address
 
 
 def test_binder_files():
@@ -117,6 +206,12 @@ def test_binder_files():
     config = json.loads((binder / "jupyter-config" / "jupyter_server_config.json").read_text())
     assert config["VoilaConfiguration"]["template"] == "hidden-insights"
     assert config["MappingKernelManager"]["cull_idle_timeout"] > 0
+    # The kit's server extensions there too (Binder, and JupyterHub, whose users' servers
+    # read the same folder).
+    extensions = config["ServerApp"]["jpserver_extensions"]
+    assert extensions == {"widgets.server": True, "widgets.room": True}
+    hub = (REPO_DIR / "deploy" / "jupyterhub" / "jupyterhub_config.py").read_text()
+    assert '"JUPYTER_CONFIG_PATH": str(KIT / "binder" / "jupyter-config")' in hub
 
 
 def _notebooks():
@@ -197,36 +292,38 @@ def test_main_on_a_busy_port_says_so_in_one_line(monkeypatch, capsys, busy_port)
 
 
 def test_docstring_says_how_kernels_of_closed_pages_end():
-    # Voila 0.5.13 does not shut kernels down when a page unloads; culling does it.
-    assert "unloads" not in app.__doc__
+    # The template gets Voila's shutdown on page close accepted; culling is the backstop.
+    assert "shut down when the page closes" in app.__doc__
     assert "culled" in app.__doc__ and "CULL_SETTINGS" in app.__doc__
 
 
 def test_command_answers_only_local_host_names(monkeypatch):
-    """Standalone Voila turns jupyter_server's Host check off; the command turns it on."""
-    from voila.app import Voila
-
-    monkeypatch.delenv(app.ALLOW_HOSTS_ENV, raising=False)
-    voila = Voila()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        voila.parse_command_line(app.voila_command()[3:])
-    assert voila.tornado_settings["allow_remote_access"] is False
-    assert voila.tornado_settings["local_hostnames"] == ["localhost"]
+    """The server's Host gate answers localhost and the loopback addresses only."""
+    monkeypatch.delenv(ALLOW_HOSTS_ENV, raising=False)
+    server = _server(app.server_command())
+    assert server.allow_remote_access is True  # jupyter_server's check, replaced by the gate
+    assert server.allowed_hosts == ["localhost"]
 
 
 def test_more_hosts_from_the_environment_and_the_option(monkeypatch):
-    monkeypatch.setenv(app.ALLOW_HOSTS_ENV, "Kit.Example, room.local")
-    assert app.allowed_hosts(["[fd00::5]:8866", "kit.example:8866"]) == [
+    monkeypatch.setenv(ALLOW_HOSTS_ENV, "Kit.Example, room.local")
+    assert allowed_hosts(["[fd00::5]:8866", "kit.example:8866"]) == [
         "localhost", "kit.example", "room.local", "fd00::5"]
-    command = app.voila_command(allow_hosts=["192.168.1.20"])
-    # jupyter_server's own check refuses every address but loopback ones: our launcher.
-    assert command[:3] == [sys.executable, "-m", "widgets.voila_server"]
-    monkeypatch.delenv(app.ALLOW_HOSTS_ENV)
-    assert app.voila_command(allow_hosts=["kit.example", "127.0.0.2"])[2] == "voila"
+    # An address other than a loopback one (jupyter_server's own check refuses them all).
+    server = _server(app.server_command(allow_hosts=["192.168.1.20"]))
+    assert "192.168.1.20" in server.allowed_hosts
     for bad in ("evil example", "a/b", "", "x" * 300):
         with pytest.raises(ValueError):
-            app.host_name(bad)
+            host_name(bad)
+
+
+def test_host_allowed():
+    hosts = ["localhost", "room.example", "192.0.2.10"]
+    for good in ("127.0.0.1:8866", "[::1]:1", "localhost", "ROOM.example:80", "192.0.2.10",
+                 "127.0.0.2"):
+        assert host_allowed(good, hosts), good
+    for bad in ("evil.example", "192.0.2.11", "room.example.evil.example", "", None, "a b"):
+        assert not host_allowed(bad, hosts), bad
 
 
 def test_module_refuses_a_bad_allow_host(capsys):

@@ -337,32 +337,36 @@ def exec_calls(monkeypatch):
     return calls
 
 
-def test_app_runs_voila_with_the_apps_command_line(capsys, data_dir, monkeypatch, exec_calls):
-    fake = types.ModuleType("widgets.app")
-    seen = {}
+def test_app_runs_the_apps_server_command_line(capsys, data_dir, monkeypatch, exec_calls):
+    from widgets import app
 
-    def voila_command(port=8866, open_browser=False):
-        seen.update(port=port, open_browser=open_browser)
-        return ["voila-binary", f"--port={port}"]
-
-    fake.voila_command = voila_command
-    fake.voila_env = lambda: {"JUPYTER_PATH": "/templates"}
-    fake.start_url = lambda port: f"http://127.0.0.1:{port}/start"
-    monkeypatch.setitem(sys.modules, "widgets.app", fake)
-
+    monkeypatch.setattr(app, "port_in_use", lambda port, ip: False)
     status, out, err = run(capsys, "app")
     assert status == 0, err
-    assert seen == {"port": 8866, "open_browser": True}
     [(file, args, env)] = exec_calls
-    assert file == "voila-binary" and args == ["voila-binary", "--port=8866"]
-    assert env["JUPYTER_PATH"] == "/templates"
+    assert file == args[0] == sys.executable
+    assert args == app.server_command(port=8866, open_browser=True)
+    assert env["JUPYTER_PATH"].split(os.pathsep)[0] == str(app.templates_dir())
     assert env["HIDDEN_INSIGHTS_DATA"] == str(data_dir.resolve())
     assert env["PATH"] == os.environ["PATH"]  # the rest of the environment is kept
-    assert "http://127.0.0.1:8866/start" in out
+    assert "http://127.0.0.1:8866/voila/render/start.ipynb" in out
 
     assert run(capsys, "app", "--port", "9001", "--no-browser")[0] == 0
-    assert seen == {"port": 9001, "open_browser": False}
-    assert exec_calls[-1][1] == ["voila-binary", "--port=9001"]
+    assert exec_calls[-1][1] == app.server_command(port=9001, open_browser=False)
+
+
+def test_app_in_room_mode_needs_a_token(capsys, data_dir, monkeypatch, exec_calls):
+    from widgets import app
+
+    monkeypatch.setattr(app, "port_in_use", lambda port, ip: False)
+    monkeypatch.setattr(app, "lan_address", lambda: "192.168.1.20")
+    status, out, err = run(capsys, "app", "--room", "--no-browser")
+    assert status == 0, err
+    [(_file, args, env)] = exec_calls
+    token = env[app.TOKEN_ENV]
+    assert "--ServerApp.ip=192.168.1.20" in args and "--IdentityProvider.token=" not in args
+    assert token not in " ".join(args)  # never on the command line
+    assert "http://192.168.1.20:8866/room" in out and out.count(token) == 1
 
 
 def _free_port() -> int:
@@ -377,20 +381,20 @@ def test_app_with_the_real_app_module(capsys, data_dir, exec_calls):
     assert run(capsys, "app", "--port", str(port), "--no-browser")[0] == 0
     [(file, args, env)] = exec_calls
     assert file == args[0]
-    assert "voila" in " ".join(args) and f"--port={port}" in args
-    assert "--no-browser" in args and "127.0.0.1" in " ".join(args)
+    assert "widgets.server" in args and f"--ServerApp.port={port}" in args
+    assert "--no-browser" in args and "--ServerApp.ip=127.0.0.1" in args
     assert env["HIDDEN_INSIGHTS_DATA"] == str(data_dir.resolve())
 
 
 def test_app_mistakes(capsys, data_dir, exec_calls, monkeypatch):
+    from widgets import app
+
     assert_mistake(run(capsys, "app", "--port", "eighty"), "eighty")
     assert_mistake(run(capsys, "app", "--port", "70000"), "port")
-    fake = types.ModuleType("widgets.app")
-    fake.voila_command = lambda port=8866, open_browser=False: ["no-such-voila-xyz"]
-    fake.voila_env = dict
-    monkeypatch.setitem(sys.modules, "widgets.app", fake)
+    assert_mistake(run(capsys, "app", "--allow-host", "not a host"), "not a host")
+    monkeypatch.setattr(app, "port_in_use", lambda port, ip: False)
     monkeypatch.setattr(os, "execvpe", lambda *a: (_ for _ in ()).throw(FileNotFoundError()))
-    assert_mistake(run(capsys, "app"), "no-such-voila-xyz", "not installed")
+    assert_mistake(run(capsys, "app"), sys.executable, "not installed")
     assert exec_calls == []
 
 

@@ -1,107 +1,73 @@
-"""Run the kit as an app: standalone Voila over the notebooks folder, with our template.
+"""Run the kit as an app: a Jupyter server with Voila (our template) over the notebooks folder.
 
-    python -m widgets.app            # or: hidden-insights app
+    python -m widgets.app            # or: hidden-insights app, make app
+    python -m widgets.app --room     # or: hidden-insights app --room, make app ROOM=1
 
-Voila serves the folder at ``/`` (our template's folder page forwards to the start page) and
-each notebook at ``/voila/render/<name>.ipynb``. It binds to 127.0.0.1 unless told otherwise.
-Voila 0.5.13 does not shut a kernel down when its page closes: kernels with no page connected
-are culled after 2 idle minutes (see ``CULL_SETTINGS``).
+The server is ``widgets.server.app.KitServer`` (``python -m widgets.server``): Voila and the
+room are extensions of it. The start page is at ``/voila/render/start.ipynb`` (``/`` forwards
+to it). It binds to 127.0.0.1, with no token: only this computer can reach it.
 
-Voila itself accepts any ``Host`` header, so a page elsewhere whose name was made to point at
-this computer (DNS rebinding) could drive the app. The app answers only the names it serves:
-localhost and the loopback addresses, plus those given with ``--allow-host`` or in
-``HIDDEN_INSIGHTS_ALLOW_HOSTS`` (for a room on the local network: its address or name).
+Room mode listens on this computer's address on the local network, so that phones can join
+the room at ``http://<address>:<port>/room``; from then on every other page, the Jupyter API
+and the kernels need a token, made fresh for the run and printed once, in the facilitator's
+link (the browser keeps a cookie after the first visit). Only the room's own routes are open
+(how a handler is made open: :mod:`widgets.server`).
+
+A page's kernel is shut down when the page closes (the template gets Voila's shutdown
+accepted); kernels with no page connected are also culled after 2 idle minutes
+(``widgets.server.app.CULL_SETTINGS``), the backstop for a browser that sends nothing.
+
+The app answers only the ``Host`` names it serves, so a page elsewhere whose name was made
+to point at this computer (DNS rebinding) cannot drive it: localhost and the loopback
+addresses, the network address in room mode, plus those given with ``--allow-host`` or in
+``HIDDEN_INSIGHTS_ALLOW_HOSTS`` (a proxy's name, say).
 """
 
 from __future__ import annotations
 
+import argparse
 import errno
-import ipaddress
 import os
-import re
+import secrets
 import socket
 import subprocess
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from widgets.paths import DATA_ENV, data_dir, notebooks_dir, templates_dir
+from widgets.server.hosts import ALLOW_HOSTS_ENV, allowed_hosts, is_loopback
+from widgets.server.network import lan_address
 
-TEMPLATE = "hidden-insights"
 START_PAGE = "voila/render/start.ipynb"
-
-#: Kernel culling: Voila 0.5 does not shut a kernel down when its page closes, and every
-#: page load or refresh starts a new kernel (100-250 MB each), so kernels with no page
-#: connected are shut down after 2 idle minutes (a Binder session has little memory).
-#: Connected kernels are kept: a facilitator may talk for half an hour without a click, and
-#: a culled kernel would leave a dead page on the projector.
-CULL_SETTINGS = {
-    "MappingKernelManager.cull_interval": "30",
-    "MappingKernelManager.cull_idle_timeout": "120",
-    "MappingKernelManager.cull_connected": "False",
-    "MappingKernelManager.cull_busy": "False",
-}
+#: Where phones join the room (served by widgets.room).
+ROOM_PATH = "room"
+#: The token's environment variable (jupyter_server's IdentityProvider reads it): kept off
+#: the command line, where every user of the computer could read it.
+TOKEN_ENV = "JUPYTER_TOKEN"
 
 
-#: Largest websocket message (an uploaded file plus a little): 100 MiB.
-WEBSOCKET_MAX_BYTES = 100 * 1024 * 1024
-
-#: More ``Host`` names or addresses to answer (comma-separated), beside localhost.
-ALLOW_HOSTS_ENV = "HIDDEN_INSIGHTS_ALLOW_HOSTS"
-#: Names always answered (loopback addresses, 127.0.0.1 and ::1, are answered too).
-LOCAL_HOSTNAMES = ("localhost",)
-_HOST_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+class LaunchError(Exception):
+    """A plain one-line reason the app cannot start as asked."""
 
 
-def host_name(value: str) -> str:
-    """A host name or address as the ``Host`` check compares it: lower case, without a
-    port or IPv6 brackets. Raises ValueError for anything else."""
-    text = str(value).strip().lower()
-    bracketed = re.fullmatch(r"\[([0-9a-f:.]+)\](:\d+)?", text)
-    if bracketed:
-        text = bracketed.group(1)
-    elif text.count(":") == 1:
-        text = text.split(":", 1)[0]  # name:port
-    text = text.rstrip(".")  # "kit.example." is the same name
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        pass
-    if not _HOST_NAME.match(text) or len(text) > 253:
-        raise ValueError(f"{value!r} is not a host name or address")
-    return text
-
-
-def allowed_hosts(extra: Iterable[str] = ()) -> list[str]:
-    """The names and addresses the app answers besides the loopback addresses: localhost,
-    then ``HIDDEN_INSIGHTS_ALLOW_HOSTS``, then ``extra``."""
-    given = [h for h in re.split(r"[,\s]+", os.environ.get(ALLOW_HOSTS_ENV, "")) if h]
-    return list(dict.fromkeys(host_name(h) for h in [*LOCAL_HOSTNAMES, *given, *extra]))
-
-
-def _needs_address_check(hosts: Iterable[str]) -> bool:
-    """True when a host is an address other than a loopback one: jupyter_server's check lets
-    through only loopback addresses and names, so widgets.voila_server adds that."""
-    for host in hosts:
-        try:
-            if not ipaddress.ip_address(host).is_loopback:
-                return True
-        except ValueError:
-            continue
-    return False
-
-
-def start_url(port: int = 8866, ip: str = "127.0.0.1") -> str:
-    """The address of the start page under standalone Voila."""
+def _url(ip: str, port: int, path: str) -> str:
     host = f"[{ip}]" if ":" in ip else ip
-    return f"http://{host}:{port}/{START_PAGE}"
+    return f"http://{host}:{port}/{path}"
+
+
+def start_url(port: int = 8866, ip: str = "127.0.0.1", token: str | None = None) -> str:
+    """The address of the start page (with the token, which the server then keeps in a
+    cookie)."""
+    return _url(ip, port, START_PAGE) + (f"?token={token}" if token else "")
 
 
 def port_in_use(port: int, ip: str = "127.0.0.1") -> bool:
     """True when another program already listens on ``ip:port``.
 
-    Checked before Voila starts, because Voila's own message for a busy port ("no available
-    port could be found") does not say what to do. Other bind errors (an address this computer
-    does not have, a port it may not use) are left for Voila to report.
+    Checked before the server starts, because its own message for a busy port does not say
+    what to do. Other bind errors (an address this computer does not have, a port it may not
+    use) are left for the server to report.
     """
     family = socket.AF_INET6 if ":" in ip else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
@@ -133,89 +99,141 @@ def busy_port_message(port: int, how: str = "cli") -> str:
             f"Start it on another port: {command}")
 
 
-def voila_command(port: int = 8866, open_browser: bool = False, ip: str = "127.0.0.1",
-                  root: str | os.PathLike | None = None, preheat: bool = False,
-                  allow_hosts: Iterable[str] = ()) -> list[str]:
-    """The command line that serves the notebooks folder (or ``root``) with Voila; run it
-    with :func:`voila_env` added to the environment.
+def server_command(port: int = 8866, open_browser: bool = False, ip: str = "127.0.0.1",
+                   root: str | os.PathLike | None = None, allow_hosts: Iterable[str] = (),
+                   token: bool = False) -> list[str]:
+    """The command line that serves the notebooks folder (or ``root``) with the kit's
+    server; run it with :func:`server_env` added to the environment.
 
     Requests whose ``Host`` is not localhost, a loopback address, or one of
-    :func:`allowed_hosts` (``allow_hosts`` included) are refused (403), pages and websockets
-    alike.
-
-    ``preheat`` keeps one kernel per notebook started and imported ahead of the next visit
-    (pages then appear about 1.5 s sooner). Our pages read ``?inquiry=`` through
-    ``voila.utils.get_query_string``, which waits for the request, so this is safe; it costs
-    one idle kernel per notebook (70–250 MB each), hence off by default.
+    :func:`~widgets.server.hosts.allowed_hosts` (``allow_hosts`` included) are refused
+    (403), pages and websockets alike. With ``token`` False nothing asks for a token; with
+    it True the token comes from :func:`server_env`.
     """
-    hosts = allowed_hosts(allow_hosts)
-    tornado_settings = {
-        # Uploads travel over the page's websocket; tornado's default limit (10 MiB) would
-        # drop the connection on a large inquiry file instead of letting us say it is too big.
-        "websocket_max_message_size": WEBSOCKET_MAX_BYTES,
-        # jupyter_server's Host check, which standalone Voila turns off.
-        "allow_remote_access": False,
-        "local_hostnames": hosts,
-    }
-    server = "widgets.voila_server" if _needs_address_check(hosts) else "voila"
     command = [
-        sys.executable, "-m", server, str(root or notebooks_dir()),
-        f"--template={TEMPLATE}",
-        f"--port={port}",
-        f"--Voila.ip={ip}",
-        "--Voila.port_retries=0",  # a clear failure beats a silently different port
-        # No traceback ever reaches a page (our pages catch errors; this is the backstop).
-        "--VoilaConfiguration.show_tracebacks=False",
-        f"--Voila.tornado_settings={tornado_settings!r}",
+        sys.executable, "-m", "widgets.server",
+        f"--ServerApp.root_dir={root or notebooks_dir()}",
+        f"--ServerApp.port={port}",
+        f"--ServerApp.ip={ip}",
     ]
-    command += [f"--{key}={value}" for key, value in CULL_SETTINGS.items()]
-    if preheat:
-        command += ["--preheat_kernel=True", "--pool_size=1"]
-    command.append("--Voila.open_browser=True" if open_browser else "--no-browser")
+    command += [f"--KitServer.allowed_hosts={host}" for host in allowed_hosts(allow_hosts)]
+    if not token:
+        command.append("--IdentityProvider.token=")
+    command.append("--ServerApp.open_browser=True" if open_browser else "--no-browser")
     return command
 
 
-def voila_env() -> dict[str, str]:
-    """Environment additions for Voila: our template on JUPYTER_PATH, the data folder pinned
-    (kernels start in the notebooks folder, so a relative default would move it)."""
+def server_env(token: str | None = None) -> dict[str, str]:
+    """Environment additions for the server: our template on JUPYTER_PATH, the data folder
+    pinned (kernels start in the notebooks folder, so a relative default would move it),
+    and the token, if any."""
     paths = [str(templates_dir())]
     if os.environ.get("JUPYTER_PATH"):
         paths.append(os.environ["JUPYTER_PATH"])
-    return {
+    env = {
         "JUPYTER_PATH": os.pathsep.join(paths),
         DATA_ENV: str(data_dir().resolve()),
     }
+    if token:
+        env[TOKEN_ENV] = token
+    return env
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run Voila in the foreground until Ctrl+C; prints the start page's address."""
-    import argparse
+@dataclass
+class Launch:
+    """What to run and what to tell the person."""
 
-    parser = argparse.ArgumentParser(prog="python -m widgets.app", description=__doc__.split(
-        "\n", 1)[0])
-    parser.add_argument("--port", type=int, default=8866)
-    parser.add_argument("--ip", default="127.0.0.1",
-                        help="address to listen on (default 127.0.0.1: this computer only)")
-    parser.add_argument("--browser", action="store_true", help="open a browser window")
-    parser.add_argument("--preheat", action="store_true",
-                        help="keep one kernel per page ready (faster pages, more memory)")
+    command: list[str]
+    env: dict[str, str]
+    lines: list[str] = field(default_factory=list)
+
+
+def plan(port: int = 8866, ip: str | None = None, open_browser: bool = False,
+         allow_hosts: Iterable[str] = (), room: bool = False, how: str = "cli") -> Launch:
+    """The server's command and environment, and the lines to print before it starts.
+
+    Raises LaunchError (a plain message) for a bad port or host name, or a busy port.
+    """
+    if not 0 < port < 65536:
+        raise LaunchError(f"the port must be between 1 and 65535, not {port}")
+    extra = list(allow_hosts)
+    lines: list[str] = []
+    if room and ip is None:
+        ip = lan_address()
+        if ip is None:
+            ip = "0.0.0.0"
+            lines.append(
+                "This computer's network address was not found, so the app listens on all "
+                "addresses. Phones join at http://<this computer's address>:"
+                f"{port}/{ROOM_PATH}; give that address with --allow-host ADDRESS too.")
+    ip = ip or "127.0.0.1"
+    if ip not in ("0.0.0.0", "::") and not is_loopback(ip):
+        extra.append(ip)  # the address it listens on is a name it serves
+    try:
+        hosts = allowed_hosts(extra)
+    except ValueError as e:
+        raise LaunchError(str(e)) from None
+    if port_in_use(port, ip):
+        raise LaunchError(busy_port_message(port, how))
+    # A token whenever others can reach the server: code runs in its kernels.
+    token = secrets.token_urlsafe(32) if room or not is_loopback(ip) else None
+    command = server_command(port, open_browser, ip, allow_hosts=hosts, token=bool(token))
+    env = server_env(token)
+    if token:
+        facilitator_ip = "127.0.0.1" if ip in ("0.0.0.0", "::") else ip
+        if room and ip not in ("0.0.0.0", "::"):
+            lines.append(f"Phones join the room at {_url(ip, port, ROOM_PATH)}")
+        lines.append("Your pages (this link is their key: do not show it or share it):")
+        lines.append(f"  {start_url(port, facilitator_ip, token)}  (Ctrl+C to stop)")
+    else:
+        lines.append(f"Hidden Insights: open {start_url(port, ip)}  (Ctrl+C to stop)")
+    return Launch(command, env, lines)
+
+
+def add_arguments(parser: argparse.ArgumentParser, *, browser_by_default: bool) -> None:
+    """The app's options (``python -m widgets.app`` opens no browser unless asked with
+    ``--browser``; ``hidden-insights app`` opens one unless told ``--no-browser``)."""
+    parser.add_argument("--port", type=int, default=8866, help="the port (default 8866)")
+    parser.add_argument("--ip", default=None,
+                        help="address to listen on (default 127.0.0.1: this computer only; "
+                             "in room mode, this computer's network address)")
+    if browser_by_default:
+        parser.add_argument("--no-browser", dest="browser", action="store_false",
+                            help="do not open a browser window")
+    else:
+        parser.add_argument("--browser", action="store_true", help="open a browser window")
+    parser.add_argument("--room", action="store_true",
+                        help="room mode: phones on the local network join the room; your own "
+                             "pages need the token printed at start")
     parser.add_argument("--allow-host", metavar="NAME", action="append", default=[],
                         help="also answer requests for this host name or address (the app "
                              f"answers only localhost otherwise; or set {ALLOW_HOSTS_ENV})")
+
+
+def plan_from_args(args: argparse.Namespace, how: str) -> Launch:
+    """:func:`plan` for the options of :func:`add_arguments`."""
+    return plan(args.port, args.ip, args.browser, args.allow_host, args.room, how)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the server in the foreground until Ctrl+C; prints the start page's address."""
+    parser = argparse.ArgumentParser(prog="python -m widgets.app",
+                                     description=__doc__.split("\n", 1)[0])
+    add_arguments(parser, browser_by_default=False)
     args = parser.parse_args(argv)
     try:
-        hosts = allowed_hosts(args.allow_host)
+        allowed_hosts(args.allow_host)
     except ValueError as e:
         parser.error(str(e))
-    if port_in_use(args.port, args.ip):
-        print(busy_port_message(args.port, "module"), file=sys.stderr, flush=True)
-        return 2
-    env = {**os.environ, **voila_env()}
-    print(f"Hidden Insights: open {start_url(args.port, args.ip)}  (Ctrl+C to stop)",
-          flush=True)
     try:
-        return subprocess.call(voila_command(args.port, args.browser, args.ip,
-                                             preheat=args.preheat, allow_hosts=hosts), env=env)
+        launch = plan_from_args(args, "module")
+    except LaunchError as e:
+        print(e, file=sys.stderr, flush=True)
+        return 2
+    for line in launch.lines:
+        print(line, flush=True)
+    try:
+        return subprocess.call(launch.command, env={**os.environ, **launch.env})
     except KeyboardInterrupt:
         return 0
 

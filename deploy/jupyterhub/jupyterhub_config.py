@@ -33,8 +33,11 @@ KIT = Path(os.environ.get("HIDDEN_INSIGHTS_KIT") or Path(__file__).resolve().par
 c.Spawner.default_url = "/voila/render/notebooks/start.ipynb"
 c.Spawner.notebook_dir = str(KIT)
 c.Spawner.environment = {
-    # Our Voila template, and the server settings Binder uses (no tracebacks on pages, kernels
-    # of closed pages culled, uploads of an inquiry file allowed).
+    # Our Voila template, and the server settings Binder uses (binder/jupyter-config): the
+    # kit's server extensions widgets.server (a closed page's kernel shuts down at once) and
+    # widgets.room (the room's participant routes, the only ones open without logging in to
+    # the hub), no tracebacks on pages, kernels of closed pages culled, uploads of an inquiry
+    # file allowed.
     "JUPYTER_PATH": str(KIT / "templates"),
     "JUPYTER_CONFIG_PATH": str(KIT / "binder" / "jupyter-config"),
 }

@@ -2,8 +2,9 @@
 
 Reusable by every browser test (step pages too):
 
-* ``voila_server`` (session): standalone Voila over notebooks/, started with
-  ``widgets.app.voila_command``/``voila_env`` on a free port, with its own data folder.
+* ``voila_server`` (session): the app's server (Voila as an extension of the kit's Jupyter
+  server) over notebooks/, started with ``widgets.app.server_command``/``server_env`` on a
+  free port, with its own data folder; ``app_server(folder, **options)`` starts another.
   ``.url`` (ends with "/"), ``.render_url`` ("…/voila/render/"), ``.data_dir``,
   ``.store()`` (a Store on the server's data folder; close it after use).
 * ``browser`` (session): headless Chromium from /usr/bin/chromium (no Playwright download).
@@ -13,6 +14,7 @@ Reusable by every browser test (step pages too):
 * ``open_notebook(page, name, slug=None)``: go to a notebook (with ``?inquiry=slug``) and
   wait until its widgets are rendered (the ``.hi-ready`` marker every page adds).
 * ``start_server(command, env, ready_path)``: start another server (the Binder test).
+* ``kernel_ids(server)`` (from the server's /api/kernels) and ``kernel_processes(server)``.
 
 Every navigation and wait has a timeout: a missing template hangs a request rather than
 failing it. All tests here are marked ``browser``.
@@ -20,6 +22,7 @@ failing it. All tests here are marked ``browser``.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -79,6 +82,7 @@ class Server:
     url: str
     data_dir: Path
     log_path: Path
+    token: str | None = None
 
     @property
     def render_url(self) -> str:
@@ -131,20 +135,34 @@ def start_server(command: list[str], env: dict[str, str], url: str, data_dir: Pa
         time.sleep(0.25)
 
 
+def app_server(folder: Path, extra_args: tuple[str, ...] = (), token: str | None = None,
+               extra_env: dict[str, str] | None = None, **options) -> Server:
+    """The app's server as `make app` runs it (``widgets.app.server_command`` with
+    ``options``, then ``extra_args``), on a free port, with its data in ``folder/data``.
+    With ``token``, the server needs it (as in room mode) and ``.token`` is set."""
+    from widgets.app import server_command, server_env
+
+    data = folder / "data"
+    data.mkdir(exist_ok=True)
+    port = free_port()
+    env = {**os.environ, "HIDDEN_INSIGHTS_BINDER": "0"}
+    env.pop("JUPYTER_TOKEN", None)
+    env.update(server_env(token))
+    env["HIDDEN_INSIGHTS_DATA"] = str(data)
+    env.update(extra_env or {})
+    command = server_command(port=port, token=token is not None, **options) + list(extra_args)
+    # Ready when the server answers, asked where no kernel starts (/ would run the start
+    # page); with a token, /login answers without one.
+    server = start_server(command, env, f"http://127.0.0.1:{port}/", data,
+                          folder / "server.log", ready_path="login" if token else "api/status")
+    server.token = token
+    return server
+
+
 @pytest.fixture(scope="session")
 def voila_server(tmp_path_factory) -> Iterator[Server]:
-    """Standalone Voila over notebooks/, as `make app` runs it, on a free port."""
-    from widgets.app import voila_command, voila_env
-
-    folder = tmp_path_factory.mktemp("voila")
-    data = folder / "data"
-    data.mkdir()
-    port = free_port()
-    env = {**os.environ, "HIDDEN_INSIGHTS_DATA": str(data), "HIDDEN_INSIGHTS_BINDER": "0"}
-    env.update(voila_env())
-    env["HIDDEN_INSIGHTS_DATA"] = str(data)
-    server = start_server(voila_command(port=port), env, f"http://127.0.0.1:{port}/", data,
-                          folder / "voila.log")
+    """The app's server over notebooks/, as `make app` runs it, on a free port."""
+    server = app_server(tmp_path_factory.mktemp("voila"))
     yield server
     server.stop()
 
@@ -208,6 +226,35 @@ def wait_until(condition, timeout: float = ACTION_TIMEOUT_MS / 1000, every: floa
             return True
         time.sleep(every)
     return condition()
+
+
+def kernel_ids(server) -> set[str]:
+    """The ids of the kernels the server runs, from its own ``/api/kernels`` (with its
+    token, when it has one)."""
+    headers = {"Authorization": f"token {server.token}"} if server.token else {}
+    request = urllib.request.Request(server.url + "api/kernels", headers=headers)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return {kernel["id"] for kernel in json.load(response)}
+
+
+def kernel_processes(server) -> set[int]:
+    """The process ids of the live kernels the server started (a kernel that ends while
+    they are listed is left out)."""
+    import psutil
+
+    try:
+        children = psutil.Process(server.process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return set()
+    pids = set()
+    for child in children:
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(
+                    child.cmdline()):
+                pids.add(child.pid)
+        except psutil.Error:  # it ended meanwhile
+            continue
+    return pids
 
 
 def goto_notebook(page, render_url: str, name: str, slug: str | None = None,

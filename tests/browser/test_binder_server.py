@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import free_port, start_server, wait_ready
+from conftest import free_port, kernel_ids, start_server, wait_ready, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -50,5 +50,9 @@ def test_start_page_under_the_server_extension(page, binder_server, external_req
         r".*/voila/render/notebooks/1-define-and-measure\.ipynb\?inquiry=binder-inquiry$"))
     wait_ready(page)
     assert page.locator(".hi-no-inquiry").count() == 0
+    # The start page's kernel was shut down as the page went (widgets.server is loaded
+    # through binder/jupyter-config): one kernel, the step's.
+    assert wait_until(lambda: len(kernel_ids(binder_server)) == 1, timeout=10), (
+        binder_server.log())
     assert external_requests == []
     assert (binder_server.data_dir / "hidden-insights.sqlite").exists()

@@ -2,19 +2,20 @@
 
 A page on another site whose name is made to point at 127.0.0.1 sends its own name as the
 ``Host`` (and as the websocket's ``Origin``). Standalone Voila accepted that (200, and a
-kernel websocket); the app now refuses it (403) and answers 127.0.0.1, localhost and [::1].
+kernel websocket); the app refuses it (403) and answers 127.0.0.1, localhost and [::1]. The
+gate stands in front of every route (widgets.server.hosts), so the Jupyter API, static files
+and the handlers of extensions refuse a foreign Host too.
 """
 
 from __future__ import annotations
 
 import http.client
-import os
 import re
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import free_port, start_server
+from conftest import app_server
 
 websocket = pytest.importorskip("websocket")
 
@@ -83,19 +84,9 @@ def test_a_foreign_host_gets_no_page_and_no_kernel(voila_server):
 @pytest.fixture(scope="module")
 def room_server(tmp_path_factory):
     """The app told to answer a room's address and name too (as on a local network)."""
-    from widgets.app import voila_command, voila_env
-
-    folder = tmp_path_factory.mktemp("room")
-    data = folder / "data"
-    data.mkdir()
-    port = free_port()
-    env = {**os.environ, **voila_env(), "HIDDEN_INSIGHTS_DATA": str(data),
-           "HIDDEN_INSIGHTS_BINDER": "0"}
     # 192.0.2.10 is a documentation address: only a Host header here, nothing is sent there.
-    command = voila_command(port=port, allow_hosts=["192.0.2.10", "room.example"])
-    assert command[2] == "widgets.voila_server"
-    server = start_server(command, env, f"http://127.0.0.1:{port}/", data,
-                          folder / "voila.log")
+    server = app_server(tmp_path_factory.mktemp("room"),
+                        allow_hosts=["192.0.2.10", "room.example"])
     yield server
     server.stop()
 
@@ -108,3 +99,6 @@ def test_allowed_hosts_are_answered_and_no_others(room_server):
     for host in ("192.0.2.11", f"evil.example:{port}", "room.example.evil.example"):
         assert _status(room_server, CONTENTS, host) == 403, host
         assert _status(room_server, START, host) == 403, host
+        for path in ("api/status", "api/kernels", "voila/static/voila.js", "static/favicon.ico",
+                     "hidden-insights/xsrf", "room", "login"):
+            assert _status(room_server, path, host) == 403, (path, host)
