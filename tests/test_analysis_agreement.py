@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from widgets.analysis.agreement import agreement
-from widgets.analysis.positive_exceptions import MethodResult, run_method
+from widgets.analysis.method_result import MethodResult
+from widgets.analysis.positive_exceptions import run_method
 from widgets.model import Measure
 
 

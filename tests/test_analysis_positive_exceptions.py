@@ -1,4 +1,6 @@
-"""Tests for widgets.analysis.positive_exceptions: result type, registry, shared checks."""
+"""Tests for the result type and shared checks (widgets.analysis.method_result), the group's
+own choice (widgets.analysis.group_choice) and the registry
+(widgets.analysis.positive_exceptions)."""
 
 from __future__ import annotations
 
@@ -8,15 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from widgets.analysis.positive_exceptions import (
-    METHODS,
-    RESULT_COLUMNS,
-    MethodResult,
-    group_choice,
-    prepare,
-    rerun,
-    run_method,
-)
+from widgets.analysis.group_choice import group_choice
+from widgets.analysis.method_result import RESULT_COLUMNS, MethodResult, prepare
+from widgets.analysis.positive_exceptions import METHODS, rerun, run_method
 from widgets.model import AnalysisRun, Measure, ModelError
 
 SCORE = Measure(what="wellbeing", kind="score", better="higher")

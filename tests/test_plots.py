@@ -14,7 +14,8 @@ from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgba
 
 from widgets import plots
-from widgets.analysis.positive_exceptions import group_choice, run_method
+from widgets.analysis.group_choice import group_choice
+from widgets.analysis.positive_exceptions import run_method
 from widgets.model import Measure, ProgressEntry
 
 HIGHLIGHT = to_rgba(plots.HIGHLIGHT)

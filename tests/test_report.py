@@ -26,6 +26,7 @@ from widgets.model import (
     ProgressEntry,
     Reflection,
 )
+from widgets.report import masking, rendering, wording
 
 HEADINGS = ["The issue", "Who took part", "The measure and the baseline", "Positive exceptions",
             "Practices worth spreading", "What we will do", "Progress",
@@ -133,13 +134,13 @@ def test_example_report_tells_the_whole_story(example_reports, name):
         assert esc(run.by) in out
     # The history, summed up by day (the full log is in the inquiry file): every day is
     # there, each change is named or counted, and method names are said as their titles.
-    days = {report._when(h.at[:10]) for h in inquiry.history}
+    days = {wording.when_words(h.at[:10]) for h in inquiry.history}
     appendix = out[out.index('id="evidence"'):]
     for day in days:
         assert f'<td class="when">{day}</td>' in appendix
     for h in inquiry.history:
         if h.change.startswith("ran "):
-            assert "ran " + esc("“" + report._method_title(h.change[4:]) + "”") in out
+            assert "ran " + esc("“" + wording.method_title(h.change[4:]) + "”") in out
             assert h.change not in appendix
     assert f"every one of its {len(inquiry.history)} changes" in appendix
     assert "practice_checks" not in appendix
@@ -361,7 +362,7 @@ def test_appendix_says_settings_in_plain_words():
 
 def test_the_environment_always_escapes(monkeypatch):
     """Even a value the template does not expect to hold markup is escaped."""
-    monkeypatch.setattr(report, "report_context", lambda inquiry, made_on=None: {
+    monkeypatch.setattr(rendering, "report_context", lambda inquiry, made_on=None: {
         **_real_context(inquiry), "title": "<b>bold</b>"})
     out = report.build_report(Inquiry(title="x"))
     assert "<b>bold</b>" not in out and "&lt;b&gt;bold&lt;/b&gt;" in out
@@ -443,7 +444,7 @@ def _masked(names: list[str], text: str) -> str:
 
     inquiry = Inquiry(title="t", units=[Unit(f"U{i}", 1.0, None, name, {})
                                         for i, name in enumerate(names)])
-    return report._masker(inquiry)(text)
+    return masking.masker(inquiry)(text)
 
 
 def test_a_text_that_ends_with_a_shorter_name_is_masked():
@@ -469,7 +470,7 @@ def test_the_report_builds_when_the_issue_ends_with_a_name():
 
 
 def _mask_words(text: str) -> list[str]:
-    return [w.casefold() for w in report._WORD.findall(text.replace(report.MASK, " "))]
+    return [w.casefold() for w in masking.WORD.findall(text.replace(report.MASK, " "))]
 
 
 def _contains(words: list[str], name: tuple[str, ...]) -> bool:
@@ -506,15 +507,15 @@ if given is not None:
         out = _masked(names, text)
         words = _mask_words(out)
         for name in names:
-            key = tuple(w.casefold() for w in report._WORD.findall(name.strip()))
+            key = tuple(w.casefold() for w in masking.WORD.findall(name.strip()))
             if len(name.strip()) >= report.MIN_MASKED and key:
                 assert not _contains(words, key), (name, text, out)
 
     @settings(max_examples=200, deadline=None)
     @given(names=st.lists(_name, max_size=5), text=texts(40))
     def test_text_without_any_name_is_left_as_it_is(names, text):
-        keys = {tuple(w.casefold() for w in report._WORD.findall(n)) for n in names}
-        words = [w.casefold() for w in report._WORD.findall(text)]
+        keys = {tuple(w.casefold() for w in masking.WORD.findall(n)) for n in names}
+        words = [w.casefold() for w in masking.WORD.findall(text)]
         if not any(_contains(words, k) for k in keys if k):
             assert _masked(names, text) == text
 

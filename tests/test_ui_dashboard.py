@@ -194,9 +194,9 @@ def test_the_story_is_told_when_a_text_ends_with_a_shorter_real_name(store, slug
 
 
 def test_a_long_list_of_practices_is_cut_short_and_says_so(store, slug, monkeypatch):
-    import widgets.report
+    import widgets.report.contents
 
-    monkeypatch.setattr(widgets.report, "MAX_ROWS", 3)
+    monkeypatch.setattr(widgets.report.contents, "MAX_ROWS", 3)
     store.set_measure(slug, Measure("Stayed together", "family", "yes_no"))
     for k in range(5):
         store.add_practice(slug, Practice(f"Practice {k}", accessible="yes"))

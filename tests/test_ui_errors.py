@@ -93,3 +93,52 @@ def test_unexpected_error_without_box_goes_to_the_message():
     msg = Message()
     run_safely(lambda: 1 / 0, message=msg)
     assert msg.text == APOLOGY
+
+
+# ---------------------------------------------------------------------- PersonError
+
+
+def _person_error_classes():
+    from widgets.files.private_names import WrongPassphrase
+    from widgets.store import DataFolderProblem
+    from widgets.store.migrations import SchemaTooNew
+    from widgets.ui.step3.check_sheet import ChecksFileProblem
+
+    return [(ModelError, ValueError), (NotFound, LookupError),
+            (DataFolderProblem, RuntimeError), (FileProblem, ValueError),
+            (WrongPassphrase, ValueError), (ChecksFileProblem, ValueError),
+            (SchemaTooNew, RuntimeError)]
+
+
+def test_each_person_error_is_a_person_error_and_keeps_its_base():
+    from widgets.errors import PersonError
+
+    for cls, base in _person_error_classes():
+        assert issubclass(cls, PersonError) and issubclass(cls, base), cls
+        exc = cls("FULL") if cls.__name__ == "DataFolderProblem" else cls("A plain sentence.")
+        assert is_person_error(exc), cls
+
+
+def _our_own_value_error():
+    """A ValueError subclass defined in the kit's own package that is not a PersonError."""
+    cls = type("ParseTrouble", (ValueError,), {"__module__": "widgets.files.something"})
+    return cls("invalid literal for int() with base 10: 'x'")
+
+
+def test_a_value_error_of_our_own_that_is_not_a_person_error_is_a_bug(data_dir):
+    exc = _our_own_value_error()
+    assert type(exc).__module__.startswith("widgets.")
+    assert is_person_error(exc) is False
+    box, msg = ErrorBox(), Message()
+
+    def broken():
+        raise exc
+
+    ok, _ = run_safely(broken, errors=box, message=msg)
+    assert not ok and box.text == APOLOGY and msg.text == ""
+    assert "invalid literal" not in box.value
+
+
+def test_a_foreign_class_can_still_say_it_is_person_facing():
+    cls = type("Refused", (Exception,), {"person_facing": True})
+    assert is_person_error(cls("The server refused the file."))

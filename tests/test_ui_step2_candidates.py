@@ -6,11 +6,11 @@ import html
 
 import pytest
 
+from widgets.analysis.candidates import Found
 from widgets.model import ExceptionDecision, Measure, ModelError
 from widgets.ui.step2.candidates import (
     CHECK_QUESTION,
     CandidatesPanel,
-    Found,
     candidates_table_html,
     expected_text,
     score_text,

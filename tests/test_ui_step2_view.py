@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pandas as pd
 import pytest
 
 from widgets import examples
 from widgets.analysis.positive_exceptions import run_method
 from widgets.model import Measure, Unit
 from widgets.ui import StepPage, context, step2
-from widgets.ui.step2 import Step2View, combine_results
+from widgets.ui.step2 import Step2View
 
 
 @pytest.fixture(autouse=True)
@@ -165,18 +164,6 @@ def test_several_methods_agree_and_rank_first(store, grub_hub):
     undecided = [e.unit_id for e in store.get(grub_hub).exceptions if e.status == "candidate"]
     if any(u in both for u in undecided):
         assert first_row in both
-
-
-def test_combine_keeps_the_groups_own_picks():
-    from widgets.model import ExceptionDecision
-
-    frame = pd.DataFrame({"unit_id": ["a", "b", "c"], "outcome": [1.0, 0.0, 1.0]})
-    result = run_method("group-choice", frame, Measure(what="x"), chosen_ids=["a"])
-    existing = {"c": ExceptionDecision("c", methods=["group-choice"]),
-                "b": ExceptionDecision("b", methods=["expected"])}
-    candidates, found = combine_results([result], existing)
-    assert sorted(c.unit_id for c in candidates) == ["a", "c"]
-    assert found["a"].methods == ["group-choice"]
 
 
 # ---------------------------------------------------------------------- decisions

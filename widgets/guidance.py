@@ -4,7 +4,8 @@ Core layer: plain data, no widgets. The UI (``widgets.ui.principles``) shows it 
 the report and the dashboard may quote it too.
 
 The wording follows the method text ("Effective co-production – three simple steps", Hidden
-Insights) and DESIGN.md §1/§6: three steps, six working principles. Each step lists only the
+Insights): three steps (README.md), six working principles (``widgets.model.PRINCIPLES``),
+in plain words a group reads without help. Each step lists only the
 principles that matter most there, each as a short prompt a facilitator can read aloud.
 """
 

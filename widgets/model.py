@@ -1,8 +1,11 @@
 """The inquiry: one burning issue and everything the group finds out about it.
 
-Plain dataclasses, no storage and no widgets. Every part of DESIGN.md §4 has a class here;
-:class:`Inquiry` holds them all. The store (``widgets.store``) reads and writes these, the
-files module turns them into JSON or a workbook, and the UI only ever sees these values.
+Plain dataclasses, no storage and no widgets. Every part of an inquiry (the issue, the
+group, the measure and the units, the analysis runs and decisions about positive exceptions,
+the practices and checks, the actions, the progress, the reflections, the history) has a
+class here; :class:`Inquiry` holds them all. The store (``widgets.store``) reads and writes
+these, the files module turns them into JSON or a workbook, and the UI only ever sees these
+values.
 
 Values are deliberately simple (str, int, float, bool, None, lists and dicts of those) so
 that an inquiry survives a JSON round trip exactly.
@@ -14,6 +17,8 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+from widgets.errors import PersonError
 
 #: Roles a person in the group can have, key -> words shown to people.
 ROLES: dict[str, str] = {
@@ -72,7 +77,7 @@ STEPS: dict[int, str] = {
 UNIT_FIELDS = ("unit_id", "outcome", "population", "private_name")
 
 
-class ModelError(ValueError):
+class ModelError(PersonError, ValueError):
     """A value a person gave does not fit the inquiry (shown to them as a plain message)."""
 
 
@@ -562,7 +567,8 @@ class Unit:
 
 @dataclass
 class Inquiry:
-    """One burning issue and everything the group records about it (DESIGN.md §4)."""
+    """One burning issue and everything the group records about it, in the order of the
+    three steps (README.md; the report tells it in the same order: widgets/report/)."""
 
     title: str
     slug: str = ""

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from widgets.analysis.positive_exceptions import MethodResult
+from widgets.analysis.method_result import MethodResult
 
 
 def _column_names(results: Sequence[MethodResult]) -> list[str]:

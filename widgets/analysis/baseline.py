@@ -23,9 +23,7 @@ import numpy as np
 import pandas as pd
 
 from widgets.model import MEASURE_KINDS, Measure, ModelError
-
-# Re-exported: the one plural, agreement and percentage rules of the kit.
-from widgets.words import agree, count_words, percent, plural, singular  # noqa: F401
+from widgets.words import agree, count_words, percent, plural, singular
 
 #: Largest number of units the quick tally accepts (a tally is counted by hand).
 MAX_TALLY = 100_000

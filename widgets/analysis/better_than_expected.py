@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from widgets.analysis.baseline import fmt_number, predicate
-from widgets.analysis.positive_exceptions import (
+from widgets.analysis.method_result import (
     MethodResult,
     Prepared,
     build_table,

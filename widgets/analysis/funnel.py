@@ -29,8 +29,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from widgets.analysis.baseline import fmt_number, fmt_numbers, plural
-from widgets.analysis.positive_exceptions import (
+from widgets.analysis.baseline import fmt_number, fmt_numbers
+from widgets.analysis.method_result import (
     MethodResult,
     build_table,
     empty_result,
@@ -38,7 +38,7 @@ from widgets.analysis.positive_exceptions import (
     prepare,
 )
 from widgets.model import Measure, ModelError
-from widgets.words import per_cent
+from widgets.words import per_cent, plural
 
 #: Winsorising share on each side for the overdispersion factor (Spiegelhalter 2005).
 WINSOR = 0.10

@@ -4,9 +4,9 @@ For each practice, the share of positive exceptions that do it against the share
 units that do it, the difference, and Fisher's exact test on the 2×2 table of known answers
 (Fisher RA, *Statistical Methods for Research Workers*, 1925; scipy.stats.fisher_exact,
 two-sided). "Not known" answers are left out of both shares. The practices to spread are
-those common among the exceptions, uncommon elsewhere and accessible to all (DESIGN.md §5;
-Pascale, Sternin & Sternin, *The Power of Positive Deviance*, 2010: practices that need
-resources others lack are "true but useless").
+those common among the exceptions, uncommon elsewhere and accessible to all (step 3 shows
+the comparison: ``widgets/ui/step3/comparison.py``; Pascale, Sternin & Sternin, *The Power of
+Positive Deviance*, 2010: practices that need resources others lack are "true but useless").
 """
 
 from __future__ import annotations

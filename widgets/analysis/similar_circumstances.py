@@ -29,8 +29,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from widgets.analysis.baseline import count_words, fmt_number, fmt_numbers, predicate
-from widgets.analysis.positive_exceptions import (
+from widgets.analysis.baseline import fmt_number, fmt_numbers, predicate
+from widgets.analysis.method_result import (
     MethodResult,
     Prepared,
     build_table,
@@ -38,7 +38,7 @@ from widgets.analysis.positive_exceptions import (
     prepare,
 )
 from widgets.model import Measure, ModelError
-from widgets.words import agree, per_cent
+from widgets.words import agree, count_words, per_cent
 
 _AMBIGUOUS = {"yes", "no", "true", "false", "y", "n", "0", "1", "none", "other", "unknown"}
 

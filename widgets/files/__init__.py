@@ -14,6 +14,8 @@ import io
 import zipfile
 from typing import TYPE_CHECKING
 
+from widgets.errors import PersonError
+
 if TYPE_CHECKING:
     from widgets.files.inquiry_file import Loaded
     from widgets.model import Inquiry
@@ -31,7 +33,7 @@ MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 _MESSAGE_LIMIT = 199
 
 
-class FileProblem(ValueError):
+class FileProblem(PersonError, ValueError):
     """A file cannot be read; the message is one plain line for a person.
 
     For example: ``Row 14, column 'outcome': 'abc' is not a number.`` The message is forced

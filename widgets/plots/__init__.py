@@ -19,7 +19,6 @@ from .theme import (
     SERIES,
     Figure,
     empty_figure,
-    plural,
     theme_rc,
     themed,
 )
@@ -27,6 +26,6 @@ from .theme import (
 __all__ = [
     "HIGHLIGHT", "HIGHLIGHT_MARKER", "MAX_POINTS", "METHOD_WORDS", "NO_DATA", "OTHERS",
     "OTHERS_MARKER", "REFERENCE", "SERIES", "Figure", "baseline_figure", "empty_figure",
-    "exceptions_figure", "plural", "practices_figure", "progress_figure",
+    "exceptions_figure", "practices_figure", "progress_figure",
     "theme_rc", "themed",
 ]

@@ -1,6 +1,7 @@
 """The positive-exceptions plot: the units a method flags, in the highlight colour.
 
-The shape follows the method (DESIGN.md §5):
+The shape follows the method (the methods are listed in
+``widgets/analysis/positive_exceptions.py``):
 
 - "expected" (better than expected): the outcome against a circumstance, with the expected
   values as a line; without a circumstance, the outcome against the expected value with the
@@ -22,6 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from widgets.model import Measure
+from widgets.words import plural
 
 from .theme import (
     HIGHLIGHT,
@@ -36,7 +38,6 @@ from .theme import (
     label,
     new_figure,
     number,
-    plural,
     rate_scale,
     themed,
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from widgets.model import Measure, ProgressEntry
-from widgets.words import PERCENT, agree
+from widgets.words import PERCENT, agree, plural
 
 from .theme import (
     HIGHLIGHT,
@@ -27,7 +27,6 @@ from .theme import (
     new_figure,
     number,
     percent,
-    plural,
     rate_scale,
     showing,
     themed,

@@ -1,8 +1,9 @@
 """The shared look of every plot, and the small :class:`Figure` value the plot functions return.
 
-One theme for the whole kit (DESIGN.md §6): large fonts that read on a projector, the
-colour-blind-safe Okabe–Ito colours, and positive exceptions always in :data:`HIGHLIGHT`
-(with a diamond marker too, so colour is never the only cue).
+One theme for the whole kit (every plot of the steps, the dashboard and the report): large
+fonts that read on a projector, the colour-blind-safe Okabe–Ito colours, and positive
+exceptions always in :data:`HIGHLIGHT` (with a diamond marker too, so colour is never the
+only cue).
 
 matplotlib and seaborn are imported inside the functions: this module is imported by
 notebooks at page load. Figures are built with :class:`matplotlib.figure.Figure` directly, not
@@ -23,6 +24,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from widgets.words import plural
 
 #: Positive exceptions, on every plot (Okabe–Ito vermillion). Used for nothing else.
 HIGHLIGHT = "#D55E00"
@@ -203,16 +206,6 @@ def label(text: Any, width: int = 40, limit: int = 90) -> str:
         value = value[: limit - 1].rstrip() + "…"
     value = value.replace("$", r"\$")
     return "\n".join(textwrap.wrap(value, width, break_long_words=True)) or " "
-
-
-def plural(unit_name: str, n: float | None = 2) -> str:
-    """``unit_name`` in the plural when ``n`` is not 1 (family → families).
-
-    The one rule of the kit is :func:`widgets.words.plural`.
-    """
-    from widgets.words import plural as _plural
-
-    return _plural(unit_name, None if n is None else (1 if n == 1 else 2))
 
 
 def showing(shown: int, total: int, things: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
+from widgets.errors import PersonError
 from widgets.paths import data_dir
 from widgets.store import postgres
 
@@ -24,14 +25,12 @@ DB_FILENAME = "hidden-insights.sqlite"
 DATABASE_ENV = "HIDDEN_INSIGHTS_DATABASE_URL"
 
 
-class DataFolderProblem(RuntimeError):
+class DataFolderProblem(PersonError, RuntimeError):
     """The data folder is full, read-only, cannot be opened, or the disk failed.
 
     Not a bug and not a mistake in what the person typed: the message says in one plain
     sentence what is wrong with the folder. The action was rolled back, so nothing changed.
     """
-
-    person_facing = True  # widgets.ui.errors shows the message, not an apology
 
     FULL = "The data folder is full: free some space on its disk, then try again."
     READ_ONLY = ("The data folder cannot be written (it is read-only, or you may not change "

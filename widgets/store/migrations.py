@@ -11,11 +11,12 @@ from collections.abc import Callable
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Connection
 
+from widgets.errors import PersonError
 from widgets.store import postgres, teams
 from widgets.store import schema as s
 
 
-class SchemaTooNew(RuntimeError):
+class SchemaTooNew(PersonError, RuntimeError):
     """The database was written by a newer version of the kit."""
 
 

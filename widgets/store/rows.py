@@ -12,12 +12,13 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from widgets import model
+from widgets.errors import PersonError
 from widgets.model import ModelError
 from widgets.store import schema as s
 from widgets.store.values import MAX_INTEGER
 
 
-class NotFound(LookupError):
+class NotFound(PersonError, LookupError):
     """No inquiry (or part) with that name."""
 
 

@@ -1,12 +1,12 @@
 """One way to show errors: a plain message for a person's mistake, an apology for a bug.
 
-* A person's mistake (a bad file, an empty title, a duplicate name) raises
-  :class:`widgets.model.ModelError`, :class:`widgets.store.NotFound`, ``FileProblem`` or
-  another ``ValueError`` subclass defined in our package. Its message is shown beside the
-  control that caused it (a :class:`Message`), and nothing was stored.
-* A full, read-only or failing data folder (:class:`widgets.store.DataFolderProblem`, or a
-  raw database error that means one) is not a bug either: its plain sentence is shown
-  ("The data folder is full: …"), and nothing was stored.
+* A person's mistake (a bad file, an empty title, a duplicate name) raises a
+  :class:`widgets.errors.PersonError`: :class:`widgets.model.ModelError`,
+  :class:`widgets.store.NotFound`, :class:`widgets.files.FileProblem`… Its message is shown
+  beside the control that caused it (a :class:`Message`), and nothing was stored.
+* A full, read-only or failing data folder (:class:`widgets.store.DataFolderProblem`, a
+  PersonError too, or a raw database error that means one) is not a bug either: its plain
+  sentence is shown ("The data folder is full: …"), and nothing was stored.
 * Anything else is a bug: the page shows a short apology in the :class:`ErrorBox`, and the
   traceback goes to the log (``hidden-insights.log`` in the data folder), never to the screen.
 
@@ -23,7 +23,7 @@ from typing import Any
 
 import ipywidgets as ipw
 
-from widgets.model import ModelError
+from widgets.errors import PersonError
 
 log = logging.getLogger("widgets.ui")
 
@@ -67,19 +67,12 @@ def folder_problem(exc: BaseException) -> BaseException:
 
 
 def is_person_error(exc: BaseException) -> bool:
-    """True for a mistake a person can fix (its message is written for them)."""
-    from widgets.store import NotFound
-
+    """True for a mistake a person can fix (its message is written for them): a
+    :class:`~widgets.errors.PersonError`, or an exception class from outside the kit that
+    says ``person_facing = True``. Anything else, a ``ValueError`` from pandas or from our
+    own code included, is a bug."""
     exc = folder_problem(exc)
-
-    if isinstance(exc, ModelError | NotFound):
-        return True
-    if getattr(type(exc), "person_facing", False):
-        return True
-    # FileProblem and other plain-message errors: ValueError subclasses of our own package.
-    # A bare ValueError (from pandas, numpy…) is not written for people, so it is a bug.
-    return (isinstance(exc, ValueError) and type(exc) is not ValueError
-            and type(exc).__module__.startswith("widgets."))
+    return isinstance(exc, PersonError) or bool(getattr(type(exc), "person_facing", False))
 
 
 class Message(ipw.HTML):

@@ -14,7 +14,8 @@ from typing import Any
 
 import ipywidgets as ipw
 
-from widgets.words import plural  # re-exported for the step 1 sections
+from widgets import words
+from widgets.words import plural  # noqa: F401  (re-exported for the step 1 sections)
 
 #: Seconds after the last keystroke before a text field is saved.
 AUTOSAVE_DELAY = 1.0
@@ -27,9 +28,8 @@ DEFAULT_UNIT = "unit"
 
 
 def unit_words(unit_name: str | None) -> tuple[str, str]:
-    """("family", "families") for a unit name (plain English plural)."""
-    one = (unit_name or "").strip() or DEFAULT_UNIT
-    return one, plural(one)
+    """("family", "families"): :func:`widgets.words.unit_words`, the kit's one rule."""
+    return words.unit_words(unit_name)
 
 
 def stored_units(store, slug: str) -> int:

@@ -20,6 +20,7 @@ from typing import Any
 
 import ipywidgets as ipw
 
+from widgets.analysis.candidates import check_usable, combine_results, with_group_choice
 from widgets.model import AnalysisRun, ExceptionDecision, ModelError
 from widgets.ui.nav import page_href
 from widgets.ui.step2.candidates import CandidatesPanel, Found
@@ -60,61 +61,6 @@ def build(page) -> ipw.Widget:
     view = Step2View(page)
     page.step2 = view  # for notebooks and tests that want to drive the screen
     return view.widget
-
-
-def combine_results(results: list[Any], existing: dict[str, ExceptionDecision]
-                    ) -> tuple[list[ExceptionDecision], dict[str, Found]]:
-    """The candidates to store from one run of one or more methods, and what each method
-    said about them (for the table).
-
-    A unit flagged by several methods lists them all; its score is the best of theirs
-    (scores are standardised, but on each method's own scale). The group's own picks
-    ("group-choice") stay candidates whatever the methods find.
-    """
-    found: dict[str, Found] = {}
-    for r in results:
-        flagged = r.flagged_table()
-        ids = flagged["unit_id"].astype(str).to_numpy()
-        scores = flagged["score"].to_numpy(dtype="float64")
-        expected = flagged["expected"].to_numpy(dtype="float64")
-        explanations = flagged["explanation"].to_numpy()
-        for uid, score, exp, why in zip(ids, scores, expected, explanations, strict=True):
-            f = found.setdefault(str(uid), Found())
-            f.methods.append(r.method)
-            if score == score and (f.score is None or score > f.score):  # NaN: no score
-                f.score = float(score)
-                f.expected = float(exp) if exp == exp else None
-            text = str(why)
-            if text not in f.explanation:  # one line per method that picked the unit
-                f.explanation = f"{f.explanation}\n{text}".strip()
-    candidates = []
-    for uid, f in found.items():
-        prior = existing.get(uid)
-        methods = list(f.methods)
-        if prior is not None and "group-choice" in prior.methods:
-            methods.append("group-choice")
-        candidates.append(ExceptionDecision(uid, methods=methods, score=f.score))
-    for uid, d in existing.items():
-        if uid not in found and d.status == "candidate" and "group-choice" in d.methods:
-            candidates.append(ExceptionDecision(uid, methods=list(d.methods), score=d.score))
-    return candidates, found
-
-
-def check_usable(result, unit_name: str) -> None:
-    """Raise a plain :class:`ModelError` for a run that could not compare anybody (every
-    group of similar circumstances too small), so that nothing is stored."""
-    from widgets.words import plural
-
-    table = result.table
-    if "group_size" not in table.columns:
-        return
-    smallest = int(result.settings.get("min_group") or 5)
-    sizes = table["group_size"].to_numpy(dtype="float64", na_value=float("nan"))
-    if not (sizes >= smallest).any():
-        raise ModelError(
-            f"Every {unit_name} is in a group of fewer than {smallest} "
-            f"{plural(unit_name)} in similar circumstances: too few to compare. Tick fewer "
-            "circumstances.")
 
 
 class Step2View:
@@ -336,16 +282,8 @@ class Step2View:
             raise ModelError(f"Tick at least one {self.unit_name} in the list first.")
         result = run_method("group-choice", self._frame(), self.measure, chosen_ids=chosen)
         ids = result.flagged_ids
-        existing = self._existing()
-        keep = [ExceptionDecision(d.unit_id, methods=list(d.methods), score=d.score)
-                for d in existing.values() if d.status == "candidate" and d.unit_id not in ids]
+        keep = with_group_choice(self._existing(), ids)
         for uid in ids:
-            prior = existing.get(uid)
-            methods = list(prior.methods) if prior else []
-            if "group-choice" not in methods:
-                methods.append("group-choice")
-            keep.append(ExceptionDecision(uid, methods=methods,
-                                          score=prior.score if prior else None))
             f = self.found.setdefault(uid, Found(explanation="Chosen by the group."))
             if "group-choice" not in f.methods:
                 f.methods.append("group-choice")

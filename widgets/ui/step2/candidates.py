@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass, field
 
 import ipywidgets as ipw
 
+from widgets.analysis.candidates import Found
 from widgets.model import EXCEPTION_STATUSES, ExceptionDecision, Measure, ModelError
 from widgets.ui.errors import Message
 from widgets.ui.status import local_time_text
@@ -31,17 +31,6 @@ DECISIONS = [("Confirm", "confirmed"), ("Not an exception", "rejected"),
 STATUS_ORDER = {"candidate": 0, "unsure": 1, "confirmed": 2, "rejected": 3}
 
 MAX_ROWS = 300  # more rows than this in a table help nobody in a room
-
-
-@dataclass
-class Found:
-    """What the latest run in this session said about one unit (not stored: a refreshed
-    page shows the stored candidates without it until the methods run again)."""
-
-    score: float | None = None
-    expected: float | None = None
-    explanation: str = ""
-    methods: list[str] = field(default_factory=list)
 
 
 def _num(value: float | None) -> float | None:

@@ -14,6 +14,7 @@ import io
 import math
 import re
 
+from widgets.errors import PersonError
 from widgets.model import Practice, PracticeCheck
 
 YES_WORDS = frozenset({"yes", "y", "true", "1", "1.0", "x", "✓", "✔"})
@@ -23,7 +24,7 @@ UNKNOWN_WORDS = frozenset({"", "nan", "none", "?", "not known", "unknown", "don'
 MAX_LISTED = 5
 
 
-class ChecksFileProblem(ValueError):
+class ChecksFileProblem(PersonError, ValueError):
     """A check sheet that cannot be read; the message says where (nothing was stored)."""
 
 

@@ -22,10 +22,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from widgets import words
 from widgets.model import ROLES, Inquiry
 from widgets.ui.errors import ErrorBox, run_safely
-from widgets.words import count_words
-from widgets.words import plural as words_plural
 
 #: None: background work only inside a Jupyter kernel; True/False forces it (tests, demos).
 BACKGROUND: bool | None = None
@@ -158,17 +157,13 @@ def figure_html(fig: Any, cls: str = "hi-figure") -> str:
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
-    """"1 family", "3 families": the kit's one plural rule (:func:`widgets.words.plural`),
-    or ``many`` when given."""
-    if many is not None and n != 1:
-        return f"{n:,} {many}"
-    return count_words(n, one)
+    """"1 family", "3 families": :func:`widgets.words.count_words`, the kit's one rule."""
+    return words.count_words(n, one, many)
 
 
 def unit_words(inquiry: Inquiry) -> tuple[str, str]:
-    """The unit in the group's words, singular and plural ("family", "families")."""
-    one = (inquiry.measure.unit_name or "unit").strip() or "unit"
-    return one, words_plural(one)
+    """("family", "families"): :func:`widgets.words.unit_words`, the kit's one rule."""
+    return words.unit_words(inquiry.measure.unit_name)
 
 
 def facts_html(rows: list[tuple[str, Any]]) -> str:
