@@ -124,3 +124,22 @@ def test_a_prompt_needs_an_open_room(store, slug):
     assert panel.prompts.put.disabled
     with pytest.raises(ModelError):
         store.set_prompt(slug, "answer", "Q")
+
+
+def test_follow_keeps_the_section_for_the_inquiry_and_replaces_it_for_another(store, slug):
+    from widgets.ui.room import follow
+
+    session = Session(slug, store=store)
+    section = follow(None, session, "start")
+    assert section is not None and section.step == "start"
+    section.build()
+    open_room(section.panel)
+    assert follow(section, session, 3) is section
+    assert section.panel.step == 3 and section.panel.room_step() == 3
+    other = store.create_inquiry("Another")
+    session.open(other)
+    again = follow(section, session, 3)
+    assert again is not section and again.slug == other and again.panel is None
+    assert not section.panel.watcher.running
+    session.open(None)
+    assert follow(again, session, "start") is None

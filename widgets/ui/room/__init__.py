@@ -5,6 +5,7 @@ from the phones, and take it into the inquiry.
     section.widget                           # put it in the page's frame
     section.set_step(3)                      # the page now shows step 3
     section.panel                            # the RoomPanel, once unfolded (else None)
+    section = follow(section, session, key)  # the app page: on every view switch
 
 | module | what |
 | --- | --- |
@@ -39,6 +40,7 @@ class RoomSection:
 
     def __init__(self, session: Any, step: Any = None):
         self.session = session
+        self.slug = session.slug
         self.step = step
         self.panel: Any = None
         self.box = ipw.VBox()
@@ -77,4 +79,16 @@ class RoomSection:
             self.panel.stop()
 
 
-__all__ = ["TITLE", "RoomSection"]
+def follow(section: RoomSection | None, session: Any, step: Any) -> RoomSection | None:
+    """The room section for a page that now shows ``step`` (the app page, on every switch):
+    ``section`` carried on when it is for the inquiry open now, else a new section (the old
+    one's watcher stopped); None when no inquiry is open."""
+    if section is not None and section.slug == session.slug and session.slug is not None:
+        section.set_step(step)
+        return section
+    if section is not None:
+        section.stop()
+    return RoomSection(session, step) if session.slug is not None else None
+
+
+__all__ = ["TITLE", "RoomSection", "follow"]
