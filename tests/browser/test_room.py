@@ -2,9 +2,10 @@
 three phones (390×844). The phones join by the join address the facilitator's page shows,
 send each kind of contribution and vote; the queue shows them with no click; the
 facilitator shows one and takes a practice into step 3 and a nomination into step 2; the
-countdown shows on all four; closing the room gives the phones the closed page; a new room
-has a new code and the old one fails. Twenty hostile strings sent from the phones show
-literally on the projector, in the dashboard and in the report, and no script runs.
+countdown shows on all four; a reload comes back to the open room; closing the room gives
+the phones the closed page; a new room has a new code and the old one fails. Twenty hostile
+strings sent from the phones show literally on the projector, in the dashboard and in the
+report, and no script runs.
 
 How fast the queue follows is measured in benchmarks/room.py, not asserted here.
 """
@@ -133,6 +134,12 @@ def test_the_room_with_three_phones(server, slug, browser, tmp_path):
         _send(phones[0], address, "answer", "We eat together before school")
         for n, text in enumerate(HOSTILE):  # 7, 7 and 6 from the three phones
             _send(phones[n % 3], address, "answer", text)
+        assert wait_until(lambda: fac.locator(".hi-room-item").count() == 21, FOLLOW_S)
+
+        # A reload comes back to the open room (its state is in the store), live again.
+        fac.reload()
+        fac.wait_for_selector(".hi-room-qr svg", timeout=PAGE_TIMEOUT_MS)
+        assert fac.inner_text(".hi-room-code").replace(" ", "") == code
         assert wait_until(lambda: fac.locator(".hi-room-item").count() == 21, FOLLOW_S)
 
         _put(fac, "Suggest a practice", "What do they do?")
