@@ -12,6 +12,7 @@ How fast the queue follows is measured in benchmarks/room.py, not asserted here.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -44,6 +45,7 @@ HOSTILE = [
     "Robert'); DROP TABLE contributions;--",
     "<marquee onstart=window.__pwned=14>moving</marquee>",
 ]
+_NUMBERS = itertools.count(1)
 #: Generous bound for the queue to follow (the benchmark measures the real time).
 FOLLOW_S = 30
 
@@ -59,7 +61,7 @@ def server(tmp_path_factory):
 def slug(server):
     store = server.store()
     try:
-        slug = store.create_inquiry("Breakfast club")
+        slug = store.create_inquiry(f"Breakfast club {next(_NUMBERS)}")
         store.replace_units(slug, [Unit(f"F0{i}", float(i)) for i in range(1, 6)], [])
     finally:
         store.close()
@@ -233,3 +235,28 @@ def test_the_room_with_three_phones(server, slug, browser, tmp_path):
     finally:
         for ctx in (fac_ctx, *phones_ctx):
             ctx.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_open_panel_passes_axe_and_labels_its_controls(server, slug, browser, width):
+    from test_accessibility import UNLABELLED_JS, describe, serious_violations
+
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        fac = context.new_page()
+        goto_notebook(fac, server.render_url, "dashboard.ipynb", slug)
+        fac.locator(".hi-room-section").get_by_text(TITLE).click()
+        fac.click(".hi-room-open")
+        fac.wait_for_selector(".hi-room-qr svg")
+        _put(fac, "Suggest a positive exception", "Who manages?", countdown="2 minutes")
+        store = server.store()
+        try:
+            store.add_contribution(store.room(slug).code, "exception", "By the park", "p1")
+        finally:
+            store.close()
+        fac.wait_for_selector(".hi-room-unit-input")
+        found = serious_violations(fac)
+        assert not found, describe(found)
+        assert fac.evaluate(UNLABELLED_JS) == []
+    finally:
+        context.close()

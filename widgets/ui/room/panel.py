@@ -27,18 +27,21 @@ from widgets.ui.room.watcher import Watcher
 CSS = """
 .hi-room { gap: 0.8rem; }
 .hi-room-projector { border: 3px solid var(--hi-accent, #005a9c); border-radius: 0.8rem;
-  padding: 0.8rem 1.2rem; font-size: 1.5rem; line-height: 1.35; }
+  padding: 0.8rem 1.2rem; font-size: clamp(1.1rem, 4vw, 1.5rem); line-height: 1.35;
+  overflow: visible; min-width: 0; }
 .hi-room-projector .widget-html-content { font-size: inherit; line-height: inherit; }
 .hi-room-join-card { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: center; }
 .hi-room-qr svg { width: min(22rem, 80vw); height: auto; display: block; }
-.hi-room-code { font-size: 3.6rem; letter-spacing: 0.12em; font-family: monospace;
-  white-space: nowrap; }
+.hi-room-code { font-size: clamp(2rem, 9vw, 3.6rem); letter-spacing: 0.12em;
+  font-family: monospace; overflow-wrap: anywhere; }
 .hi-room-code-line { margin: 0.2rem 0; }
 .hi-room-address { font-size: 1.6rem; font-weight: 600; overflow-wrap: anywhere; }
 .hi-room-local { font-size: 1.1rem; }
-.hi-room-clock { font-size: 3rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+.hi-room-clock { font-size: clamp(2rem, 8vw, 3rem); font-weight: 700;
+  font-variant-numeric: tabular-nums; }
 .hi-room-clock-up { color: var(--hi-error, #b00020); }
-.hi-room-question { font-size: 2.2rem; font-weight: 600; overflow-wrap: anywhere; }
+.hi-room-question { font-size: clamp(1.4rem, 6vw, 2.2rem); font-weight: 600;
+  overflow-wrap: anywhere; }
 .hi-room-doing { color: var(--hi-muted, #4a4a4a); margin: 0.2rem 0; }
 .hi-room-shown { list-style: none; padding: 0; }
 .hi-room-shown li { background: #f6f7f9; border-left: 8px solid #029E73; margin: 0.5rem 0;
