@@ -15,6 +15,7 @@ from widgets.ui.page import StepPage
 from widgets.ui.room import RoomSection
 from widgets.ui.room.browser import page_base
 from widgets.ui.room.opening import LOCAL_NOTE, join_address
+from widgets.ui.room.queue import NO_STEP
 from widgets.ui.session import Session
 
 
@@ -143,3 +144,41 @@ def test_follow_keeps_the_section_for_the_inquiry_and_replaces_it_for_another(st
     assert not section.panel.watcher.running
     session.open(None)
     assert follow(again, session, "start") is None
+
+
+def test_a_step_page_loads_without_segno_anywidget_or_the_panel(store_url, slug, tmp_path):
+    # A fresh interpreter: what the page imports when the room's section is folded.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from widgets.store import Store\n"
+        "from widgets.ui.page import StepPage\n"
+        f"page = StepPage('dashboard', slug={slug!r}, store=Store({store_url!r}))\n"
+        "assert page.room is not None and page.room.panel is None\n"
+        "print(sorted(m for m in ('segno', 'anywidget', 'widgets.ui.room.panel')"
+        " if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_dashboard_tells_the_story_again_when_the_room_adds_a_note(store, slug):
+    page = StepPage("dashboard", slug=slug, store=store)
+    page.build(dashboard.build)
+    page.room.build()
+    panel = page.room.panel
+    room = open_room(panel)
+    put(panel, "answer", "Q")
+    answer = store.add_contribution(room.code, "answer", "Ask the grandparents", "p1")
+    put(panel, "practice", "Q")
+    practice = store.add_contribution(room.code, "practice", "Breakfast swap", "p2")
+    panel.watcher.poll()
+    assert "Breakfast swap" not in page.view.story.value
+    panel.queue.press(practice.id, "take")
+    assert "Breakfast swap" in page.view.story.value  # told again, with no click there
+    panel.queue.press(answer.id, "take")  # the dashboard is no step: say where to take it
+    assert panel.queue.message.text == NO_STEP
+    assert store.notes(slug) == [] and page.errors.text == ""

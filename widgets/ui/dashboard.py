@@ -220,6 +220,9 @@ class Dashboard(View):
         self.widget.add_class("hi-dashboard")
         self._shown = session.version()
         self.later.request()
+        # What the room's panel takes into the inquiry shows in the story at once.
+        for part in ("notes", "practices", "exceptions"):
+            session.on(part, self.refresh)
 
     def refresh(self) -> None:
         """Tell the story again when the inquiry changed since it was last told."""

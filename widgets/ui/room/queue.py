@@ -14,13 +14,22 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as ipw
 
-from widgets.model import CONTRIBUTION_KINDS, CONTRIBUTION_STATUSES, STEPS, Contribution
+from widgets.model import (
+    CONTRIBUTION_KINDS,
+    CONTRIBUTION_STATUSES,
+    STEPS,
+    Contribution,
+    ModelError,
+)
 from widgets.ui.errors import Message
 from widgets.ui.room.browser import QueueList
 
 if TYPE_CHECKING:  # pragma: no cover
     from widgets.ui.room.panel import RoomPanel
 
+#: Said when an answer is taken on a page that is no step (start, dashboard).
+NO_STEP = ("An answer becomes a note on a step: take it on the page of step 1, 2 or 3 "
+           "(this page is not a step).")
 #: Which part of the inquiry changes when a kind is taken (``session.changed``).
 TAKEN_PART = {"answer": "notes", "practice": "practices", "exception": "exceptions"}
 
@@ -95,9 +104,12 @@ class Queue:
             p.reload(everything=True)
             self.message.clear()
             return None
-        kind = store.contribution(slug, number).kind
+        found = store.contribution(slug, number)
+        kind = found.kind
         unit = unit_id.strip() if isinstance(unit_id, str) and unit_id.strip() else None
         step = p.step if p.step in STEPS else None
+        if kind == "answer" and step is None and found.step not in STEPS:
+            raise ModelError(NO_STEP)
         became = store.take_contribution(slug, number, by=who, unit_id=unit, step=step)
         p.reload(everything=True)
         p.session.changed(TAKEN_PART[kind])
