@@ -371,11 +371,14 @@ def test_the_group_page_shows_only_what_the_group_confirmed(server, db, room):
     db.set_exception(slug, ExceptionDecision("F3", "candidate", ["group-choice"],
                                              note="Unconfirmed Candidatenote"))
     db.add_practice(slug, Practice("Eating together", "phones away", accessible="yes"))
-    db.add_practice(slug, Practice("Secretname's way", accessible="unsure"))
+    db.add_practice(slug, Practice("Talking at the table", "as Mrs Secretname does",
+                                   accessible="yes"))  # a real name in free text is masked
+    db.add_practice(slug, Practice("Unsure way", accessible="unsure"))
     page = requests.get(f"{server.url}/room/{code}/group", timeout=30).text
     assert "Families break up" in page and "Eating together" in page
+    assert "Talking at the table" in page and "as [name withheld] does" in page
     assert "1 positive exception" in page
-    for hidden in ("Secretname", "Hiddenperson", "Candidatenote", "F3", "F1"):
+    for hidden in ("Secretname", "Hiddenperson", "Candidatenote", "F3", "F1", "Unsure way"):
         assert hidden not in page, hidden
 
 

@@ -533,3 +533,23 @@ def test_the_group_version_moves_with_the_groups_work_not_with_the_room(store, s
     assert store.group_version(slug) == before
     store.add_practice(slug, Practice("Walking"))
     assert store.group_version(slug) > before
+
+
+def test_a_shared_server_migrated_from_version_2_lets_its_users_into_the_room(hub):
+    """The migration grants the new tables to the hub users' role, as `hub init` would."""
+    admin = Store(hub.admin_url)
+    try:
+        with admin.engine.begin() as conn:  # back to the version 2 layout
+            for table in reversed(s.V3_TABLES):
+                conn.execute(text(f"DROP TABLE {table.name}"))
+            conn.execute(text("UPDATE schema_info SET value = '2'"))
+    finally:
+        admin.close()
+    Store(hub.admin_url).close()  # the admin's next start migrates
+    ann = hub.store(hub.ann, team=hub.a)
+    slug = ann.create_inquiry("After the upgrade", by="Ann")
+    code = ann.open_room(slug, by="Ann").code
+    ann.set_prompt(slug, "answer", "Q?", by="Ann")
+    assert ann.add_contribution(code, "answer", "works", "dev").id == 1
+    bob = hub.store(hub.bob, team=hub.b)
+    assert bob.room_by_code(code) is None
