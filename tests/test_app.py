@@ -331,3 +331,18 @@ def test_module_refuses_a_bad_allow_host(capsys):
         app.main(["--allow-host", "not a host"])
     assert caught.value.code == 2
     assert "not a host name or address" in capsys.readouterr().err
+
+
+def test_the_room_is_loaded_when_it_is_there_and_its_absence_stops_nothing(monkeypatch):
+    import importlib.util
+
+    from widgets.server import app as server_app
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(server_app.importlib.util, "find_spec",
+                        lambda name: None if name == "widgets.room" else real(name))
+    assert server_app.kit_extensions() == {"voila.server_extension": True,
+                                           "widgets.server": True}
+    monkeypatch.setattr(server_app.importlib.util, "find_spec",
+                        lambda name: object() if name == "widgets.room" else real(name))
+    assert server_app.kit_extensions()["widgets.room"] is True
