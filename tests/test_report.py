@@ -21,10 +21,12 @@ from widgets.model import (
     Issue,
     Measure,
     Person,
+    Poll,
     Practice,
     PracticeCheck,
     ProgressEntry,
     Reflection,
+    StepNote,
 )
 from widgets.report import masking, rendering, wording
 
@@ -239,7 +241,7 @@ def hostile_inquiry() -> Inquiry:
     choices = {("Person", "role"), ("Measure", "kind"), ("Measure", "better"),
                ("ExceptionDecision", "status"), ("Practice", "accessible"),
                ("PracticeCheck", "value"), ("Reflection", "principle"),
-               ("ProgressEntry", "date")}
+               ("ProgressEntry", "date"), ("Poll", "counts")}
     ids = {u.unit_id: f"{HOSTILE[:120]} {u.unit_id}" for u in inquiry.units}
     column = f"{HOSTILE[:80]} area"
 
@@ -433,6 +435,10 @@ def full_inquiry() -> Inquiry:
         analysis_runs=[AnalysisRun("group-z", {"threshold": 2.0, "circumstances": ["area"]},
                                    ["U1", "U2", "U3"], "2024-09-20T10:00:00+00:00", "Bo")],
         history=[HistoryEntry("2024-09-01T09:00:00+00:00", "Ann", "issue", "set the issue")],
+        notes=[StepNote(2, "Ask the grandparents too", "facilitator", "2024-10-02T10:00:00",
+                        "room", 1)],
+        polls=[Poll("Which to spread?", ["Breakfast together", "Walk to school"], [3, 1],
+                    "2024-10-03T10:00:00", "2024-10-03T10:05:00", True, 3, 1)],
     )
 
 

@@ -238,7 +238,7 @@ def test_focus_ring_is_plain_to_see_everywhere_on_step_1(browser, voila_server, 
     try:
         open_page(page, voila_server, "step 1", grub_hub)
         seen, faint = [], []
-        for _ in range(150):
+        for _ in range(200):  # a bound on the page's tab stops, not a count of them
             page.keyboard.press("Tab")
             f = focused(page)
             if f["tag"] == "body":

@@ -85,7 +85,11 @@ def test_from_practices_to_an_offline_report(voila_server, browser, page, open_n
     story = page.locator(".hi-story")
     # The story is drawn in the background (pandas, scipy and seaborn load first): a
     # generous bound, not a guess at how long a busy machine takes.
-    expect(story.locator("h2")).to_have_count(6, timeout=90_000)
+    # Six parts, and what the room said (the example has a note and a vote from the room).
+    expect(story.locator("h2")).to_have_count(7, timeout=90_000)
+    expect(story.locator(".hi-story-room")).to_contain_text("phones in a basket")
+    expect(story.locator(".hi-story-room")).to_contain_text(
+        "Which practice should we spread first?")
     expect(story.locator(".hi-story-practices")).to_contain_text(NEW)
     expect(story.locator(".hi-story-progress")).to_contain_text("Attendance rose from 50 to 86")
     expect(story.locator("img")).to_have_count(4)

@@ -2,10 +2,11 @@
 
 :func:`report_context` turns an :class:`~widgets.model.Inquiry` into the parts the report
 shows, in order: the issue, who took part, the measure and its baseline, the positive
-exceptions, the practices worth spreading, the actions, the progress, the reflections, and
-an evidence-trail appendix. Plain values (strings, numbers, lists, dicts), so that the story
-is testable without rendering and the dashboard (:mod:`widgets.ui.dashboard`) shows the same
-words; :mod:`widgets.report.rendering` makes the HTML page of them.
+exceptions, the practices worth spreading, the actions, the progress, the reflections, what
+the room said (notes and votes), and an evidence-trail appendix. Plain values (strings,
+numbers, lists, dicts), so that the story is testable without rendering and the dashboard
+(:mod:`widgets.ui.dashboard`) shows the same words; :mod:`widgets.report.rendering` makes
+the HTML page of them.
 
 Safety: every value comes from people and is untrusted. The units are read without their
 private names and any free text that repeats one is masked (:mod:`widgets.report.masking`);
@@ -65,6 +66,7 @@ def report_context(inquiry: Inquiry, *, made_on: str | None = None) -> dict[str,
         "actions": _actions(inquiry),
         "progress": _progress(inquiry, frame),
         "reflections": _reflections(inquiry),
+        "room": _room(inquiry),
         "trail": _trail(inquiry, frame),
     }
     return mask_all(context, masker(inquiry))
@@ -287,6 +289,31 @@ def _reflections(inquiry: Inquiry) -> list[dict[str, Any]]:
         if notes:
             out.append({"principle": words, "notes": notes})
     return out
+
+
+def _room(inquiry: Inquiry) -> dict[str, Any]:
+    """What the room said: the notes on the steps (answers taken from the phones, and the
+    facilitator's own) and every vote with its counts. At most :data:`MAX_ROWS` of each,
+    the newest kept."""
+    notes = [{"step": f"Step {n.step}: {STEPS.get(n.step, '')}", "text": n.text,
+              "from_room": n.source == "room", "at": (n.at or "")[:16].replace("T", " ")}
+             for n in sorted(inquiry.notes, key=lambda n: (n.step, n.id or 0))
+             if (n.text or "").strip()]
+    votes = []
+    for poll in inquiry.polls:
+        total = poll.total
+        votes.append({
+            "question": poll.question or "A vote",
+            "rows": [{"choice": choice, "count": count,
+                      "share": f"{round(100 * count / total)}%" if total else "–"}
+                     for choice, count in poll.results],
+            "total": total,
+            "sentence": "Nobody voted." if not total else
+                        ("1 person voted." if total == 1 else f"{total} people voted."),
+            "at": (poll.opened_at or "")[:10],
+        })
+    return {"notes": notes[-MAX_ROWS:], "notes_left_out": max(0, len(notes) - MAX_ROWS),
+            "votes": votes[-MAX_ROWS:], "votes_left_out": max(0, len(votes) - MAX_ROWS)}
 
 
 def _trail(inquiry: Inquiry, frame) -> dict[str, Any]:

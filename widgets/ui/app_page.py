@@ -1,7 +1,8 @@
 """The app page (``notebooks/start.ipynb``): start, step 1, 2, 3 and the dashboard in one page
 and one kernel.
 
-    from widgets.ui.app_page import AppPage
+    from widgets.ui.room import RoomSection, follow
+from widgets.ui.app_page import AppPage
     AppPage()                       # the view and inquiry come from the address
 
 One :class:`~widgets.ui.session.Session` for the page, and a frame around the view shown:
@@ -142,6 +143,11 @@ class AppPage:
         self.header.add_class("hi-page-header")
         self.guidance = ipw.VBox()
         self.guidance.add_class("hi-app-guidance")
+        # The room: one folded section per open inquiry, carried from view to view (its
+        # answers become notes on the step shown); built light, its panel when unfolded.
+        self.room: RoomSection | None = None
+        self.room_box = ipw.VBox()
+        self.room_box.add_class("hi-app-room")
         self.notice = ipw.HTML("", layout=ipw.Layout(display="none"))
         self.notice.add_class("hi-missing")
         self.body = ipw.VBox()
@@ -152,7 +158,8 @@ class AppPage:
             pages={filename: str(key) for key, (_label, filename) in PAGES.items()})
         self.location.observe(self._asked, names=["view", "inquiry"])
         self.widget = ipw.VBox([style_widget(), self.location, self.nav, self.header,
-                                s.who_field, self.guidance, s.errors, self.notice, self.body,
+                                s.who_field, self.guidance, self.room_box, s.errors,
+                                self.notice, self.body,
                                 ready_marker()])
         self.widget.add_class("hi-page")
         self.widget.add_class("hi-app")
@@ -249,6 +256,8 @@ class AppPage:
         else:
             self.notice.layout.display = "none"
         self._only(key if view is not None else None)
+        self.room = follow(self.room, s, key)
+        self.room_box.children = (self.room.widget,) if self.room is not None else ()
         self._announce()
 
     def _build(self, key: str | int, factory: Any) -> View | None:

@@ -168,6 +168,26 @@ def story_html(c: dict[str, Any], inquiry: Inquiry) -> str:
                         for r in notes)
         out.append(f'<h3>What the group noted</h3><ul class="hi-notes">{items}</ul>')
     out.append("</section>")
+
+    # 7 What the room said (notes on the steps, votes), when it said anything.
+    r = c.get("room") or {}
+    if r.get("notes") or r.get("votes"):
+        out.append('<section class="hi-story-room"><h2>What the room said</h2>')
+        if r["notes"]:
+            items = "".join(
+                f'<li><strong>{esc(n["step"])}</strong>'
+                + (' <span class="hi-note">(from the room)</span>' if n["from_room"] else "")
+                + f': {said(n["text"])}</li>' for n in r["notes"])
+            out.append(f'<h3>Notes on the steps</h3><ul class="hi-notes hi-room-notes">'
+                       f"{items}</ul>")
+        for v in r["votes"]:
+            rows = "".join(f'<li>{said(x["choice"])}: <strong>{esc(x["count"])}</strong> '
+                           f'<span class="hi-note">({esc(x["share"])})</span></li>'
+                           for x in v["rows"])
+            out.append('<div class="hi-card hi-vote">' + said(v["question"], "h3")
+                       + f'<ul class="hi-vote-results">{rows}</ul>'
+                       + f'<p class="hi-note">{esc(v["sentence"])}</p></div>')
+        out.append("</section>")
     return "".join(out)
 
 
@@ -200,6 +220,9 @@ class Dashboard(View):
         self.widget.add_class("hi-dashboard")
         self._shown = session.version()
         self.later.request()
+        # What the room's panel takes into the inquiry shows in the story at once.
+        for part in ("notes", "practices", "exceptions"):
+            session.on(part, self.refresh)
 
     def refresh(self) -> None:
         """Tell the story again when the inquiry changed since it was last told."""

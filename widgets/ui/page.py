@@ -20,6 +20,7 @@ from widgets.ui.context import current_slug, on_binder, valid_slug
 from widgets.ui.errors import ErrorBox, run_safely
 from widgets.ui.nav import NavigationBar, page_href
 from widgets.ui.principles import guidance_panel
+from widgets.ui.room import RoomSection
 from widgets.ui.session import DEFAULT_WHO, Session
 from widgets.ui.styles import style_widget
 from widgets.ui.view import View, view_class
@@ -58,13 +59,15 @@ class StepPage:
     inquiry, who is recording, the error box and save status), ``view`` (the
     :class:`~widgets.ui.view.View` built by :meth:`build`, or None), ``nav``, ``body`` (a
     VBox for the view's widgets) and ``widget`` (the whole page). ``slug``, ``store``,
-    ``title``, ``who``, ``errors`` and ``status`` are the session's.
+    ``title``, ``who``, ``errors`` and ``status`` are the session's. ``room`` is the folded
+    :class:`~widgets.ui.room.RoomSection` (None when no inquiry is open).
     """
 
     def __init__(self, step: str | int, *, slug: str | None = None, store=None):
         self.step = step
         self.guidance = guidance.for_page(step)
         self.view: Any = None
+        self.room: RoomSection | None = None
         self.body = ipw.VBox()
         self.body.add_class("hi-body")
         wanted = valid_slug(slug) if slug is not None else current_slug()
@@ -83,8 +86,11 @@ class StepPage:
             # built next uses the same reading of the inquiry.
             ok_read, inquiry = run_safely(self.session.inquiry, errors=errors)
             unit = inquiry.measure.unit_name if ok_read else None
+            # The room's section is folded and light: its panel is built when unfolded.
+            self.room = RoomSection(self.session, step)
             parts += [header, self.session.who_field,
-                      guidance_panel(step, open=opened, unit_name=unit), errors, self.body]
+                      guidance_panel(step, open=opened, unit_name=unit), self.room.widget,
+                      errors, self.body]
         else:
             header = ipw.HBox([heading])
             header.add_class("hi-page-header")

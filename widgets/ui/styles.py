@@ -66,6 +66,9 @@ CSS = """
 .hi-page .widget-button, .hi-page .jupyter-button { height: auto; min-height: 2.2em;
   padding: 0.2em 1em; }
 .hi-ready-marker { display: none; }
+.hi-room-section .jupyter-widget-Collapse-header, .hi-room-section .lm-Collapse-header,
+.hi-room-section .p-Collapse-header { color: #1a1a1a; background: var(--hi-card);
+  font-weight: 600; }
 .hi-page .hi-label-above.widget-inline-hbox, .hi-page .hi-label-above {
   flex-direction: column; align-items: stretch; height: auto; }
 .hi-page .hi-label-above > .widget-label { width: auto; max-width: 100%; text-align: left;
