@@ -1,8 +1,7 @@
 """The app page (``notebooks/start.ipynb``): start, step 1, 2, 3 and the dashboard in one page
 and one kernel.
 
-    from widgets.ui.room import RoomSection, follow
-from widgets.ui.app_page import AppPage
+    from widgets.ui.app_page import AppPage
     AppPage()                       # the view and inquiry come from the address
 
 One :class:`~widgets.ui.session.Session` for the page, and a frame around the view shown:
@@ -37,6 +36,7 @@ from widgets.ui.location import Location
 from widgets.ui.nav import PAGES, NavigationBar
 from widgets.ui.page import missing_inquiry_html, ready_marker
 from widgets.ui.principles import guidance_panel
+from widgets.ui.room import RoomSection, follow
 from widgets.ui.session import Session
 from widgets.ui.styles import style_widget
 from widgets.ui.view import VIEWS, View, view_class
