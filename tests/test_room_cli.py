@@ -7,8 +7,8 @@ import json
 import pytest
 
 from widgets import cli
+from widgets import join_codes as codes
 from widgets.room import cli as room_cli
-from widgets.room import codes
 from widgets.store import Store
 
 

@@ -15,8 +15,9 @@ import requests
 from room_server import TOKEN, phone_page, start
 
 from widgets import cli
+from widgets import join_codes as codes
 from widgets.model import Action, ExceptionDecision, Issue, Practice, Unit
-from widgets.room import codes, limits, pages
+from widgets.room import limits, pages
 from widgets.store import Store
 
 HOSTILE = [

@@ -9,6 +9,7 @@ import threading
 import pytest
 from sqlalchemy import func, select, text
 
+from widgets import join_codes as codes
 from widgets.files import inquiry_file
 from widgets.model import (
     MAX_CONTRIBUTION,
@@ -20,7 +21,6 @@ from widgets.model import (
     StepNote,
     Unit,
 )
-from widgets.room import codes
 from widgets.store import NotFound, Store
 from widgets.store import schema as s
 from widgets.store.rooms import RoomClosed

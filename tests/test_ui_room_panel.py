@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from ui_room_helpers import open_room, panel_for, put
 
+from widgets import join_codes as codes
 from widgets.model import ModelError
-from widgets.room import codes
 from widgets.store.rooms import RoomClosed
 from widgets.ui import dashboard
 from widgets.ui.page import StepPage

@@ -2,7 +2,8 @@
 
 The participant pages are tornado handlers (:mod:`widgets.room.handlers`) loaded as the
 Jupyter server extension ``widgets.room``; they need no token and no kernel. The store side
-is :mod:`widgets.store.rooms`; join codes are :mod:`widgets.room.codes`. See README.md.
+is :mod:`widgets.store.rooms`; join codes are :mod:`widgets.join_codes` (core: the store
+makes them). See README.md.
 
 Importing this package imports nothing heavy: tornado and the handlers are loaded only when
 the server loads the extension.

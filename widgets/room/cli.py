@@ -45,8 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 @subcommand("room", HELP, add_arguments)
 def run(args: argparse.Namespace) -> int:
     """Run ``room open|close|list``; returns the exit status."""
+    from widgets import join_codes as codes
     from widgets.cli import open_cli_store, printable
-    from widgets.room import codes
 
     by = getattr(args, "by", None) or "command line"
     store = open_cli_store()

@@ -35,8 +35,9 @@ from urllib.parse import quote
 import tornado.web
 from tornado import httputil
 
+from widgets import join_codes as codes
 from widgets.model import ModelError
-from widgets.room import codes, limits, pages
+from widgets.room import limits, pages
 
 try:  # jupyter_server >= 2.13 warns about handlers that do not say they are public
     from jupyter_server.auth.decorator import allow_unauthenticated

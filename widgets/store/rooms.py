@@ -35,6 +35,7 @@ from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from widgets import join_codes as codes
 from widgets.model import (
     CONTRIBUTION_KINDS,
     CONTRIBUTION_STATUSES,
@@ -46,7 +47,6 @@ from widgets.model import (
     StepNote,
     check_prompt,
 )
-from widgets.room import codes
 from widgets.store import schema as s
 
 

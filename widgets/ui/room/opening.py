@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as ipw
 
-from widgets.room import codes
+from widgets import join_codes as codes
 from widgets.ui.errors import Message
 from widgets.ui.room.browser import page_base
 
