@@ -169,14 +169,14 @@ def test_the_real_steps_switch_and_keep_what_was_typed(store, slug):
     app = AppPage(store=store, slug=slug, view=1)
     step1 = app.views[1]
     words = "Typed, then the page moved on before the autosave"
-    step1.part.issue.fields["statement"].value = words
+    step1.issue.fields["statement"].value = words
     app.go(2)  # leaving step 1 saves what waits for its timer
     assert store.get(slug, include_units=False).issue.statement == words
     for key in (3, "dashboard", "start", 1):
         app.go(key)
         assert app.current == key and app.session.errors.text == ""
     assert app.views[1] is step1
-    assert step1.part.issue.fields["statement"].value == words
+    assert step1.issue.fields["statement"].value == words
 
 
 def test_close_tree_keeps_what_it_is_told_to():

@@ -32,6 +32,7 @@ import ipywidgets as ipw
 from widgets import guidance
 from widgets.ui.background import background
 from widgets.ui.context import current_slug, on_binder, query_string, valid_slug
+from widgets.ui.errors import run_and_report
 from widgets.ui.location import Location
 from widgets.ui.nav import PAGES, NavigationBar
 from widgets.ui.page import missing_inquiry_html, ready_marker
@@ -243,7 +244,8 @@ class AppPage:
         s.status.layout.display = None if s.ok else "none"
         # The questions name the inquiry's unit ("Could any pupil do this?"): a panel per
         # view and unit word, so a unit renamed in step 1 shows on the next switch.
-        unit = s.run(lambda: s.inquiry().measure.unit_name, saves=False) if s.ok else None
+        # (Read without the error box: it may hold what the view's build just said.)
+        _ok, unit, _e = run_and_report(lambda: s.inquiry().measure.unit_name if s.ok else None)
         if (key, unit) not in self._panels:
             self._panels[(key, unit)] = guidance_panel(key, open=factory.guidance_open,
                                                        unit_name=unit)
