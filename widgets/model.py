@@ -385,9 +385,9 @@ MAX_CHOICES = 12
 MAX_SECONDS = 3 * 60 * 60
 
 
-def _person_text(value: Any, label: str, limit: int, *, required: bool = False) -> str:
+def person_text(value: Any, label: str, limit: int, *, required: bool = False) -> str:
     """Text typed by a person: must be text without NUL characters, at most ``limit``
-    characters; kept exactly as typed."""
+    characters; kept exactly as typed (the store checks every text with this too)."""
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -452,13 +452,13 @@ def check_prompt(kind: Any, question: Any, choices: Any = None, seconds: Any = N
     or a :class:`ModelError` with a plain sentence."""
     if kind not in ROOM_PROMPTS:
         raise ModelError(f"Choose what the room may do: {', '.join(ROOM_PROMPTS.values())}.")
-    question = _person_text(question, "The question", MAX_QUESTION).strip()
+    question = person_text(question, "The question", MAX_QUESTION).strip()
     clean: list[str] = []
     if kind == "vote":
         if not isinstance(choices, list | tuple):
             raise ModelError("Give the choices to vote on.")
         for c in choices:
-            c = _person_text(c, "A choice", MAX_CHOICE, required=True).strip()
+            c = person_text(c, "A choice", MAX_CHOICE, required=True).strip()
             if c.casefold() in {x.casefold() for x in clean}:
                 raise ModelError(f"The choice {c!r} is there twice.")
             clean.append(c)
@@ -508,10 +508,10 @@ class Contribution:
         if self.kind not in CONTRIBUTION_KINDS:
             raise ModelError("Choose what you are sending: an answer, a positive exception or "
                              "a practice.")
-        self.text = _person_text(self.text, "Your text", MAX_CONTRIBUTION, required=True)
+        self.text = person_text(self.text, "Your text", MAX_CONTRIBUTION, required=True)
         label = "How they do it" if self.kind == "practice" else "The detail"
-        self.detail = _person_text(self.detail, label, MAX_DETAIL)
-        self.nickname = _person_text(self.nickname, "Your nickname", MAX_NICKNAME).strip()
+        self.detail = person_text(self.detail, label, MAX_DETAIL)
+        self.nickname = person_text(self.nickname, "Your nickname", MAX_NICKNAME).strip()
         if not isinstance(self.device, str) or not 1 <= len(self.device) <= 128:
             raise ModelError("This phone could not be recognised: reload the page.")
         if self.status not in CONTRIBUTION_STATUSES:

@@ -503,11 +503,11 @@ class RoomStore:
 
     def add_note(self, slug: str, step: int, text: str, *, by: str = "facilitator") -> int:
         """A note on a step, typed by the facilitator; returns its number."""
-        from widgets.model import _person_text
+        from widgets.model import person_text
 
         if step not in STEPS:
             raise ModelError("Choose step 1, 2 or 3.")
-        text = _person_text(text, "The note", 20_000, required=True)
+        text = person_text(text, "The note", 20_000, required=True)
         with self._write(slug, "notes", f"noted at step {step}: {_short(text)!r}", by
                          ) as (conn, iid):
             number = _next(conn, s.step_notes, iid)
@@ -620,7 +620,7 @@ def read_parts(conn: Connection, iid: int) -> tuple[list[StepNote], list[Poll]]:
 def save_parts(conn: Connection, iid: int, notes: list[StepNote], polls: list[Poll]) -> None:
     """Store the notes and polls of an inquiry loaded from a file (``Store.save_inquiry``),
     keeping their numbers. Polls come back closed, with their counts and no ballots."""
-    from widgets.model import MAX_CHOICES, _person_text
+    from widgets.model import MAX_CHOICES, person_text
 
     stamp = _now()
     used: set[int] = set()
@@ -630,21 +630,21 @@ def save_parts(conn: Connection, iid: int, notes: list[StepNote], polls: list[Po
         if note.step not in STEPS:
             raise ModelError("A note's step must be 1, 2 or 3.")
         rows.append(dict(inquiry_id=iid, number=number, step=note.step,
-                         text=_person_text(note.text, "A note", 100_000),
-                         by=_person_text(note.by, "Who wrote a note", 200),
-                         at=note.at or stamp, source=_person_text(note.source, "A note", 40)))
+                         text=person_text(note.text, "A note", 100_000),
+                         by=person_text(note.by, "Who wrote a note", 200),
+                         at=note.at or stamp, source=person_text(note.source, "A note", 40)))
     if rows:
         conn.execute(insert(s.step_notes), rows)
     used, rows = set(), []
     for n, poll in enumerate(polls, start=1):
         number = _free(poll.id or n, used)
-        choices = [_person_text(c, "A vote's choice", 1000) for c in poll.choices]
+        choices = [person_text(c, "A vote's choice", 1000) for c in poll.choices]
         counts = [int(c) for c in poll.counts][: len(choices)]
         counts += [0] * (len(choices) - len(counts))
         if len(choices) > MAX_CHOICES * 10 or any(c < 0 for c in counts):
             raise ModelError("A vote in the file cannot be kept (its choices or counts).")
         rows.append(dict(inquiry_id=iid, number=number,
-                         question=_person_text(poll.question, "A vote's question", 10_000),
+                         question=person_text(poll.question, "A vote's question", 10_000),
                          choices=_dumps(choices), counts=_dumps(counts),
                          opened_at=poll.opened_at or stamp, closed_at=poll.closed_at or stamp,
                          results_shown=int(bool(poll.results_shown)),

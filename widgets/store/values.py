@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from widgets.model import ModelError
+from widgets.model import ModelError, person_text
 
 #: Longest text a person can store in one field (a very long paste is cut with a message).
 MAX_TEXT = 20_000
@@ -23,18 +23,9 @@ def now() -> str:
 
 
 def checked_text(value: Any, label: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
-    """Untrusted text from a person: must be a string, is stored exactly as given."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ModelError(f"{label} must be text.")
-    if "\x00" in value:
-        raise ModelError(f"{label} contains a character that cannot be stored.")
-    if required and not value.strip():
-        raise ModelError(f"{label} cannot be empty.")
-    if len(value) > limit:
-        raise ModelError(f"{label} is too long ({len(value):,} characters; at most {limit:,}).")
-    return value
+    """Untrusted text from a person: must be a string, is stored exactly as given
+    (:func:`widgets.model.person_text`)."""
+    return person_text(value, label, limit, required=required)
 
 
 def checked_choice(value: Any, choices: dict, label: str) -> str:
