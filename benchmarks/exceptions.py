@@ -9,7 +9,7 @@ at 1M) next to a raw pandas groupby z-score over the same table in the same run,
 ratio to that baseline is printed. For the model-based methods (expected, funnel) the peak
 memory traced by tracemalloc is measured in a separate run (tracing slows things down).
 
-Targets (DESIGN.md §7, issue): every method ≤ 1 s at 10k; group methods ≤ 2 s and ≤ 3× the
+Targets (benchmarks/README.md): every method ≤ 1 s at 10k; group methods ≤ 2 s and ≤ 3× the
 raw groupby at 1M.
 """
 
