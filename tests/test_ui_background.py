@@ -3,6 +3,8 @@
 import asyncio
 import threading
 
+from own_loop import run_on_own_loop
+
 from widgets.ui import background
 from widgets.ui.background import Debouncer, Later
 from widgets.ui.errors import APOLOGY, ErrorBox
@@ -25,8 +27,8 @@ def test_debouncer_in_a_kernel_runs_on_the_loop_thread(monkeypatch):
         await asyncio.wait_for(done.wait(), 30)
         assert not d.pending
 
-    asyncio.run(main())
-    assert ran_on == [threading.main_thread()]  # once, and never from a timer thread
+    loop_thread = run_on_own_loop(main)
+    assert ran_on == [loop_thread]  # once, on the loop's thread, never from a timer thread
 
 
 def test_debouncer_flush_in_a_kernel_runs_now_and_cancels_the_timer(monkeypatch):
@@ -39,7 +41,7 @@ def test_debouncer_flush_in_a_kernel_runs_now_and_cancels_the_timer(monkeypatch)
         d.flush()
         await asyncio.sleep(0.2)  # the cancelled timer must not run it again
 
-    asyncio.run(main())
+    run_on_own_loop(main)
     assert calls == ["a"]
 
 
@@ -60,8 +62,8 @@ def test_later_hands_the_result_to_the_loop(monkeypatch):
         background.Later(lambda x: x + 1, show).request(41)
         await asyncio.wait_for(done.wait(), 30)
 
-    asyncio.run(main())
-    assert shown_on == [(42, threading.main_thread())]
+    loop_thread = run_on_own_loop(main)
+    assert shown_on == [(42, loop_thread)]
     background.worker().shutdown()
 
 

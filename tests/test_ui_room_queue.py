@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from own_loop import run_on_own_loop
 from ui_room_helpers import HOSTILE, open_room, panel_for, put
 
 from widgets.model import Unit
@@ -182,7 +183,7 @@ def test_the_watcher_runs_on_the_event_loop_and_stops_when_the_room_closes(
         assert not panel.watcher.running
         assert "closed" in panel.opening.card.value
 
-    asyncio.run(scenario())
+    run_on_own_loop(scenario)
     assert panel.session.errors.text == ""
 
 
