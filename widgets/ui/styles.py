@@ -69,6 +69,8 @@ CSS = """
 .hi-room-section .jupyter-widget-Collapse-header, .hi-room-section .lm-Collapse-header,
 .hi-room-section .p-Collapse-header { color: #1a1a1a; background: var(--hi-card);
   font-weight: 600; }
+/* The room's buttons as wide as their words (ipywidgets' default cuts "Open the room"). */
+.hi-room-section .jupyter-button { width: auto; }
 .hi-page .hi-label-above.widget-inline-hbox, .hi-page .hi-label-above {
   flex-direction: column; align-items: stretch; height: auto; }
 .hi-page .hi-label-above > .widget-label { width: auto; max-width: 100%; text-align: left;
