@@ -24,14 +24,12 @@ import argparse
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import psutil
@@ -40,12 +38,10 @@ import requests
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from local_server import ARGS, CHROMIUM, free_port, wait_for  # noqa: E402
+
 from widgets.app import server_command, server_env  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run"]
 P95_TARGET = 2.0
 MEMORY_TARGET_MB = 50.0
 XSRF = re.compile(r'name="_xsrf" value="([^"]+)"')
@@ -63,23 +59,6 @@ OBSERVER = """
   stamp();
 }
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"The server did not answer at {url} within {timeout:.0f} s")
 
 
 def rss_mb(process: psutil.Process) -> float:

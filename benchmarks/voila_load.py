@@ -31,13 +31,11 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -46,13 +44,11 @@ import psutil
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from local_server import ARGS, CHROMIUM, free_port, wait_for  # noqa: E402
+
 from widgets.app import server_command, server_env  # noqa: E402
 from widgets.paths import notebooks_dir  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run"]
 BARE = "bare.ipynb"
 #: The app shell alone (StepPage with no step module), to tell the frame's cost from a step's.
 FRAME = "frame-only.ipynb"
@@ -82,23 +78,6 @@ def frame_notebook() -> nbformat.NotebookNode:
     nb = bare_notebook()
     nb.cells = [nbformat.v4.new_code_cell("from widgets.ui import StepPage\n\nStepPage(1)")]
     return nb
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"Voila did not answer at {url} within {timeout:.0f} s")
 
 
 def kernel_pids(server: psutil.Process) -> set[int]:
