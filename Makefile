@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8866
 
-.PHONY: app test install chromium postgresql hub-proxy lint benchmarks binder-url examples clean
+.PHONY: app test test-postgresql install chromium postgresql hub-proxy lint benchmarks binder-url examples clean
 
 $(STAMP): pyproject.toml binder/requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,11 +64,18 @@ hub-proxy:
 		npm install --silent --no-audit --no-fund --prefix deploy/jupyterhub; \
 	fi
 
-## Run the whole test suite: unit, widget, notebook (nbval), reliability and browser tests.
-## The store, file and reliability tests run on SQLite and on PostgreSQL.
+## Run the whole test suite: unit, widget, notebook (nbval), reliability and browser tests,
+## first on SQLite (the store, file and reliability tests on PostgreSQL too), then the whole
+## suite again on PostgreSQL (every store a fresh PostgreSQL database; see tests/conftest.py).
 test: $(STAMP) chromium postgresql hub-proxy
 	$(BIN)/ruff check widgets tests benchmarks examples
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory test-postgresql
+
+## The suite's PostgreSQL pass alone (what the first pass already ran on both is left out).
+test-postgresql: $(STAMP) chromium postgresql hub-proxy
+	HIDDEN_INSIGHTS_TEST_DATABASE=postgresql $(BIN)/python -m pytest \
+		-m "not both_backends and not sqlite_only"
 
 lint: $(STAMP)
 	$(BIN)/ruff check widgets tests benchmarks examples

@@ -11,6 +11,7 @@ not skip.
 
 from __future__ import annotations
 
+import atexit
 import glob
 import itertools
 import os
@@ -30,6 +31,21 @@ _names = itertools.count(1)
 def next_name() -> str:
     """A number for unique role names within the run (roles are cluster-wide)."""
     return str(next(_names))
+
+
+#: Which database the whole suite runs on: ``sqlite`` (unset) or ``postgresql``. `make test`
+#: runs the suite twice, the second time with this set to ``postgresql``: every test whose
+#: store comes from its data folder (``data_dir``, the app's servers, the notebooks) then uses
+#: a fresh PostgreSQL database, owned by the :data:`ADMIN` role with row-level security on.
+SUITE_DATABASE_ENV = "HIDDEN_INSIGHTS_TEST_DATABASE"
+
+
+def suite_database() -> str:
+    """``postgresql`` in the suite's PostgreSQL pass, else ``sqlite``."""
+    wanted = os.environ.get(SUITE_DATABASE_ENV, "").strip().lower() or "sqlite"
+    if wanted not in ("sqlite", "postgresql"):
+        raise ValueError(f"{SUITE_DATABASE_ENV} is 'sqlite' or 'postgresql', not {wanted!r}")
+    return wanted
 
 
 #: Debian puts the server binaries here, one folder per major version.
@@ -90,6 +106,27 @@ class Server:
         self.sql(f'CREATE DATABASE "{name}" TEMPLATE template0 STRATEGY file_copy')
         return name
 
+    def new_store_database(self) -> str:
+        """The URL of a fresh database with the store's tables, owned by :data:`ADMIN` (not a
+        superuser, so row-level security applies), as the app would open it standalone.
+
+        Copied from a template migrated once per run: migrating each test's database would
+        cost more than most tests.
+        """
+        template = f"kit_template_{os.getpid()}"
+        if not self.sql("SELECT 1 FROM pg_database WHERE datname = %s", params=(template,)):
+            from widgets.store import Store
+
+            if not self.sql("SELECT 1 FROM pg_roles WHERE rolname = %s", params=(ADMIN,)):
+                self.sql(f"CREATE ROLE {ADMIN} LOGIN CREATEROLE")
+            self.sql(f'CREATE DATABASE "{template}" OWNER {ADMIN} TEMPLATE template0 '
+                     "STRATEGY file_copy")
+            Store(self.url(template, ADMIN)).close()
+        name = f"s_{os.getpid()}_{next(self._counter)}"
+        self.sql(f'CREATE DATABASE "{name}" OWNER {ADMIN} TEMPLATE "{template}" '
+                 "STRATEGY file_copy")
+        return self.url(name, ADMIN)
+
     def drop_database(self, name: str) -> None:
         """Drop a database made by :meth:`new_database` (closing its connections)."""
         self.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -142,6 +179,37 @@ def start(*, durable: bool = False) -> Server:
         raise PostgresUnavailable(f"PostgreSQL did not start: {done.stderr[-1000:]} {log[-2000:]}")
     return Server(root=root, socket_dir=socket_dir, superuser=superuser, _run_as=run_as,
                   _bin=binaries)
+
+
+_shared: Server | None = None
+
+
+def shared() -> Server:
+    """The run's one PostgreSQL server, started on first use and stopped when the run ends
+    (the tests' fixture and the browser tests' servers share it)."""
+    global _shared
+    if _shared is None:
+        _shared = start()
+        atexit.register(_shared.stop)
+    return _shared
+
+
+def server_database_env(data: Path) -> dict[str, str]:
+    """What a test's app server is given for its store: in the PostgreSQL pass, a fresh
+    database; else nothing (the SQLite file in its data folder ``data``)."""
+    if suite_database() == "postgresql":
+        return {"HIDDEN_INSIGHTS_DATABASE_URL": shared().new_store_database()}
+    return {}
+
+
+def server_store_url(env: dict[str, str], data: Path) -> str:
+    """The store URL of a server started with ``env`` and data folder ``data``."""
+    return env.get("HIDDEN_INSIGHTS_DATABASE_URL") or f"sqlite:///{data / 'hidden-insights.sqlite'}"
+
+
+def database_name(url: str) -> str:
+    """The database of a URL made by :meth:`Server.url`."""
+    return url.rsplit("/", 1)[1].split("?", 1)[0]
 
 
 class TwoTeams:

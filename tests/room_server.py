@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from postgres import server_database_env, server_store_url
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = "room-test-token-3f9c"
@@ -34,6 +35,14 @@ class Server:
     port: int
     data: Path
     log: Path
+    #: The server's store (the SQLite file in ``data``, or the PostgreSQL pass's database).
+    store_url: str = ""
+
+    def store(self):
+        """A Store on the server's database (close it after use)."""
+        from widgets.store import Store
+
+        return Store(self.store_url)
 
     @property
     def url(self) -> str:
@@ -66,13 +75,14 @@ def start(folder: Path) -> Server:
            "JUPYTER_RUNTIME_DIR": str(folder / "runtime"),
            "JUPYTER_DATA_DIR": str(folder / "jdata")}
     env.pop("HIDDEN_INSIGHTS_DATABASE_URL", None)
+    env.update(server_database_env(data))
     env.pop("JUPYTER_TOKEN", None)
     env.update(server_env(TOKEN))
     env["HIDDEN_INSIGHTS_DATA"] = str(data)
     log = folder / "server.log"
     process = subprocess.Popen(server_command(port=port, root=root, token=True), env=env,
                                cwd=folder, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    server = Server(process, port, data, log)
+    server = Server(process, port, data, log, server_store_url(env, data))
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -6,7 +6,6 @@ import dataclasses
 import io
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 import types
@@ -18,6 +17,7 @@ from widgets.examples import build
 from widgets.model import Measure, Unit
 from widgets.paths import REPO_DIR, examples_dir
 from widgets.store import Store
+from widgets.store.database import default_url
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -46,7 +46,7 @@ def same_apart_from_slug(a, b) -> bool:
 @pytest.fixture
 def db(data_dir):
     """The store the command line uses (the data folder's file), for checking results."""
-    st = Store(f"sqlite:///{data_dir / 'hidden-insights.sqlite'}")
+    st = Store(default_url())
     yield st
     st.close()
 
@@ -456,12 +456,14 @@ def test_mistakes_show_a_traceback_only_with_debug(capsys, data_dir):
 
 
 def test_a_newer_database_is_a_plain_mistake(capsys, data_dir):
-    Store(f"sqlite:///{data_dir / 'hidden-insights.sqlite'}").close()
-    with sqlite3.connect(data_dir / "hidden-insights.sqlite") as con:
-        con.execute("UPDATE schema_info SET value='999' WHERE key='schema_version'")
+    store = Store(default_url())
+    with store.engine.begin() as con:
+        con.exec_driver_sql("UPDATE schema_info SET value='999' WHERE key='schema_version'")
+    store.close()
     assert_mistake(run(capsys, "list"), "newer version")
 
 
+@pytest.mark.sqlite_only
 def test_data_folder_comes_from_the_environment(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("HIDDEN_INSIGHTS_DATA", str(tmp_path / "elsewhere"))
     assert run(capsys, "new", "Here")[0] == 0
@@ -569,6 +571,7 @@ def test_console_script(data_dir, db):
     assert db.summary("child-nutrition").units == 100
 
 
+@pytest.mark.sqlite_only
 def test_unexpected_error_in_a_process_has_no_traceback(data_dir):
     (data_dir / "hidden-insights.sqlite").write_bytes(b"this is not a database" * 100)
     done = _process(data_dir, "list")

@@ -14,15 +14,15 @@ def _researcher_snippet() -> str:
     return snippet
 
 
-def test_researcher_snippet_runs_in_a_fresh_data_folder(tmp_path, monkeypatch, capsys):
-    data = tmp_path / "data"
-    monkeypatch.setenv("HIDDEN_INSIGHTS_DATA", str(data))
+def test_researcher_snippet_runs_in_a_fresh_data_folder(data_dir, tmp_path, monkeypatch, capsys):
+    from widgets.store.database import default_url
+
     monkeypatch.chdir(tmp_path)
     namespace: dict = {}
     exec(compile(_researcher_snippet(), str(README), "exec"), namespace)  # noqa: S102
     store = namespace["store"]
     try:
-        assert store.url.endswith(str(data / "hidden-insights.sqlite"))
+        assert store.url == default_url()  # the data folder's file (or the server's database)
         inquiry = store.get("grub-hub", include_units=False)
         assert inquiry.title == "Grub Hub (illustrative)"
         # The snippet's own write landed, by the researcher.
@@ -34,9 +34,8 @@ def test_researcher_snippet_runs_in_a_fresh_data_folder(tmp_path, monkeypatch, c
     assert "unit_id" in printed
 
 
-def test_researcher_snippet_runs_again_on_the_same_folder(tmp_path, monkeypatch):
+def test_researcher_snippet_runs_again_on_the_same_folder(data_dir):
     """Run twice: the example is stored once, not a second copy (grub-hub-2)."""
-    monkeypatch.setenv("HIDDEN_INSIGHTS_DATA", str(tmp_path / "data"))
     for _ in range(2):
         namespace: dict = {}
         exec(compile(_researcher_snippet(), str(README), "exec"), namespace)  # noqa: S102

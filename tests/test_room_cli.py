@@ -10,6 +10,7 @@ from widgets import cli
 from widgets import join_codes as codes
 from widgets.room import cli as room_cli
 from widgets.store import Store
+from widgets.store.database import default_url
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -20,7 +21,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def db(data_dir):
-    st = Store(f"sqlite:///{data_dir / 'hidden-insights.sqlite'}")
+    st = Store(default_url())
     yield st
     st.close()
 

@@ -18,7 +18,6 @@ from widgets import cli
 from widgets import join_codes as codes
 from widgets.model import Action, ExceptionDecision, Issue, Practice, Unit
 from widgets.room import limits, pages
-from widgets.store import Store
 
 HOSTILE = [
     "<script>alert('x')</script>",
@@ -54,8 +53,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def db(server):
-    """The same store the server opens (its data folder's SQLite file)."""
-    st = Store(f"sqlite:///{server.data / 'hidden-insights.sqlite'}")
+    """The same store the server opens (its data folder's SQLite file, or its database)."""
+    st = server.store()
     yield st
     st.close()
 
@@ -353,6 +352,8 @@ def test_hostile_strings_come_back_escaped_literally(server, db, room, capsys, m
     assert "onerror=alert" not in group.replace(html.escape("onerror=alert"), "")
     # and in `room list`, one line each, with nothing that steers the terminal
     monkeypatch.setenv("HIDDEN_INSIGHTS_DATA", str(server.data))
+    if server.store_url.startswith("postgresql"):
+        monkeypatch.setenv("HIDDEN_INSIGHTS_DATABASE_URL", server.store_url)
     assert cli.main(["room", "list", slug, "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["text"] for r in rows][:len(HOSTILE)] == HOSTILE

@@ -88,9 +88,10 @@ def test_a_room_closed_while_phones_send_takes_nothing_after_the_close(store, st
 
 
 def test_a_server_killed_right_after_answering_loses_nothing(tmp_path):
-    """The server's store is the SQLite file of its data folder (the kit's default)."""
+    """The server's store is the SQLite file of its data folder (the kit's default), or the
+    PostgreSQL pass's database."""
     server = start(tmp_path / "srv")
-    db_url = f"sqlite:///{server.data / 'hidden-insights.sqlite'}"
+    db_url = server.store_url
     try:
         st = Store(db_url)
         slug = st.create_inquiry("Killed")

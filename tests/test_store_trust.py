@@ -203,6 +203,7 @@ def _one_plain_line(err: str, start: str) -> None:
     assert lines[0].startswith(f"hidden-insights: error: {start}"), err
 
 
+@pytest.mark.sqlite_only
 def test_cli_import_data_with_a_kind_on_a_full_disk(capsys, data_dir, tmp_path, disk_full):
     """import-data --kind count used to commit the kind before the units: on a full disk the
     units failed and the measure was left changed."""
@@ -231,6 +232,7 @@ def test_cli_import_data_with_a_kind_on_a_full_disk(capsys, data_dir, tmp_path, 
         store.close()
 
 
+@pytest.mark.sqlite_only
 def test_cli_load_on_a_full_disk(capsys, data_dir, disk_full):
     status, out, err = _run_cli(capsys, "example", "grub-hub")
     assert status == 2 and out == ""
@@ -333,6 +335,7 @@ def _not_writable(folder: Path, monkeypatch) -> None:
     monkeypatch.setattr(os, "access", access)
 
 
+@pytest.mark.sqlite_only
 def test_a_read_only_folder_opens_for_reading(capsys, data_dir, tmp_path, monkeypatch):
     from widgets.store import DataFolderProblem
 

@@ -39,6 +39,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from postgres import server_database_env, server_store_url
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -85,6 +86,8 @@ class Server:
     data_dir: Path
     log_path: Path
     token: str | None = None
+    #: The server's store (the SQLite file in ``data_dir``, or the PostgreSQL pass's database).
+    store_url: str = ""
 
     @property
     def render_url(self) -> str:
@@ -94,7 +97,7 @@ class Server:
         """A Store on the server's data folder (close it after use)."""
         from widgets.store import Store
 
-        return Store(f"sqlite:///{self.data_dir / 'hidden-insights.sqlite'}")
+        return Store(self.store_url or f"sqlite:///{self.data_dir / 'hidden-insights.sqlite'}")
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:]
@@ -151,6 +154,8 @@ def app_server(folder: Path, extra_args: tuple[str, ...] = (), token: str | None
     env.pop("JUPYTER_TOKEN", None)
     env.update(server_env(token))
     env["HIDDEN_INSIGHTS_DATA"] = str(data)
+    env.pop("HIDDEN_INSIGHTS_DATABASE_URL", None)
+    env.update(server_database_env(data))
     env.update(extra_env or {})
     command = server_command(port=port, token=token is not None, **options) + list(extra_args)
     # Ready when the server answers, asked where no kernel starts (/ would run the start
@@ -158,6 +163,7 @@ def app_server(folder: Path, extra_args: tuple[str, ...] = (), token: str | None
     server = start_server(command, env, f"http://127.0.0.1:{port}/", data,
                           folder / "server.log", ready_path="login" if token else "api/status")
     server.token = token
+    server.store_url = server_store_url(env, data)
     return server
 
 
