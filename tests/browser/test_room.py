@@ -16,6 +16,7 @@ import itertools
 import re
 
 import pytest
+from hostile_text import HOSTILE
 
 from conftest import PAGE_TIMEOUT_MS, app_server, goto_notebook, wait_until
 from widgets.model import Unit
@@ -23,28 +24,6 @@ from widgets.ui.room import TITLE
 
 pytestmark = pytest.mark.browser
 
-HOSTILE = [
-    "<script>window.__pwned=1</script>",
-    '<img src=x onerror="window.__pwned=2">',
-    '"><svg onload="window.__pwned=3">',
-    "</textarea><script>window.__pwned=4</script>",
-    "<iframe src=\"javascript:window.__pwned=5\"></iframe>",
-    "javascript:window.__pwned=6",
-    "{{7*7}} ${7*7} <%= 7*7 %>",
-    "<b>bold</b> &amp; &lt;kept&gt;",
-    "' onmouseover='window.__pwned=7' x='",
-    "<a href=\"javascript:window.__pwned=8\">click</a>",
-    "<style>body{display:none}</style>",
-    "<details open ontoggle=\"window.__pwned=9\">",
-    "<math><mtext><mglyph><svg><mtext><style><img src=x onerror=window.__pwned=10>",
-    "\u202eevil\u202c right-to-left",
-    "<input autofocus onfocus=\"window.__pwned=11\">",
-    "<body onload=window.__pwned=12>",
-    "<!-- comment --> --> <![CDATA[x]]>",
-    "<video><source onerror=\"window.__pwned=13\"></video>",
-    "Robert'); DROP TABLE contributions;--",
-    "<marquee onstart=window.__pwned=14>moving</marquee>",
-]
 _NUMBERS = itertools.count(1)
 #: Generous bound for the queue to follow (the benchmark measures the real time).
 FOLLOW_S = 30
