@@ -3,6 +3,7 @@ transaction; a full or read-only data folder gives one plain message."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import sqlite3
 import string
@@ -455,3 +456,38 @@ def test_a_newer_schema_in_a_read_only_folder_says_so(data_dir, monkeypatch):
     _not_writable(data_dir, monkeypatch)
     with pytest.raises(SchemaTooNew):
         Store(f"sqlite:///{db}")
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("how", ["replace", "remove_unit", "update_unit", "delete_inquiry"])
+def test_removed_names_leave_the_wal_while_the_store_is_open(tmp_path, how):
+    """The app's kernel keeps its store open for the evening: a replaced or removed real name
+    must not wait in the ``-wal`` file beside the database for the next checkpoint."""
+    db = tmp_path / "db.sqlite"
+    store = Store(f"sqlite:///{db}")
+    try:
+        slug = store.create_inquiry("Names")
+        names = _names("gone", 300)
+        store.replace_units(slug, _units(names), ["ward"])
+        # Another connection reads the file meanwhile, as another kernel's page would.
+        other = Store(f"sqlite:///{db}")
+        assert len(other.units(slug)) == len(names)
+        if how == "replace":
+            store.replace_units(slug, _units(_names("new", 5)), ["ward"])
+            gone = names
+        elif how == "remove_unit":
+            store.remove_unit(slug, "u007")
+            gone = [names[7]]
+        elif how == "update_unit":
+            unit = store.units(slug)[7]
+            store.update_unit(slug, unit.unit_id, dataclasses.replace(unit, private_name=None))
+            gone = [names[7]]
+        else:
+            store.delete_inquiry(slug)
+            gone = names
+        assert Path(f"{db}-wal").exists()  # the store is still open: the WAL is there
+        raw = _file_bytes(db)
+        assert [name for name in gone if name.encode() in raw] == []
+        other.close()
+    finally:
+        store.close()

@@ -130,6 +130,26 @@ def read_only_file(url: str) -> str | None:
     return f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
 
 
+def forget_old_pages(engine: Engine) -> None:
+    """After a write that removed real names: on SQLite, copy the write-ahead log into the
+    file and empty it. Until then the ``-wal`` file beside the database keeps the pages as
+    they were before the write (``secure_delete`` zeroes freed pages in the file, not there),
+    so a copy of the data folder taken while the app runs would still hold the names.
+
+    Waits (the busy timeout) for readers in other kernels to move on; PostgreSQL keeps no
+    such file in the data folder, so there it does nothing.
+    """
+    if engine.dialect.name != "sqlite" or read_only_file(str(engine.url)) is not None:
+        return
+    raw = engine.raw_connection()
+    try:
+        # On the raw connection: SQLAlchemy would open a transaction first, and a checkpoint
+        # cannot run inside one.
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        raw.close()
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         read_only = read_only_file(url)

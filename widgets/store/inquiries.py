@@ -29,6 +29,7 @@ from widgets.model import (
 )
 from widgets.store import postgres, rooms, teams
 from widgets.store import schema as s
+from widgets.store.database import forget_old_pages
 from widgets.store.rows import CHILD_TABLES, NotFound, insert_numbered, unique_slug
 from widgets.store.step3 import action_values, practice_values, progress_values
 from widgets.store.transactions import Transactions
@@ -201,6 +202,7 @@ class Inquiries(Transactions):
             for table in CHILD_TABLES:
                 conn.execute(delete(table).where(table.c.inquiry_id == iid))
             conn.execute(delete(s.inquiries).where(s.inquiries.c.id == iid))
+        forget_old_pages(self.engine)  # its units' real names
 
     def mark_downloaded(self, slug: str) -> None:
         """Remember that the group downloaded the inquiry file now (not a change; not logged).

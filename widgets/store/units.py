@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from widgets.model import MEASURE_KINDS, ModelError, Unit
 from widgets.store import schema as s
+from widgets.store.database import forget_old_pages
 from widgets.store.rows import NotFound
 from widgets.store.transactions import Transactions
 from widgets.store.values import checked_choice, checked_text, dumps
@@ -93,6 +94,7 @@ class Units(Transactions):
             removed = drop_missing_units(conn, iid, frame["unit_id"])
             if removed:
                 detail["removed"] = removed  # logged by _write with the change
+        forget_old_pages(self.engine)  # the old units' real names
 
     def replacement_losses(self, slug: str, new_ids) -> dict[str, int]:
         """What replacing the units with ``new_ids`` would remove: counts of decisions about
@@ -138,6 +140,7 @@ class Units(Transactions):
                     conn.execute(update(table).where(table.c.inquiry_id == iid,
                                                      table.c.unit_id == unit_id)
                                  .values(unit_id=unit.unit_id))
+        forget_old_pages(self.engine)  # its real name, if that changed
 
     def remove_unit(self, slug: str, unit_id: str, *, by: str = "facilitator") -> None:
         """Remove one unit (and its exception decision and practice checks)."""
@@ -149,6 +152,7 @@ class Units(Transactions):
             remaining = frame[keep].reset_index(drop=True)
             save_frame(conn, iid, remaining, columns)
             drop_missing_units(conn, iid, remaining["unit_id"])
+        forget_old_pages(self.engine)  # its real name
 
     @staticmethod
     def _merge(frame, units: list[Unit], columns: list[str]):
