@@ -228,3 +228,30 @@ def test_a_link_opened_in_a_new_tab_still_loads_the_view(context, voila_server, 
     wait_ready(other)
     assert "/2-discover-positive-exceptions.ipynb" in other.url  # the step's own notebook
     assert page.evaluate("() => document.body.dataset.hiView") == "1" and same_load(page)
+
+
+def test_a_kernel_that_stopped_says_so_and_the_page_reloads(page, voila_server, grub_hub):
+    """A page whose kernel has died (out of memory, say) must not stay dimmed with no word:
+    a switch that gets no answer says so at the top, and its button reloads the page."""
+    import os
+    import signal
+
+    before = kernels(voila_server)
+    open_app(page, voila_server, grub_hub, "1")
+    assert wait_until(lambda: len(kernels(voila_server) - before) == 1), kernels(voila_server)
+    (ours,) = kernels(voila_server) - before
+    os.kill(ours, signal.SIGKILL)
+    assert wait_until(lambda: not psutil.pid_exists(ours) or
+                      psutil.Process(ours).status() == psutil.STATUS_ZOMBIE)
+    page.locator('.hi-nav-link[data-page="2"]').click()
+    notice = page.locator(".hi-no-answer")
+    notice.wait_for(timeout=PAGE_TIMEOUT_MS)  # after the page's 20 s of patience
+    assert notice.get_attribute("role") == "alert"
+    assert "stopped answering" in notice.inner_text()
+    with page.expect_navigation(timeout=PAGE_TIMEOUT_MS):
+        page.locator(".hi-no-answer-reload").click()
+    wait_ready(page)
+    wait_view(page, "2")  # where the person was going, with a new kernel
+    assert address(page) == ("2", grub_hub)
+    assert page.locator(".hi-no-answer").count() == 0
+    switch(page, "1")  # and it answers

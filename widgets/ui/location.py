@@ -17,7 +17,10 @@ fetched). In the browser it
   notebooks, and a middle click or Ctrl+click still opens a new tab;
 * after :meth:`Location.announce`, once the heading shows the new words: sets
   ``document.title``, moves the keyboard focus to the heading (so a screen reader reads where
-  the person is now) and marks ``<body data-hi-view="3" data-hi-shown="7">`` for tests.
+  the person is now) and marks ``<body data-hi-view="3" data-hi-shown="7">`` for tests;
+* while the kernel has not answered a switch, dims the body; if it has not answered after
+  20 s (it has stopped: out of memory, or restarted by the server), says so in a plain line
+  at the top of the page with a button that reloads it.
 
 The kernel is the judge: a view or inquiry the browser asks for is checked there (see
 :class:`widgets.ui.app_page.AppPage`), and the kernel's answer is what the address shows.
@@ -67,15 +70,43 @@ function fromUrl(model, url) {
   return {view: view, inquiry: params.get('inquiry') || ''};
 }
 
+// A kernel that does not answer a switch for this long has most likely stopped (it ran out
+// of memory, or the server restarted it): the first build of a view takes seconds, not this.
+const PATIENCE_MS = 20000;
+let noAnswer = null;
+
+function showNoAnswer() {
+  // Said plainly, with the one thing to do; the dimmed page alone would leave people waiting.
+  if (document.querySelector('.hi-no-answer')) { return; }
+  const box = document.createElement('div');
+  box.className = 'hi-no-answer';
+  box.setAttribute('role', 'alert');
+  const words = document.createElement('p');
+  words.textContent = 'The app has stopped answering. Reload the page to carry on: ' +
+    'everything saved so far is kept.';
+  const reload = document.createElement('button');
+  reload.type = 'button';
+  reload.className = 'hi-no-answer-reload';
+  reload.textContent = 'Reload the page';
+  reload.addEventListener('click', () => window.location.reload());
+  box.append(words, reload);
+  document.body.prepend(box);
+  reload.focus();
+}
+
 function busy(on) {
   // Until the kernel answers (building a view the first time takes a moment): dimmed.
   const body = document.querySelector('.hi-app-body');
+  if (noAnswer !== null) { clearTimeout(noAnswer); noAnswer = null; }
   if (on) {
     document.body.dataset.hiSwitching = '1';
     if (body) { body.setAttribute('aria-busy', 'true'); }
+    noAnswer = setTimeout(showNoAnswer, PATIENCE_MS);
   } else {
     delete document.body.dataset.hiSwitching;
     if (body) { body.removeAttribute('aria-busy'); }
+    const box = document.querySelector('.hi-no-answer');
+    if (box) { box.remove(); }  // it answered after all
   }
 }
 
@@ -183,7 +214,13 @@ class Location(anywidget.AnyWidget):
 
     _esm = ESM
     _css = ("body[data-hi-switching] .hi-app-body { opacity: 0.55; cursor: progress; "
-            "transition: opacity 0.2s 0.15s; }")
+            "transition: opacity 0.2s 0.15s; }\n"
+            ".hi-no-answer { position: fixed; top: 0; left: 0; right: 0; z-index: 1000; "
+            "display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em 1em; "
+            "padding: 0.75em 1em; background: #fff3cd; color: #1a1a1a; "
+            "border-bottom: 3px solid #7a5c00; font-size: 1.15em; }\n"
+            ".hi-no-answer p { margin: 0; }\n"
+            ".hi-no-answer-reload { font-size: 1em; padding: 0.3em 0.9em; }")
     view = traitlets.Unicode("start").tag(sync=True)
     inquiry = traitlets.Unicode("").tag(sync=True)
     pages = traitlets.Dict().tag(sync=True)
