@@ -204,3 +204,26 @@ def test_a_long_list_of_practices_is_cut_short_and_says_so(store, slug, monkeypa
     story = board.story.value
     assert story.count('<div class="hi-card hi-spread"><h3 dir="auto">Practice') == 3
     assert "… and 2 more practices; every practice is in the inquiry file." in story
+
+
+def test_a_vote_from_the_room_shows_in_the_story_as_it_comes_in(store, slug):
+    """On the projector the dashboard follows the room: a ballot does not change the
+    inquiry's time, so the story is told again when the votes change."""
+    room = store.open_room(slug)
+    store.set_prompt(slug, "vote", "Which practice?", choices=["Eating", "Walking"])
+    store.cast_vote(room.code, "phone-a", 0)
+    page, board = open_dashboard(store, slug)
+
+    def walking() -> str:
+        found = re.search(r"Walking\W*(?:</[a-z]+>)?: <strong>(\d+)</strong>", board.story.value)
+        assert found, board.story.value[-1500:]
+        return found.group(1)
+
+    assert walking() == "0"
+    store.cast_vote(room.code, "phone-b", 1)
+    store.cast_vote(room.code, "phone-c", 1)
+    page.session.changed("room")  # what the room's watcher announces after a change
+    assert walking() == "2"
+    told = board.story.value
+    page.session.changed("room")  # nothing new: the story is not told again
+    assert board.story.value is told

@@ -194,3 +194,18 @@ def test_a_contribution_deleted_meanwhile_is_a_plain_message(store, slug, action
     panel.queue.press(42, action)
     assert panel.queue.message.text == "There is no contribution number 42."
     assert panel.session.errors.text == ""
+
+
+def test_a_change_in_the_room_is_announced_to_the_other_views(store, slug):
+    """The watcher tells the page (``session.changed("room")``), so a view showing what the
+    room said (the dashboard's votes) follows without a click; no change, no word."""
+    session, _section, panel = panel_for(store, slug)
+    room = open_room(panel)
+    put(panel, "answer", "What helps?")
+    heard = []
+    session.on("room", lambda: heard.append(1))
+    panel.watcher.poll()
+    heard.clear()
+    store.add_contribution(room.code, "answer", "Talking at dinner", "phone-1")
+    assert panel.watcher.poll() and heard == [1]
+    assert not panel.watcher.poll() and heard == [1]

@@ -218,17 +218,24 @@ class Dashboard(View):
         self.later = session.later(self._story, self._show)
         self.widget = ipw.VBox([ipw.HTML(f"<style>{CSS}</style>"), tools, self.story])
         self.widget.add_class("hi-dashboard")
-        self._shown = session.version()
+        self._shown = self._state()
         self.later.request()
-        # What the room's panel takes into the inquiry shows in the story at once.
-        for part in ("notes", "practices", "exceptions"):
+        # What the room's panel takes into the inquiry shows in the story at once, and so
+        # do the room's votes as they come in (a ballot does not change the inquiry's time).
+        for part in ("notes", "practices", "exceptions", "room"):
             session.on(part, self.refresh)
 
+    def _state(self) -> tuple:
+        """What the story is told from: when the inquiry last changed, and the votes."""
+        votes = [(p.id, tuple(p.counts), p.closed_at, p.results_shown)
+                 for p in self.store.polls(self.slug)]
+        return self.session.version(), votes
+
     def refresh(self) -> None:
-        """Tell the story again when the inquiry changed since it was last told."""
-        version = self.session.version()
-        if version != self._shown:
-            self._shown = version
+        """Tell the story again when the inquiry or its votes changed since it was told."""
+        state = self._state()
+        if state != self._shown:
+            self._shown = state
             self.story.value = LOADING
             self.later.request()
 

@@ -66,6 +66,8 @@ class Watcher:
             return False
         self._token = token
         p.reload()
+        # Views that show what the room said (the dashboard's votes) follow too.
+        p.session.changed("room")
         if p.room is None or not p.room.is_open:
             self.stop()
         return True
