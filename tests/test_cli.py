@@ -688,10 +688,41 @@ def test_load_refuses_each_bad_inquiry_file_with_one_line(capsys, db, tmp_path):
     assert [s.slug for s in db.list_inquiries()] == before
 
 
-def test_export_warns_when_the_file_would_not_load_again(capsys, db, tmp_path):
+def test_export_warns_when_the_file_would_not_load_again(capsys, db, tmp_path, monkeypatch):
     slug = db.create_inquiry("Changed kind")
     db.set_measure(slug, Measure(what="score", kind="score"))
     db.replace_units(slug, [Unit("A", 7.0)], [])
-    db.set_measure(slug, Measure(what="score", kind="yes_no"))
+    # The store refuses this kind now; an older one let it through (data stored then).
+    with monkeypatch.context() as older:
+        older.setattr("widgets.store.step1.check_kind_change", lambda frame, kind: None)
+        db.set_measure(slug, Measure(what="score", kind="yes_no"))
     status, _out, err = run(capsys, "export", slug, "-o", str(tmp_path / "x.json"))
     assert status == 0 and "will not load again" in err and "Unit 1" in err
+
+
+def test_import_data_refuses_more_events_than_people_and_keeps_the_kind(capsys, db, tmp_path):
+    slug = _yes_no_inquiry(db, "Admissions")
+    path = tmp_path / "wards.csv"
+    path.write_text("ward,admissions,people\nW1,3,10\nW2,12,10\n")
+    assert_mistake(run(capsys, "import-data", slug, str(path), "--id", "ward", "--outcome",
+                       "admissions", "--population", "people", "--kind", "rate"),
+                   "Row 3", "'12' events out of a population of '10'")
+    assert db.units(slug) == [] and db.get(slug).measure.kind == "yes_no"
+
+
+def test_import_data_changes_the_kind_only_with_new_data(capsys, db, tmp_path):
+    # The kind never changes under stored outcomes: --kind replaces them (with --yes) by the
+    # file's, read as that kind, in the same action.
+    slug = _yes_no_inquiry(db, "Visits")
+    db.replace_units(slug, [Unit("A", 1.0)], [])
+    path = tmp_path / "visits.csv"
+    path.write_text("family,visits\nF1,3\nF2,0\n")
+    assert_mistake(run(capsys, "import-data", slug, str(path), "--id", "family", "--outcome",
+                       "visits", "--kind", "count"), "--yes")
+    assert db.get(slug).measure.kind == "yes_no" and db.units(slug) == [Unit("A", 1.0)]
+    status, out, err = run(capsys, "import-data", slug, str(path), "--id", "family",
+                           "--outcome", "visits", "--kind", "count", "--yes")
+    assert status == 0, err
+    assert db.get(slug).measure.kind == "count"
+    assert [u.outcome for u in db.units(slug)] == [3.0, 0.0]
+    assert "the measure is now a count" in db.history(slug)[-1].change

@@ -717,7 +717,7 @@ def test_a_big_file_reads_whole(store, slug):
     preview = read_table(table.to_csv(index=False).encode(), "big.csv")
     frame = to_frame(preview, preview.suggested, "rate")
     assert len(frame) == n and frame["unit_id"].iloc[-1] == f"F{n - 1:05d}"
-    store.replace_units_frame(slug, frame, by="test", source="big.csv")
+    store.replace_units_frame(slug, frame, by="test", source="big.csv", kind="rate")
     assert len(store.units_frame(slug)) == n
 
 
@@ -725,3 +725,23 @@ def test_too_big():
     data = b"id,outcome\n" + b"A,1\n" * (20 * 1024 * 1024 // 4)
     assert _problem(read_table, data, "huge.csv") == (
         "The file is 20.0 MB; the largest file the kit reads is 10 MB.")
+
+
+def test_a_file_with_some_impossible_rates_is_refused_whole(store, slug):
+    # As for a word among the numbers: the whole file is refused, naming the first row that
+    # does not fit, and nothing is stored (no row is quietly left out).
+    data = (b"ward,admissions,people\nW1,3,10\nW2,12,10\nW3,2,-5\nW4,1,8\n")
+    preview = read_table(data, "wards.csv")
+    mapping = ColumnMapping("ward", "admissions", "people")
+    assert _problem(to_frame, preview, mapping, "rate") == (
+        "Row 4, column 'people': '-5' is below 0; a population cannot be negative.")
+    preview = read_table(data.replace(b"-5", b"5"), "wards.csv")
+    assert _problem(to_frame, preview, mapping, "rate") == (
+        "Row 3: '12' events out of a population of '10'; there cannot be more events than "
+        "that.")
+    # The store holds the same rule for a frame that did not come through to_frame.
+    frame = pd.DataFrame({"unit_id": ["W1", "W2"], "outcome": [3.0, 12.0],
+                          "population": [10.0, 10.0]})
+    with pytest.raises(ValueError, match=r"Row 2 \(W2\): '12' events"):
+        store.replace_units_frame(slug, frame, kind="rate")
+    assert store.units(slug) == [] and store.get(slug).measure.kind == "yes_no"

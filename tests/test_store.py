@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from widgets.examples import build
 from widgets.model import (
+    MEASURE_KINDS,
     PRINCIPLES,
     Action,
     AnalysisRun,
@@ -847,3 +848,88 @@ def test_two_progress_entries_on_one_date_are_allowed(store, slug):
     store.add_progress(slug, ProgressEntry("2024-01-05", attendance=40))
     store.add_progress(slug, ProgressEntry("2024-01-05", people_helped=3))
     assert len(store.get(slug).progress) == 2
+
+
+# ------------------------------------------- outcomes that fit the kind of measure (one rule)
+
+
+def _rate(store, slug):
+    store.set_measure(slug, Measure("admissions", "ward", "rate"))
+
+
+def test_a_rate_cannot_have_more_events_than_its_population(store, slug):
+    _rate(store, slug)
+    frame = pd.DataFrame({"unit_id": ["W1", "W2"], "outcome": [3.0, 12.0],
+                          "population": [10.0, 10.0]})
+    with pytest.raises(ModelError, match=r"Row 2 \(W2\): '12' events out of a population "
+                                         r"of '10'; there cannot be more events"):
+        store.replace_units_frame(slug, frame)
+    assert store.units(slug) == []  # nothing stored
+    frame.loc[1, "outcome"] = 10.0
+    store.replace_units_frame(slug, frame)
+    before = store.get(slug).to_dict()
+    with pytest.raises(ModelError, match=r"Row 1 \(W1\): '11' events"):
+        store.update_unit(slug, "W1", Unit("W1", 11.0, 10.0))
+    with pytest.raises(ModelError, match=r"Row 2 \(W2\), population: '-1' is below 0; a "
+                                         "population cannot be negative"):
+        store.update_unit(slug, "W2", Unit("W2", 0.0, -1.0))
+    with pytest.raises(ModelError, match=r"Row 3 \(W3\), outcome: '-2' is below 0"):
+        store.add_unit(slug, Unit("W3", -2.0, 5.0))
+    with pytest.raises(ModelError, match="more events"):
+        store.add_unit(slug, Unit("W3", 6.0, 5.0))
+    assert store.get(slug).to_dict() == before  # nothing changed, not even the history
+    store.update_unit(slug, "W1", Unit("W1", 4.0, None))  # a population can come later
+    assert store.units(slug)[0].outcome == 4.0
+
+
+def test_data_with_a_new_kind_must_fit_that_kind(store, slug):
+    frame = pd.DataFrame({"unit_id": ["W1"], "outcome": [12.0], "population": [10.0]})
+    with pytest.raises(ModelError, match="more events"):
+        store.replace_units_frame(slug, frame, kind="rate")
+    assert store.get(slug).measure.kind == "yes_no" and store.units(slug) == []
+    with pytest.raises(ModelError, match="not yes or no"):  # the stored kind: yes/no
+        store.replace_units_frame(slug, frame)
+    store.replace_units_frame(slug, frame, kind="count")
+    assert store.get(slug).measure.kind == "count"
+
+
+def test_an_inquiry_whose_outcomes_do_not_fit_is_not_stored(store):
+    inquiry = Inquiry("Admissions", measure=Measure("admissions", "ward", "rate"),
+                      units=[Unit("W1", 3.0, 10.0), Unit("W2", 30.0, 10.0)])
+    with pytest.raises(ModelError, match=r"Row 2 \(W2\)"):
+        store.save_inquiry(inquiry)
+    assert store.list_inquiries() == []
+
+
+def test_the_kind_changes_only_when_the_stored_outcomes_fit_it(store, slug):
+    store.replace_units_frame(slug, pd.DataFrame({"unit_id": ["A", "B"],
+                                                  "outcome": [3.0, 0.0],
+                                                  "population": [2.0, None]}), kind="count")
+    before = store.get(slug).to_dict()
+    for kind, words in (("yes_no", r"Row 1 \(A\), outcome: '3' is not yes or no"),
+                        ("rate", r"Row 1 \(A\): '3' events out of a population of '2'")):
+        with pytest.raises(ModelError, match=words) as refused:
+            store.set_measure(slug, dataclasses.replace(store.get(slug).measure, kind=kind))
+        assert str(refused.value).startswith(f"The kind cannot become “{MEASURE_KINDS[kind]}”")
+        assert "remove the units or upload the data again" in str(refused.value)
+    assert store.get(slug).to_dict() == before  # the kind and the data as they were
+    store.set_measure(slug, Measure("visits", "family", "score"))  # any number is a score
+    assert store.get(slug).measure.kind == "score"
+    assert [u.outcome for u in store.units(slug)] == [3.0, 0.0]  # nothing converted
+
+
+def test_the_kind_of_an_inquiry_without_data_changes_freely(store, slug):
+    for kind in ("rate", "count", "yes_no", "score"):
+        store.set_measure(slug, Measure("x", "family", kind))
+        assert store.get(slug).measure.kind == kind
+
+
+def test_values_stored_before_the_rule_do_not_stop_other_changes(store, slug, monkeypatch):
+    _rate(store, slug)
+    with monkeypatch.context() as older:  # data stored before the store checked it
+        older.setattr("widgets.store.units.check_fit", lambda frame, kind: None)
+        store.replace_units(slug, [Unit("W1", 12.0, 10.0, None, {"area": "North"})], ["area"])
+    store.update_unit(slug, "W1", Unit("W1", 12.0, 10.0, None, {"area": "South"}))
+    assert store.units(slug)[0].context == {"area": "South"}
+    with pytest.raises(ModelError, match="more events"):  # a new value must fit
+        store.update_unit(slug, "W1", Unit("W1", 11.0, 10.0, None, {"area": "South"}))

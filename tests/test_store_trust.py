@@ -253,7 +253,7 @@ def test_ui_guard_says_the_data_folder_is_full(tmp_path):
         store.engine.dispose()
         box, message = ErrorBox(), Message()
         ok, _ = run_safely(store.replace_units_frame, slug, _big_frame(), errors=box,
-                           message=message)
+                           message=message, kind="count")
         assert not ok
         assert message.text.startswith("The data folder is full")
         assert box.text == "" and APOLOGY not in message.text

@@ -16,7 +16,7 @@ from widgets.ui.room import watcher as watcher_module
 
 
 def _units(store, slug):
-    store.replace_units(slug, [Unit("F01", 1.0), Unit("F02", 2.0), Unit("F03", 3.0)], [])
+    store.replace_units(slug, [Unit("F01", 1.0), Unit("F02", 0.0), Unit("F03", 1.0)], [])
 
 
 def test_show_and_hide_decide_what_the_projector_shows(store, slug):

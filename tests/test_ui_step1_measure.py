@@ -64,8 +64,12 @@ def test_hints_say_what_is_missing(measure, store, slug):
 
 def test_a_rate_needs_a_population_in_the_stored_data(measure, store, slug):
     frame = pd.DataFrame({"unit_id": ["W1", "W2"], "outcome": [3.0, 5.0]})
-    store.replace_units_frame(slug, frame)
+    store.replace_units_frame(slug, frame, kind="count")
+    measure.refresh(store.get(slug).measure)
     measure.kind.value = "rate"
+    assert "population for each family: 2 have none yet" in measure.confirm.question.value
+    measure.confirm.yes.click()
+    assert store.get(slug).measure.kind == "rate"
     assert any("population" in p for p in measure.problems)
     assert "population" in measure.hints.value
     frame["population"] = [100.0, 200.0]
@@ -135,3 +139,73 @@ def test_every_field_has_its_own_label(measure):
     assert "" not in labels and len(labels) == 6
     assert "Baseline date" in labels
     assert all("hi-label-above" in w._dom_classes for w in (measure.what, measure.date))
+
+
+# ------------------------------------------------ changing the kind once there is data
+
+
+def with_counts(measure, store, slug, outcomes=(3.0, 0.0), population=None):
+    frame = pd.DataFrame({"unit_id": [f"F{k}" for k in range(len(outcomes))],
+                          "outcome": list(outcomes)})
+    if population is not None:
+        frame["population"] = population
+    store.replace_units_frame(slug, frame, kind="count")
+    measure.refresh(store.get(slug).measure)
+    assert measure.kind.value == "count"
+
+
+def test_a_new_kind_is_asked_about_once_units_have_outcomes(measure, store, slug):
+    with_counts(measure, store, slug, outcomes=(1.0, 0.0))
+    before = store.get(slug).to_dict()
+    measure.kind.value = "yes_no"
+    assert measure.confirm.asking
+    assert ("The outcomes of 2 families were recorded as a count for each unit; they will be "
+            "read as yes / no for each unit") in measure.confirm.question.value
+    assert store.get(slug).to_dict() == before  # nothing stored until the person says yes
+    measure.confirm.no.click()
+    assert measure.kind.value == "count" and not measure.confirm.asking
+    assert store.get(slug).to_dict() == before
+    measure.kind.value = "yes_no"
+    measure.confirm.yes.click()
+    assert store.get(slug).measure.kind == "yes_no" and "measure" in measure.seen
+    assert [u.outcome for u in store.units(slug)] == [1.0, 0.0]  # read anew, not converted
+
+
+def test_a_kind_the_outcomes_do_not_fit_is_refused_beside_the_control(measure, store, slug):
+    with_counts(measure, store, slug, outcomes=(3.0, 0.0))
+    before = store.get(slug).to_dict()
+    measure.kind.value = "yes_no"
+    assert not measure.confirm.asking
+    assert measure.message.kind == "error"
+    assert measure.message.text.startswith(
+        "The kind cannot become “yes / no for each unit”: the stored data does not fit it. "
+        "Row 1 (F0), outcome: '3' is not yes or no")
+    assert "remove the units or upload the data again" in measure.message.text
+    assert measure.kind.value == "count"  # the stored kind shows again
+    assert store.get(slug).to_dict() == before
+
+
+def test_a_rate_needs_no_more_events_than_the_populations_stored(measure, store, slug):
+    with_counts(measure, store, slug, outcomes=(3.0, 12.0), population=[10.0, 10.0])
+    measure.kind.value = "rate"
+    assert "Row 2 (F1): '12' events out of a population of '10'" in measure.message.text
+    assert measure.kind.value == "count" and store.get(slug).measure.kind == "count"
+
+
+def test_other_fields_save_while_the_kind_is_asked_about(measure, store, slug):
+    with_counts(measure, store, slug)
+    measure.kind.value = "score"
+    assert measure.confirm.asking and store.get(slug).measure.kind == "count"
+    measure.what.value = "visits to the food bank"
+    measure.flush()
+    stored = store.get(slug).measure
+    assert (stored.what, stored.kind) == ("visits to the food bank", "count")
+    assert measure.confirm.asking  # still asked
+    measure.kind.value = "count"  # chosen back: nothing to ask
+    assert not measure.confirm.asking and store.get(slug).measure.kind == "count"
+
+
+def test_without_outcomes_the_kind_changes_at_once(measure, store, slug):
+    store.replace_units_frame(slug, pd.DataFrame({"unit_id": ["A"], "outcome": [None]}))
+    measure.kind.value = "rate"
+    assert not measure.confirm.asking and store.get(slug).measure.kind == "rate"

@@ -273,3 +273,53 @@ def test_opening_the_table_sends_one_message_per_cell(store, slug, session, monk
     editor.next.click()  # the same rows show the next 25: only what differs is sent
     assert cell(editor, 0, "unit_id").value == "F26"
     assert len(sent) <= len(cells) + len(editor.rows) + 10, len(sent)
+
+
+def rate_editor(store, slug, session):
+    store.set_measure(slug, Measure("admissions", "ward", "rate"))
+    editor = make(store, slug, session)
+    editor.add_units(2)
+    return editor
+
+
+def test_a_rate_cannot_have_more_events_than_its_population(store, slug, session):
+    editor = rate_editor(store, slug, session)
+    cell(editor, 0, "population").value = "10"
+    before = store.get(slug).to_dict()
+    cell(editor, 0, "outcome").value = "12"
+    assert editor.cell_message.kind == "error"
+    assert editor.cell_message.text.startswith(
+        "Row 1 (Ward 1), outcome: '12' events out of a population of '10'; there cannot be "
+        "more events than that.")
+    assert "hi-cell-error" in cell(editor, 0, "outcome")._dom_classes
+    assert "hi-cell-error" not in cell(editor, 0, "population")._dom_classes
+    assert store.get(slug).to_dict() == before  # nothing stored
+    assert editor.session.status.state == "failed"
+    cell(editor, 0, "population").value = "20"  # now the events fit: both are stored
+    assert editor.cell_message.kind == "" and editor.problems == {}
+    assert (store.units(slug)[0].outcome, store.units(slug)[0].population) == (12.0, 20.0)
+    assert "hi-cell-error" not in cell(editor, 0, "outcome")._dom_classes
+
+
+def test_a_smaller_population_than_the_events_is_marked(store, slug, session):
+    editor = rate_editor(store, slug, session)
+    cell(editor, 1, "outcome").value = "7"  # no population yet: fine, it comes later
+    assert editor.cell_message.kind == "" and store.units(slug)[1].outcome == 7.0
+    cell(editor, 1, "population").value = "5"
+    assert editor.cell_message.text.startswith(
+        "Row 2 (Ward 2), population: '7' events out of a population of '5'")
+    assert "hi-cell-error" in cell(editor, 1, "population")._dom_classes
+    assert store.units(slug)[1].population is None
+    assert cell(editor, 1, "population").value == "5"  # what was typed stays, marked
+
+
+def test_negative_counts_and_populations_are_refused(store, slug, session):
+    editor = rate_editor(store, slug, session)
+    before = store.get(slug).to_dict()
+    cell(editor, 0, "population").value = "-3"
+    assert editor.cell_message.text.startswith(
+        "Row 1 (Ward 1), population: '-3' is below 0; a population cannot be negative.")
+    cell(editor, 1, "outcome").value = "-1"
+    assert "Row 2 (Ward 2), outcome: '-1' is below 0; a count cannot be negative." in (
+        editor.cell_message.text)
+    assert store.get(slug).to_dict() == before

@@ -13,6 +13,7 @@ that an inquiry survives a JSON round trip exactly.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields
@@ -563,6 +564,77 @@ class Unit:
 
     def __post_init__(self) -> None:
         self.unit_id = _clean_id(self.unit_id)
+
+
+def _number_text(value: float) -> str:
+    # A number inside a message, as a file or a cell shows it: '3', not '3.0'.
+    return f"'{int(value)}'" if float(value).is_integer() else f"'{value}'"
+
+
+def outcomes_misfit(kind: str, outcome, population, *,
+                    complete: bool = False) -> tuple[int, str | None, str] | None:
+    """The first unit whose outcome or population does not fit a measure of ``kind``:
+    ``(position, part, reason)``, or None when all fit. ``outcome`` and ``population`` are
+    float arrays on the same positions (NaN for missing); ``part`` is "outcome",
+    "population" or None (both: more events than the population); ``reason`` is one plain
+    sentence for the person ("'12' events out of a population of '10'; there cannot be more
+    events than that.").
+
+    The one copy of the rules for every path that writes units (the units table, an
+    import, an inquiry file, the store, a change of the measure's kind): yes/no outcomes
+    are 1 or 0; counts and events are not below 0, nor is any population; a rate has no
+    more events than its population. ``complete``: a rate also needs a population above 0
+    for every unit (an import does; a saved inquiry may still lack some, entered later).
+    Rules are checked in that order, each over every unit.
+    """
+    import numpy as np
+
+    outcome = np.asarray(outcome, dtype="float64")
+    population = np.asarray(population, dtype="float64")
+
+    def first(mask) -> int | None:
+        found = np.flatnonzero(mask)
+        return int(found[0]) if len(found) else None
+
+    with np.errstate(invalid="ignore"):
+        if kind == "yes_no":
+            pos = first(~np.isnan(outcome) & (outcome != 0) & (outcome != 1))
+            if pos is not None:
+                return pos, "outcome", (f"{_number_text(outcome[pos])} is not yes or no "
+                                        "(use 1/0 or yes/no).")
+        pos = first(population < 0)
+        if pos is not None:
+            return pos, "population", (f"{_number_text(population[pos])} is below 0; a "
+                                       "population cannot be negative.")
+        if kind in ("count", "rate"):
+            pos = first(outcome < 0)
+            if pos is not None:
+                return pos, "outcome", (f"{_number_text(outcome[pos])} is below 0; a count "
+                                        "cannot be negative.")
+        if kind == "rate" and complete:
+            pos = first(np.isnan(population))
+            if pos is not None:
+                return pos, "population", ("the population is empty; a rate needs it for "
+                                           "every unit.")
+            pos = first(population <= 0)
+            if pos is not None:
+                return pos, "population", ("the population must be more than 0, not "
+                                           f"{_number_text(population[pos])}.")
+        if kind == "rate":
+            pos = first(outcome > population)
+            if pos is not None:
+                return pos, None, (f"{_number_text(outcome[pos])} events out of a population "
+                                   f"of {_number_text(population[pos])}; there cannot be "
+                                   "more events than that.")
+    return None
+
+
+def unit_misfit(kind: str, outcome: float | None,
+                population: float | None) -> tuple[str | None, str] | None:
+    """:func:`outcomes_misfit` for one unit's values: ``(part, reason)`` or None."""
+    found = outcomes_misfit(kind, [math.nan if outcome is None else outcome],
+                            [math.nan if population is None else population])
+    return None if found is None else found[1:]
 
 
 @dataclass

@@ -676,9 +676,10 @@ def _check_units(inquiry: Inquiry, locate: Locate) -> None:
 def load_problem(inquiry: Inquiry) -> str | None:
     """Why a file of this inquiry would be refused on load, or None when it loads back.
 
-    The store lets a group change the kind of measure after the data is in (step 1 then says
-    what does not fit), so an inquiry can hold outcomes that a file may not. Telling the
-    group when they download lets them fix it while the session still runs.
+    The store now refuses outcomes that do not fit the kind of measure (and a new kind the
+    stored outcomes do not fit), but a database written by an older version may still hold
+    such outcomes, and a file may not. Telling the group when they download lets them fix
+    it while the session still runs.
     """
     try:
         for part in PARTS:

@@ -33,7 +33,7 @@ from widgets.store.database import forget_old_pages
 from widgets.store.rows import CHILD_TABLES, NotFound, insert_numbered, unique_slug
 from widgets.store.step3 import action_values, practice_values, progress_values
 from widgets.store.transactions import Transactions
-from widgets.store.units import load_frame, store_frame, units_table
+from widgets.store.units import check_fit, load_frame, store_frame, units_table
 from widgets.store.values import checked_choice, checked_number, checked_text, dumps, now
 
 
@@ -343,6 +343,7 @@ class Inquiries(Transactions):
                              lambda p: dict(name=p.name, role=p.role))
             frame, _ = units_table.normalise(
                 units_table.from_units(inquiry.units, inquiry.context_columns))
+            check_fit(frame, m.kind)
             store_frame(conn, iid, frame, units_table.to_bytes(frame))
             if inquiry.exceptions:
                 conn.execute(insert(s.exceptions), [dict(

@@ -13,6 +13,7 @@ from widgets.model import DIRECTIONS, MEASURE_KINDS, ROLES, Issue, Measure, Mode
 from widgets.store import schema as s
 from widgets.store.rows import Numbered
 from widgets.store.transactions import Transactions
+from widgets.store.units import check_kind_change, load_frame, stored_kind
 from widgets.store.values import checked_choice, checked_text
 
 
@@ -44,6 +45,10 @@ class IssueAndGroup(Transactions):
         }
         with self._write(slug, "measure", "updated the measure", by,
                          {"after": asdict(measure)}) as (conn, iid):
+            kind = values["measure_kind"]
+            if kind != stored_kind(conn, iid):
+                # The outcomes stay as they are: they must mean something of the new kind.
+                check_kind_change(load_frame(conn, iid)[0], kind)
             conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid).values(**values))
 
     def add_person(self, slug: str, name: str, role: str = "lived", *,

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from widgets.model import MEASURE_KINDS, ModelError, Unit
+from widgets.model import MEASURE_KINDS, ModelError, Unit, outcomes_misfit, unit_misfit
 from widgets.store import schema as s
 from widgets.store.database import forget_old_pages
 from widgets.store.rows import NotFound
@@ -85,6 +85,7 @@ class Units(Transactions):
             change += f"; the measure is now {MEASURE_KINDS[kind]}"
             detail["measure_kind"] = kind
         with self._write(slug, "units", change, by, detail) as (conn, iid):
+            check_fit(frame, kind or stored_kind(conn, iid))
             if kind is not None:
                 conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid)
                              .values(measure_kind=kind))
@@ -116,6 +117,7 @@ class Units(Transactions):
             frame, columns = load_frame(conn, iid)
             if unit.unit_id in set(frame["unit_id"]):
                 raise ModelError(f"There is already a unit called {unit.unit_id!r}.")
+            check_unit(unit, stored_kind(conn, iid), len(frame))
             columns = columns + [str(k) for k in unit.context if str(k) not in columns]
             frame = self._merge(frame, [unit], columns)
             save_frame(conn, iid, frame, columns)
@@ -132,7 +134,14 @@ class Units(Transactions):
                 raise ModelError(f"There is already a unit called {unit.unit_id!r}.")
             columns = columns + [str(k) for k in unit.context if str(k) not in columns]
             units = units_table.to_units(frame, [c for c in columns if c in frame.columns])
-            units[ids.index(unit_id)] = unit
+            at = ids.index(unit_id)
+            old = units[at]
+            # Values stored before these rules, left as they were, do not stop a change
+            # to the unit's other cells; new outcomes and populations must fit.
+            if not (_same(unit.outcome, old.outcome)
+                    and _same(unit.population, old.population)):
+                check_unit(unit, stored_kind(conn, iid), at)
+            units[at] = unit
             frame = units_table.from_units(units, columns)
             save_frame(conn, iid, frame, columns)
             if unit.unit_id != unit_id:
@@ -164,6 +173,59 @@ class Units(Transactions):
                 frame[c] = None
         both = pd.concat([frame.astype(object), extra.astype(object)], ignore_index=True)
         return both
+
+
+def stored_kind(conn: Connection, iid: int) -> str:
+    """The measure's kind as stored."""
+    return conn.execute(select(s.inquiries.c.measure_kind)
+                        .where(s.inquiries.c.id == iid)).scalar()
+
+
+def check_fit(frame, kind: str) -> None:
+    """Refuse (ModelError) a units frame whose outcomes or populations do not fit a measure
+    of ``kind`` (:func:`widgets.model.outcomes_misfit`; a rate may still lack populations),
+    naming the first row that does not: "Row 3 (Family 3): '12' events out of …"."""
+    if not len(frame):
+        return
+    population = (frame["population"] if "population" in frame.columns
+                  else [float("nan")] * len(frame))
+    found = outcomes_misfit(kind, frame["outcome"], population)
+    if found is not None:
+        pos, part, reason = found
+        refuse(pos, str(frame["unit_id"].iloc[pos]), part, reason)
+
+
+def check_kind_change(frame, kind: str) -> None:
+    """Refuse (ModelError) to make ``kind`` the measure's kind while the stored units
+    (``frame``) do not fit it, saying why and what to do. Nothing is converted or removed
+    by a change of kind, so the outcomes must already mean something of the new kind."""
+    try:
+        check_fit(frame, kind)
+    except ModelError as misfit:
+        raise ModelError(
+            f"The kind cannot become “{MEASURE_KINDS[kind]}”: the stored data does not fit "
+            f"it. {misfit} Correct that in the table, or remove the units or upload the data "
+            "again as this kind first.") from None
+
+
+def check_unit(unit: Unit, kind: str, at: int) -> None:
+    """Refuse (ModelError) one unit, at position ``at`` of the table, that does not fit a
+    measure of ``kind``."""
+    found = unit_misfit(kind, unit.outcome, unit.population)
+    if found is not None:
+        refuse(at, unit.unit_id, *found)
+
+
+def refuse(pos: int, unit_id: str, part: str | None, reason: str) -> None:
+    """Raise the ModelError for a unit that does not fit, by its row (from 0) and id."""
+    place = f"Row {pos + 1} ({unit_id})" + (f", {part}" if part else "")
+    raise ModelError(f"{place}: {reason}")
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    # NaN and None are both "missing".
+    missing = (a is None or a != a), (b is None or b != b)
+    return all(missing) or (not any(missing) and a == b)
 
 
 def load_frame(conn: Connection, iid: int):

@@ -2,19 +2,25 @@
 
 :func:`to_frame` checks the mapping, the ids (one clean form, no repeats), the outcome and
 population (numbers, or yes/no answers in the group's own words) and the per-kind rules of
-:func:`check_outcomes` (the one copy of them: inquiry files use it too). Every problem is a
+:func:`check_outcomes` (the model's ``outcomes_misfit``, which the store applies too;
+inquiry files use it as well). Every problem is a
 :class:`~widgets.files.FileProblem` naming the row, as a spreadsheet shows it, and the column.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from widgets.files import FileProblem, quote
 from widgets.files.data_import.table import MISSING_WORDS, ColumnMapping, Preview, as_text
 from widgets.files.spreadsheet_safety import cell_text
-from widgets.model import MEASURE_KINDS, UNIT_FIELDS, clean_unit_ids, first_repeat
+from widgets.model import (
+    MEASURE_KINDS,
+    UNIT_FIELDS,
+    clean_unit_ids,
+    first_repeat,
+    outcomes_misfit,
+)
 from widgets.words import NO_WORDS, YES_WORDS, answer_key
 
 if TYPE_CHECKING:  # pandas and numpy are imported where they are used (page load speed)
@@ -290,47 +296,27 @@ def _yes_no(series: pd.Series, column: str, rows: np.ndarray, notes: list[str],
 def check_outcomes(kind: str, outcome: np.ndarray, population: np.ndarray, rows: np.ndarray,
                    *, complete: bool = True) -> None:
     """Refuse outcomes and populations that do not fit a measure of ``kind`` (FileProblem
-    naming the row): yes/no outcomes other than 1 and 0, counts below 0, populations below 0,
-    rates with more events than their population. ``complete``: a rate also needs a
-    population above 0 for every unit (an import does; a saved inquiry may still lack some).
+    naming the row): the rules of :func:`widgets.model.outcomes_misfit` (yes/no outcomes
+    other than 1 and 0, counts below 0, populations below 0, rates with more events than
+    their population). ``complete``: a rate also needs a population above 0 for every unit
+    (an import does; a saved inquiry may still lack some).
 
-    The one copy of these rules: imports and inquiry files (``inquiry_file``) both use it.
+    Imports and inquiry files (``inquiry_file``) both use it; the store applies the same
+    rules to everything else that writes units.
     """
-    import pandas as pd
-
-    if kind == "yes_no":
-        _yes_no(pd.Series(outcome, dtype="float64"), "outcome", rows, [])
     _check_kind(kind, outcome, population, ColumnMapping(None, "outcome", "population"), rows,
                 complete=complete)
 
 
 def _check_kind(kind: str, outcome: np.ndarray, population: np.ndarray,
                 mapping: ColumnMapping, rows: np.ndarray, *, complete: bool = True) -> None:
-    import numpy as np
-
-    with np.errstate(invalid="ignore"):
-        _refuse_first(population < 0, rows, mapping.population, lambda pos: (
-            f": {quote(population[pos])} is below 0; a population cannot be negative."))
-        if kind in ("count", "rate"):
-            _refuse_first(outcome < 0, rows, mapping.outcome, lambda pos: (
-                f": {quote(outcome[pos])} is below 0; a count cannot be negative."))
-        if kind == "rate" and complete:
-            _refuse_first(np.isnan(population), rows, mapping.population, lambda pos: (
-                ": the population is empty; a rate needs it for every unit."))
-            _refuse_first(population <= 0, rows, mapping.population, lambda pos: (
-                f": the population must be more than 0, not {quote(population[pos])}."))
-        if kind == "rate":
-            _refuse_first(outcome > population, rows, None, lambda pos: (
-                f": {quote(outcome[pos])} events out of a population of "
-                f"{quote(population[pos])}; there cannot be more events than that."))
-
-
-def _refuse_first(mask: np.ndarray, rows: np.ndarray, column: str | None,
-                  words: Callable[[int], str]) -> None:
-    """Refuse the first row where ``mask`` is true: its place, then ``words(position)``."""
-    if mask.any():
-        pos = _first(mask)
-        raise FileProblem(f"{_where(rows, pos, column)}{words(pos)}")
+    # A bad value refuses the whole file, as a word in a number column does: a file is
+    # corrected and uploaded again, never stored with rows quietly left out.
+    found = outcomes_misfit(kind, outcome, population, complete=complete)
+    if found is not None:
+        pos, part, reason = found
+        column = {"outcome": mapping.outcome, "population": mapping.population}.get(part or "")
+        raise FileProblem(f"{_where(rows, pos, column)}: {reason}")
 
 
 def _texts(series: pd.Series) -> pd.Series:

@@ -13,7 +13,7 @@ import re
 import ipywidgets as ipw
 from ipywidgets.widgets.widget_string import TextStyle
 
-from widgets.model import UNIT_FIELDS, ModelError, Unit
+from widgets.model import UNIT_FIELDS, ModelError, Unit, unit_misfit
 from widgets.words import yes_no_word
 
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
@@ -56,9 +56,25 @@ def parse_outcome(text: str, kind: str) -> float | None:
         number = parse_number(text)
     except ValueError:
         raise ModelError(f"“{text[:40]}” is not a number.") from None
-    if number is not None and number < 0 and kind in ("count", "rate"):
-        raise ModelError("a count cannot be below 0.")
+    _refuse_misfit(kind, number, None)
     return number
+
+
+def parse_population(text: str) -> float | None:
+    """A typed population; raises ModelError with a plain reason (not a number, below 0)."""
+    try:
+        number = parse_number(text)
+    except ValueError:
+        raise ModelError(f"“{text[:40]}” is not a number.") from None
+    _refuse_misfit("rate", None, number)
+    return number
+
+
+def _refuse_misfit(kind: str, outcome: float | None, population: float | None) -> None:
+    # The model's rules for outcomes (the store applies the same ones).
+    found = unit_misfit(kind, outcome, population)
+    if found is not None:
+        raise ModelError(found[1])
 
 
 def parse_circumstance(text: str):
@@ -167,7 +183,7 @@ def read_row(row: Row, old: Unit, kind: str, context: list[str]) -> tuple[Unit, 
             elif c == "outcome":
                 value = parse_outcome(cell.value, kind)
             elif c == "population":
-                value = parse_outcome(cell.value, "rate")
+                value = parse_population(cell.value)
             elif c == "private_name":
                 value = cell.value if cell.value.strip() else None
             else:
@@ -178,9 +194,33 @@ def read_row(row: Row, old: Unit, kind: str, context: list[str]) -> tuple[Unit, 
             continue
         cell.remove_class("hi-cell-error")
         (values if c in UNIT_FIELDS else found)[c] = value
+    _check_together(row, old, kind, values, problems)
     unit = Unit(unit_id=values.get("unit_id", old.unit_id),
                 outcome=values.get("outcome", old.outcome),
                 population=values.get("population", old.population),
                 private_name=values.get("private_name", old.private_name),
                 context={c: found.get(c, old.context.get(c)) for c in context})
     return unit, problems
+
+
+def _check_together(row: Row, old: Unit, kind: str, values: dict,
+                    problems: dict[str, str]) -> None:
+    """A rate's events and population must fit together (no more events than people):
+    when they do not, the cell that changed is marked and keeps ``old``'s value (the
+    outcome when both did, or neither, as for values stored before this rule)."""
+    for _ in range(2):
+        outcome = values.get("outcome", old.outcome)
+        population = values.get("population", old.population)
+        found = unit_misfit(kind, outcome, population)
+        if found is None:
+            return
+        changed = [c for c in ("outcome", "population") if c in values
+                   and values[c] != getattr(old, c)]
+        cell = changed[0] if changed else "outcome"
+        if cell not in row.cells:  # no cell to mark (the population column is not shown)
+            cell = "outcome" if "outcome" in row.cells else next(iter(row.cells))
+        row.cells[cell].add_class("hi-cell-error")
+        problems[cell] = found[1]
+        if cell not in values:
+            return  # nothing typed to take back: the stored values stay as they were
+        del values[cell]

@@ -3,18 +3,26 @@
 Text fields save a second after the last keystroke; choices save at once. Anything missing
 or inconsistent is said in plain words beside the fields (``Measure.problems()``, plus checks
 against the data already stored: a rate needs a population for every unit).
+
+Once units have outcomes, a new kind of measure changes what they mean, so it is asked
+about first ("The 60 families' outcomes were recorded as … and will be read as …") and
+refused, in a plain sentence beside the control, when the stored outcomes do not fit the new
+kind (the store's rule, ``Store.set_measure``). Nothing stored is ever converted or removed
+by a change of kind; until the person says yes, the kind shown is the stored one's again
+if they cancel.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import replace
 
 import ipywidgets as ipw
 
 from widgets.model import DIRECTIONS, MEASURE_KINDS, Measure, ModelError
 from widgets.ui.errors import Message
-from widgets.ui.step1.common import section
+from widgets.ui.step1.common import Confirm, section
 from widgets.ui.styles import label_above
 from widgets.words import unit_words
 
@@ -78,6 +86,9 @@ class MeasureSection:
         # background, so the page and each keystroke stay quick.
         self.check = session.later(self._data_problems, self._show_problems)
         self.message = Message()
+        self.confirm = Confirm("Yes, change the kind")
+        self.confirm.add_class("hi-kind-confirm")
+        self.confirm.no.on_click(lambda _b: self._show_stored_kind())
         self.hints = ipw.HTML()
         self.hints.add_class("hi-measure-hints")
         wide = ipw.Layout(width="100%")
@@ -126,7 +137,7 @@ class MeasureSection:
             choices,
             field("Where the numbers come from", self.source),
             field("Baseline date", self.date, self.date_note),
-            self.message, self.hints, cls="hi-measure")
+            self.message, self.confirm, self.hints, cls="hi-measure")
         self.show_hints(check_data=False)  # the data is checked after the page is up
 
     def current(self) -> Measure:
@@ -161,22 +172,84 @@ class MeasureSection:
         self.debounce.flush()
         self.save()
 
-    def save(self) -> None:
-        """Store the measure (nothing is written when nothing changed), then tell the page."""
+    def save(self, *, confirmed: bool = False) -> None:
+        """Store the measure (nothing is written when nothing changed), then tell the page.
+
+        A new kind, once units have outcomes, is stored only when ``confirmed`` (the
+        person said yes to :meth:`kind_question`); until then the other fields are stored
+        with the stored kind, and the question is asked."""
         measure = self.current()
         if self.date.value is not None and not dt.date(1900, 1, 1) <= self.date.value \
                 <= dt.date(2200, 1, 1):
             raise ModelError("The baseline date looks wrong: choose a date between 1900 "
                              "and 2200.")
+        if measure.kind == self._saved.kind:
+            self.confirm.hide()  # chosen back: nothing to ask
+        elif not confirmed:
+            question = self._ask_kind(measure.kind)
+            if question is not None:
+                measure = replace(measure, kind=self._saved.kind)
         if measure == self._saved:
             return
         s = self.session
-        s.store.set_measure(s.slug, measure, by=s.who)
+        try:
+            s.store.set_measure(s.slug, measure, by=s.who)
+        except ModelError:
+            if measure.kind != self._saved.kind:
+                self._show_stored_kind()  # refused: show the kind that is stored
+            raise
         self._saved = measure
         if self.date.value is not None:
             self.date_note.value = ""
         self.show_hints()
         s.changed("measure")
+
+    def _ask_kind(self, kind: str) -> str | None:
+        """Ask before ``kind`` replaces the stored kind, when units have outcomes; returns
+        the question (None when nothing needs asking). Refuses at once (ModelError, and the
+        stored kind shown again) when the stored outcomes do not fit ``kind``."""
+        try:
+            question = self.kind_question(kind)
+        except ModelError:
+            self._show_stored_kind()
+            raise
+        if question is not None:
+            self.confirm.ask(question, self.session.guard(
+                lambda: self.save(confirmed=True), message=self.message))
+        return question
+
+    def kind_question(self, kind: str) -> str | None:
+        """What the person is asked before the kind becomes ``kind``: None when no stored
+        unit has an outcome (nothing changes meaning); a ModelError when the outcomes do
+        not fit ``kind`` (the store's own check, so the words are the same)."""
+        from widgets.store.units import check_kind_change
+
+        s = self.session
+        frame = s.store.units_frame(s.slug)
+        with_outcome = int(frame["outcome"].notna().sum())
+        if not with_outcome:
+            return None
+        check_kind_change(frame, kind)
+        one, many = unit_words(self._saved.unit_name)
+        whose = (f"The outcome of 1 {one} was" if with_outcome == 1 else
+                 f"The outcomes of {with_outcome:,} {many} were")
+        text = (f"{whose} recorded as {MEASURE_KINDS.get(self._saved.kind, 'another kind')}"
+                f"; they will be read as {MEASURE_KINDS[kind]}, as they are (nothing is "
+                "converted).")
+        if kind == "rate":
+            missing = int((frame["outcome"].notna() & frame["population"].isna()).sum())
+            if missing:
+                text += (f" A rate needs a population for each {one}: {missing:,} have none "
+                         "yet.")
+        return text + " Change the kind?"
+
+    def _show_stored_kind(self) -> None:
+        self.confirm.hide()
+        self._quiet = True
+        try:
+            self.kind.value = _kind(self._saved)
+        finally:
+            self._quiet = False
 
     def refresh(self, measure: Measure) -> None:
         """Show ``measure`` as stored (after :meth:`flush`: what was typed is in it). A field

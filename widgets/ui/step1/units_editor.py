@@ -2,11 +2,13 @@
 
 Comfortable for about 50 units, shown 25 rows a page (about a screenful). Each row is saved
 when a cell is left (``store.update_unit``); a value that does not fit (a word where a number
-belongs) is marked and not stored, and a message beside the table names its row and column
-until the cell is fixed — editing other cells or rows, or paging, does not lose it. The
-row's other cells are stored as typed. Rows are added and removed one at a time
-(``add_unit``/``remove_unit``); circumstance columns are added or removed by name. Real
-names, if the group keeps any, show in this table only, marked private with a lock.
+belongs, a count below 0, more events than the population of a rate: the model's
+``outcomes_misfit``, the store's rule too) is marked and not stored, and a message beside
+the table names its row and column until the cell is fixed — editing other cells or rows,
+or paging, does not lose it. The row's other cells are stored as typed. Rows are added and
+removed one at a time (``add_unit``/``remove_unit``); circumstance columns are added or
+removed by name. Real names, if the group keeps any, show in this table only, marked
+private with a lock.
 
 The table is built the first time it is opened (``ensure_built``): a page of rows is a
 hundred widgets or more, which the page should not pay for at load time. Each cell is
