@@ -27,7 +27,7 @@ server with thousands of inquiries (row-level security that read every inquiry w
 Without ``--url`` a private PostgreSQL (Debian's ``postgresql`` package, fsync on) is started
 in a temporary folder, as the tests do. ``--url`` names an existing server's admin URL
 instead (a role that owns the tables and may create roles, not a superuser). The default run
-takes about five minutes on 2 CPUs.
+takes two to five minutes on 2 CPUs.
 """
 
 from __future__ import annotations

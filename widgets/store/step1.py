@@ -74,7 +74,9 @@ def _no_namesake(conn: Connection, iid: int, values: dict, number: int | None) -
     """Names in the group are unique (a plain ModelError for a second "Dawn")."""
     if "name" not in values:
         return
-    params = {"w_inquiry_id": iid, "w_name": values["name"], "w_number": number}
+    params = {"w_inquiry_id": iid, "w_name": values["name"]}
+    if number is not None:
+        params["w_number"] = number
     if conn.execute(_NAMESAKE[number is not None], params).first():
         hint = " Add a surname or initial." if number is None else ""
         raise ModelError(f"{values['name']!r} is already in the group.{hint}")
