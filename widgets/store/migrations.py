@@ -46,9 +46,16 @@ def _v2_to_v3(conn: Connection) -> None:
                           f"TO {teams.USERS_ROLE}"))
 
 
+def _v3_to_v4(conn: Connection) -> None:
+    """Row-level security whose cost does not grow with the other teams' inquiries (PostgreSQL
+    only; the tables are unchanged): see ``teams.enable_row_security``."""
+    teams.enable_row_security(conn)
+
+
 #: MIGRATIONS[n] takes a database at version n to version n + 1 (0, an empty database, is
 #: created at the current version directly).
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3,
+                                                        3: _v3_to_v4}
 
 
 def schema_version(conn: Connection) -> int:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert
-
 from widgets import model
 from widgets.model import PRINCIPLES, ModelError
 from widgets.store import schema as s
+from widgets.store.rows import delete_where, insert_statement
 from widgets.store.transactions import Transactions
 from widgets.store.values import checked_choice, checked_text
 
@@ -23,9 +22,9 @@ class Reflections(Transactions):
         note = checked_text(note, "The note")
         with self._write(slug, "reflections", f"noted {PRINCIPLES[principle]!r} at step {step}",
                          by) as (conn, iid):
-            conn.execute(delete(s.reflections).where(
-                s.reflections.c.inquiry_id == iid, s.reflections.c.step == step,
-                s.reflections.c.principle == principle))
+            delete_where(conn, s.reflections,
+                         {"inquiry_id": iid, "step": step, "principle": principle})
             if note:
-                conn.execute(insert(s.reflections).values(
-                    inquiry_id=iid, step=step, principle=principle, note=note))
+                conn.execute(insert_statement(s.reflections),
+                             {"inquiry_id": iid, "step": step, "principle": principle,
+                              "note": note})

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 
 #: Bump this and add a step to ``migrations.MIGRATIONS`` whenever the tables change.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
 from widgets.model import DIRECTIONS, MEASURE_KINDS, ROLES, Issue, Measure, ModelError
 from widgets.store import schema as s
-from widgets.store.rows import Numbered
+from widgets.store.rows import Numbered, update_where
 from widgets.store.transactions import Transactions
 from widgets.store.units import check_kind_change, load_frame, stored_kind
 from widgets.store.values import checked_choice, checked_text
@@ -30,7 +30,7 @@ class IssueAndGroup(Transactions):
         }
         with self._write(slug, "issue", "updated the burning issue", by,
                          {"after": asdict(issue)}) as (conn, iid):
-            conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid).values(**values))
+            update_where(conn, s.inquiries, {"id": iid}, values)
 
     def set_measure(self, slug: str, measure: Measure, *, by: str = "facilitator") -> None:
         """Save how the issue is measured."""
@@ -49,7 +49,7 @@ class IssueAndGroup(Transactions):
             if kind != stored_kind(conn, iid):
                 # The outcomes stay as they are: they must mean something of the new kind.
                 check_kind_change(load_frame(conn, iid)[0], kind)
-            conn.execute(update(s.inquiries).where(s.inquiries.c.id == iid).values(**values))
+            update_where(conn, s.inquiries, {"id": iid}, values)
 
     def add_person(self, slug: str, name: str, role: str = "lived", *,
                    by: str = "facilitator") -> int:
@@ -79,12 +79,19 @@ def _no_namesake(conn: Connection, iid: int, values: dict, number: int | None) -
     """Names in the group are unique (a plain ModelError for a second "Dawn")."""
     if "name" not in values:
         return
-    where = [s.people.c.inquiry_id == iid, s.people.c.name == values["name"]]
+    params = {"w_inquiry_id": iid, "w_name": values["name"]}
     if number is not None:
-        where.append(s.people.c.number != number)
-    if conn.execute(select(s.people.c.number).where(*where)).first():
+        params["w_number"] = number
+    if conn.execute(_NAMESAKE[number is not None], params).first():
         hint = " Add a surname or initial." if number is None else ""
         raise ModelError(f"{values['name']!r} is already in the group.{hint}")
+
+
+# Built once (see ``widgets.store.rows``): [when adding, when changing row w_number].
+_NAMESAKE = [select(s.people.c.number).where(
+    s.people.c.inquiry_id == bindparam("w_inquiry_id"), s.people.c.name == bindparam("w_name"),
+    *([s.people.c.number != bindparam("w_number")] if changing else []))
+    for changing in (False, True)]
 
 
 PEOPLE = Numbered(s.people, "group", "person", check=_no_namesake)

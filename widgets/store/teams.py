@@ -91,6 +91,32 @@ def _child_tables():
     return [t for t in s.metadata.sorted_tables if "inquiry_id" in t.c]
 
 
+def _visible(owner: str) -> str:
+    """The policy on inquiries: the standalone kit's ('' team) for the owner (``owner``, a
+    quoted SQL string), the others for their team's members.
+
+    The team's role is looked up by name for the row at hand (``to_regrole`` gives NULL, so
+    the row is not visible, when the team's role was removed), never by listing every team
+    on the server: an edit reads its one inquiry for the same cost with ten teams or a
+    thousand. ``quote_ident`` keeps the name exact (``to_regrole`` would read ``Team`` as
+    ``team``, and refuse a name with a dot).
+    """
+    role = f"to_regrole(quote_ident('{TEAM_PREFIX}' || team))"
+    return (f"(team = '' AND current_user = {owner}) "
+            f"OR (team <> '' AND pg_has_role({role}, 'MEMBER'))")
+
+
+def _part_visible(table: str) -> str:
+    """The policy on a part of an inquiry (``table``): visible when its inquiry is (the
+    subquery is itself filtered by the policy on inquiries, for the same role).
+
+    A scalar subquery, looked up by the inquiry's id for each row: PostgreSQL may turn
+    ``IN``/``EXISTS`` into a hashed subplan that reads every inquiry on the server, and it
+    did (``inquiry_id IN (SELECT id FROM inquiries)``), on every statement of every edit.
+    """
+    return f"(SELECT true FROM inquiries i WHERE i.id = {table}.inquiry_id)"
+
+
 def enable_row_security(conn: Connection) -> None:
     """Row-level security on every table, forced for the owner too (PostgreSQL only)."""
     if conn.dialect.name != "postgresql":
@@ -102,14 +128,10 @@ def enable_row_security(conn: Connection) -> None:
     # The owner is the role that runs the migrations (this one), named in the policy itself:
     # a catalogue lookup in every query would cost more than the query.
     owner = "'" + conn.execute(text("SELECT current_user")).scalar().replace("'", "''") + "'"
-    visible = (f"(team = '' AND current_user = {owner}) "
-               f"OR (team <> '' AND team IN ({MY_TEAMS_SQL}))")
-    conn.execute(text(f"CREATE POLICY hi_team ON inquiries USING ({visible}) "
-                      f"WITH CHECK ({visible})"))
-    # The parts of an inquiry: visible when the inquiry is (the subquery is itself filtered
-    # by the policy on inquiries, for the same role).
+    conn.execute(text(f"CREATE POLICY hi_team ON inquiries USING ({_visible(owner)}) "
+                      f"WITH CHECK ({_visible(owner)})"))
     for table in _child_tables():
-        rule = "inquiry_id IN (SELECT id FROM inquiries)"
+        rule = _part_visible(table.name)
         conn.execute(text(f"CREATE POLICY hi_team ON {table.name} USING ({rule}) "
                           f"WITH CHECK ({rule})"))
     # The schema version: everyone reads it, only the owner (migrations) writes it.
