@@ -415,6 +415,11 @@ def test_a_version_3_database_gets_the_policies_that_do_not_read_every_inquiry(h
                 conn.execute(text(_V3_POLICIES[1].format(table=table.name)))
         conn.execute(text("UPDATE schema_info SET value = '3'"))
     hub.close()
+    # A user's server opening it first gets one plain sentence, and nothing changes.
+    with pytest.raises(ModelError, match="only the server's admin may bring it up to date"):
+        Store(hub.url(hub.ann), team=hub.a)
+    with hub.raw(hub.ann) as conn:
+        assert conn.execute("SELECT value FROM schema_info").fetchone()[0] == "3"
     Store(hub.admin_url).close()  # the admin opens it first (the owner migrates)
     with hub.raw(hub.ann) as conn:
         policies = dict(conn.execute("SELECT tablename, qual FROM pg_policies"))

@@ -45,8 +45,25 @@ class Transactions:
             if version >= s.SCHEMA_VERSION:
                 migrate(conn)  # nothing to do, or SchemaTooNew: neither writes
         if version < s.SCHEMA_VERSION:
-            with self.engine.begin() as conn:
+            with self._owner_needed(), self.engine.begin() as conn:
                 migrate(conn)
+
+    @contextmanager
+    def _owner_needed(self) -> Iterator[None]:
+        """A shared database that only its owner (the admin's role) may bring forward to this
+        version, opened by a user's server first: one plain sentence saying who does what."""
+        from sqlalchemy.exc import ProgrammingError
+
+        try:
+            yield
+        except ProgrammingError as e:
+            if getattr(e.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+                raise
+            self.engine.dispose()
+            raise ModelError(
+                "The shared database is from an older version of the kit, and only the "
+                "server's admin may bring it up to date: ask them to run "
+                "'hidden-insights hub init'.") from None
 
     def close(self) -> None:
         """Release the database connections."""
