@@ -41,7 +41,7 @@ def slug(server):
     store = server.store()
     try:
         slug = store.create_inquiry(f"Breakfast club {next(_NUMBERS)}")
-        store.replace_units(slug, [Unit(f"F0{i}", float(i)) for i in range(1, 6)], [])
+        store.replace_units(slug, [Unit(f"F0{i}", float(i % 2)) for i in range(1, 6)], [])
     finally:
         store.close()
     return slug
