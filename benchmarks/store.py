@@ -132,7 +132,7 @@ def bench_import(folder: Path, rows: int, repeat: int) -> list[tuple[str, float 
             else:
                 frame = baseline_frame.rename(columns={"family": "unit_id", "score": "outcome"})
             t2 = time.perf_counter()
-            store.replace_units_frame(slug, frame, by="bench", source=path.name)
+            store.replace_units_frame(slug, frame, by="bench", source=path.name, kind="score")
             t3 = time.perf_counter()
             if not document:
                 from widgets.store import units_table
