@@ -24,6 +24,7 @@ TOKEN = "room-test-token-3f9c"
 START_TIMEOUT = 120.0
 
 def free_port() -> int:
+    """A TCP port nobody is listening on right now (the tests' servers, browser ones too)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

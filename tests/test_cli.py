@@ -11,6 +11,7 @@ import sys
 import types
 
 import pytest
+from room_server import free_port
 
 from widgets import cli
 from widgets.examples import build
@@ -369,15 +370,9 @@ def test_app_in_room_mode_needs_a_token(capsys, data_dir, monkeypatch, exec_call
     assert "http://192.168.1.20:8866/room" in out and out.count(token) == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_app_with_the_real_app_module(capsys, data_dir, exec_calls):
     pytest.importorskip("widgets.app")
-    port = _free_port()
+    port = free_port()
     assert run(capsys, "app", "--port", str(port), "--no-browser")[0] == 0
     [(file, args, env)] = exec_calls
     assert file == args[0]

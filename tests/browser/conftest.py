@@ -28,7 +28,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -40,6 +39,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from postgres import server_database_env, server_store_url
+from room_server import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -68,13 +68,6 @@ def pytest_configure(config):
     except ImportError:
         return
     expect.set_options(timeout=ACTION_TIMEOUT_MS)
-
-
-def free_port() -> int:
-    """A TCP port nobody is listening on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -173,6 +166,19 @@ def voila_server(tmp_path_factory) -> Iterator[Server]:
     server = app_server(tmp_path_factory.mktemp("voila"))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def grub_hub(voila_server) -> str:
+    """The Grub Hub example (60 units, every step filled in) stored on the session's server,
+    once per module."""
+    from widgets.examples import build as example
+
+    store = voila_server.store()
+    try:
+        return store.save_inquiry(example("grub-hub"))
+    finally:
+        store.close()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ import uuid
 import pytest
 
 from conftest import ACTION_TIMEOUT_MS, PAGE_TIMEOUT_MS, wait_ready, wait_until
-from widgets.examples import build as example
 
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
 
@@ -27,16 +26,6 @@ PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 900}
 BAD = ("serious", "critical")
 RUN_TIMEOUT_MS = 90_000  # the first run imports the statistics and plotting libraries
-
-
-@pytest.fixture(scope="module")
-def grub_hub(voila_server) -> str:
-    """The Grub Hub example stored on the server, so every section has something to show."""
-    store = voila_server.store()
-    try:
-        return store.save_inquiry(example("grub-hub"))
-    finally:
-        store.close()
 
 
 def settled(page) -> None:

@@ -9,11 +9,9 @@ import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import psutil
-import pytest
 
 from conftest import ACTION_TIMEOUT_MS, PAGE_TIMEOUT_MS, wait_ready, wait_until
 from conftest import wait_view as wait_for_view
-from widgets.examples import build as example
 
 APP = "start.ipynb"
 VIEWS = ["start", "1", "2", "3", "dashboard"]
@@ -26,15 +24,6 @@ TITLES = {"start": "Hidden Insights — start",
           "3": "3 Share how they did it — Hidden Insights",
           "dashboard": "Dashboard — Hidden Insights"}
 
-
-@pytest.fixture(scope="module")
-def grub_hub(voila_server) -> str:
-    """The Grub Hub example stored on the server (60 units, every step filled in)."""
-    store = voila_server.store()
-    try:
-        return store.save_inquiry(example("grub-hub"))
-    finally:
-        store.close()
 
 
 def kernels(voila_server) -> set[int]:
