@@ -66,8 +66,22 @@ def _put(fac, kind_label, question="", choices="", countdown="No countdown"):
     fac.wait_for_selector(".hi-room-prompts .hi-message-ok")
 
 
+def _goto(phone, url):
+    """Open ``url`` on a phone. Its page reloads itself when the prompt changes (it looks
+    every 2 s), and a reload at that moment aborts the navigation: then go again."""
+    from playwright.sync_api import Error
+
+    for attempt in range(3):
+        try:
+            phone.goto(url)
+            return
+        except Error as e:
+            if "ERR_ABORTED" not in str(e) or attempt == 2:
+                raise
+
+
 def _send(phone, join, kind, text, detail=""):
-    phone.goto(join)
+    _goto(phone, join)
     phone.wait_for_selector(f"form[action$='/{kind}']")
     phone.fill("#f-text", text)
     if detail:
@@ -129,7 +143,7 @@ def test_the_room_with_three_phones(server, slug, browser, tmp_path):
         _send(phones[2], address, "exception", "The family by the park")
         _put(fac, "Vote on a choice", "Which to spread?", "Homework club\nWalking bus")
         for n, phone in enumerate(phones):
-            phone.goto(address)
+            _goto(phone, address)
             phone.check(f"#c{1 if n else 0}")
             phone.click("form button[type=submit]")
             phone.wait_for_selector("p.sent")
@@ -163,7 +177,7 @@ def test_the_room_with_three_phones(server, slug, browser, tmp_path):
                           == 22, FOLLOW_S)
         fac.click(".hi-room-show-results")
         for phone in phones:
-            phone.goto(address)
+            _goto(phone, address)
             phone.wait_for_selector("section.results")
         store = server.store()
         try:
